@@ -1,0 +1,109 @@
+"""Command line: ``python play.py [options]`` plays; ``python play.py TOOL ...`` runs a tool.
+
+Tools are modules listed in :data:`TOOLS`, imported only when used; each has
+``configure(parser)`` and ``run(args, ctx) -> int``. Common options (``--story``,
+``--locales``) work before or after the tool name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+TOOLS: dict[str, tuple[str, str]] = {
+    "check": ("adventure.tools.check", "check the story and locales; report every problem"),
+}
+
+
+@dataclass
+class Context:
+    """What a command needs from the outside world (so tests can pass their own)."""
+
+    env: Mapping[str, str]
+    stdin: Any
+    stdout: IO[str]
+    stderr: IO[str]
+
+    def story_dirs(self, args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+        story = getattr(args, "story", None)
+        locales = getattr(args, "locales", None)
+        return (Path(story) if story else None, Path(locales) if locales else None)
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--story", metavar="DIR", default=default,
+                        help="story folder (default: the shipped story/)")
+    parser.add_argument("--locales", metavar="DIR", default=default,
+                        help="locales folder holding en/ and es/ (default: the shipped locales/)")
+
+
+def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="play.py",
+        description="Hengyang 1944: an interactive story of the defence of Hengyang, June-August 1944.",
+        epilog="In the game, type help (or ayuda) for the commands.")
+    _common(parser, suppress=False)
+    parser.add_argument("--lang", choices=("en", "es"), help="language (default: from LC_ALL / LC_MESSAGES / LANG)")
+    parser.add_argument("--plain", action="store_true",
+                        help="plain mode: no colour, toolbar or cursor movement (pipes, screen readers)")
+    parser.add_argument("--no-color", "--no-colour", dest="no_color", action="store_true", help="no colour")
+    parser.add_argument("--save-dir", metavar="DIR", help="where saves live (or set HENGYANG_SAVE_DIR)")
+    parser.add_argument("--transcript", metavar="FILE",
+                        help="append one JSON object per line for each event of the game")
+    if not tools:
+        parser.set_defaults(tool=None)
+        return parser
+    sub = parser.add_subparsers(dest="tool", metavar="TOOL")
+    for name, (module, help_text) in TOOLS.items():
+        tool_parser = sub.add_parser(name, help=help_text, description=help_text)
+        _common(tool_parser, suppress=True)
+        _load_tool(module).configure(tool_parser)
+    return parser
+
+
+def _load_tool(module: str) -> Any:
+    import importlib
+
+    return importlib.import_module(module)
+
+
+def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
+         stdin: Any = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    ctx = Context(env if env is not None else os.environ, stdin or sys.stdin, stdout or sys.stdout,
+                  stderr or sys.stderr)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _first_positional(argv) is None and not {"-h", "--help"} & set(argv):
+        # Playing: parse without importing the tools, so the game starts fast.
+        from .game import play
+
+        return play(build_parser(tools=False).parse_args(argv), ctx)
+    args = build_parser().parse_args(argv)
+    if args.tool is None:
+        from .game import play
+
+        return play(args, ctx)
+    return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
+
+
+_TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript"}
+
+
+def _first_positional(argv: list[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            continue
+        if arg.startswith("-"):
+            skip = arg in _TAKES_VALUE
+            continue
+        return arg
+    return None

@@ -1,0 +1,272 @@
+"""The condition language of ``when:`` fields, parsed by hand and never evaluated by Python.
+
+Grammar (lowest precedence first)::
+
+    expr    := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | compare
+    compare := atom (("==" | "!=" | "<" | "<=" | ">" | ">=") atom)?
+    atom    := NUMBER | "true" | "false" | NAME | "visited" "(" STRING ")" | "(" expr ")"
+            |  "-" NUMBER
+
+Names are declared variables (flags are booleans, counters are integers); ``visited("id")``
+is how many times a scene has been entered. Anything else -- attribute access, calls,
+indexing, undeclared names, ``__import__('os')`` -- is a :class:`ConditionError` with the
+column where it went wrong. A parsed condition compiles to a closure over two mappings::
+
+    >>> c = compile_condition('rounds > 2 and not visited("pro_city")',
+    ...                       variables={"rounds": "counter"}, scenes={"pro_city"})
+    >>> c.test({"rounds": 3}, {})
+    True
+    >>> c.names, c.scenes
+    (frozenset({'rounds'}), frozenset({'pro_city'}))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
+
+Evaluator = Callable[[Mapping[str, object], Mapping[str, int]], object]
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<num>\d+)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<str>"[^"\n]*"|'[^'\n]*')
+  | (?P<op>==|!=|<=|>=|<|>|\(|\)|-)
+""", re.VERBOSE)
+
+_KEYWORDS = {"and", "or", "not", "true", "false"}
+_HINTS = {
+    "=": "use '==' to compare",
+    "&": "use 'and'",
+    "|": "use 'or'",
+    "!": "use 'not'",
+    ".": "attribute access is not allowed; use a declared variable",
+    "[": "indexing is not allowed; use a declared variable",
+    ",": "only visited(\"scene_id\") takes an argument",
+    "+": "arithmetic is not part of conditions; compare a counter with a number",
+    "*": "arithmetic is not part of conditions; compare a counter with a number",
+    "/": "arithmetic is not part of conditions; compare a counter with a number",
+}
+
+
+class ConditionError(Exception):
+    """A condition that cannot be accepted; ``col`` is 1-based within the condition text."""
+
+    def __init__(self, message: str, col: int, *, code: str = "E207", fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.col = col
+        self.code = code
+        self.fix = fix
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A compiled condition: its source, what it reads, and how to test it."""
+
+    source: str
+    names: frozenset[str]
+    scenes: frozenset[str]
+    evaluate: Evaluator
+
+    def test(self, variables: Mapping[str, object], visits: Mapping[str, int]) -> bool:
+        return bool(self.evaluate(variables, visits))
+
+
+def _tokenize(src: str) -> list[tuple[str, str, int]]:
+    tokens: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(src):
+        m = _TOKEN.match(src, pos)
+        if not m:
+            ch = src[pos]
+            hint = _HINTS.get(ch, "conditions use names, numbers, comparisons, and/or/not and visited(\"id\")")
+            raise ConditionError(f"unexpected '{ch}'", pos + 1, fix=hint)
+        kind = m.lastgroup or ""
+        if kind != "ws":
+            tokens.append((kind, m.group(), pos + 1))
+        pos = m.end()
+    tokens.append(("end", "", len(src) + 1))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, src: str, variables: Mapping[str, str], scenes: Container[str]) -> None:
+        self.tokens = _tokenize(src)
+        self.i = 0
+        self.variables = variables
+        self.scenes = scenes
+        self.names: set[str] = set()
+        self.used_scenes: set[str] = set()
+
+    # Each parse method returns (type, evaluator); type is "bool" or "int".
+    def peek(self) -> tuple[str, str, int]:
+        return self.tokens[self.i]
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, text: str) -> None:
+        kind, value, col = self.take()
+        if value != text or kind == "str":
+            got = "the end" if kind == "end" else f"'{value}'"
+            raise ConditionError(f"expected '{text}' but found {got}", col,
+                                 fix="check the brackets and quotes")
+
+    def parse(self) -> tuple[str, Evaluator]:
+        result = self.parse_or()
+        kind, value, col = self.peek()
+        if kind != "end":
+            if value == "(":
+                raise ConditionError("calls are not allowed (only visited(\"scene_id\"))", col,
+                                     fix="remove the call; conditions cannot run code")
+            raise ConditionError(f"unexpected '{value}'", col,
+                                 fix="join conditions with 'and' or 'or'")
+        return result
+
+    def parse_or(self) -> tuple[str, Evaluator]:
+        t, left = self.parse_and()
+        while self.peek()[1] == "or" and self.peek()[0] == "name":
+            self.take()
+            _, right = self.parse_and()
+            left = (lambda a, b: lambda v, s: bool(a(v, s)) or bool(b(v, s)))(left, right)
+            t = "bool"
+        return t, left
+
+    def parse_and(self) -> tuple[str, Evaluator]:
+        t, left = self.parse_not()
+        while self.peek()[1] == "and" and self.peek()[0] == "name":
+            self.take()
+            _, right = self.parse_not()
+            left = (lambda a, b: lambda v, s: bool(a(v, s)) and bool(b(v, s)))(left, right)
+            t = "bool"
+        return t, left
+
+    def parse_not(self) -> tuple[str, Evaluator]:
+        if self.peek()[1] == "not" and self.peek()[0] == "name":
+            self.take()
+            _, inner = self.parse_not()
+            return "bool", (lambda a: lambda v, s: not a(v, s))(inner)
+        return self.parse_compare()
+
+    def parse_compare(self) -> tuple[str, Evaluator]:
+        lt, left = self.parse_atom()
+        kind, op, col = self.peek()
+        if kind != "op" or op not in ("==", "!=", "<", "<=", ">", ">="):
+            return lt, left
+        self.take()
+        rt, right = self.parse_atom()
+        if lt != rt:
+            raise ConditionError(f"'{op}' compares a {_kind(lt)} with a {_kind(rt)}", col,
+                                 fix="compare flags with true/false and counters with numbers")
+        if op not in ("==", "!=") and lt != "int":
+            raise ConditionError(f"'{op}' needs numbers, not flags", col,
+                                 fix="use == or != with flags")
+        fn = _COMPARE[op]
+        return "bool", (lambda a, b, f: lambda v, s: f(a(v, s), b(v, s)))(left, right, fn)
+
+    def parse_atom(self) -> tuple[str, Evaluator]:
+        kind, value, col = self.take()
+        if kind == "num":
+            n = int(value)
+            return "int", lambda v, s: n
+        if kind == "op" and value == "-":
+            k2, v2, c2 = self.take()
+            if k2 != "num":
+                raise ConditionError("'-' must be followed by a number", c2,
+                                     fix="write a negative number like -1")
+            n = -int(v2)
+            return "int", lambda v, s: n
+        if kind == "op" and value == "(":
+            result = self.parse_or()
+            self.expect(")")
+            return result
+        if kind == "name":
+            if value == "true":
+                return "bool", lambda v, s: True
+            if value == "false":
+                return "bool", lambda v, s: False
+            if value in ("and", "or", "not"):
+                raise ConditionError(f"'{value}' needs something before and after it", col,
+                                     fix="write e.g. 'a and b'")
+            if self.peek()[1] == "(" and self.peek()[0] == "op":
+                if value != "visited":
+                    raise ConditionError(f"calls are not allowed: '{value}(...)'", col,
+                                         fix="only visited(\"scene_id\") may be called; conditions cannot run code")
+                return self.parse_visited(col)
+            if value == "visited":
+                raise ConditionError("visited needs a scene id: visited(\"scene_id\")", col,
+                                     fix="write visited(\"scene_id\")")
+            kind_of = self.variables.get(value)
+            if kind_of is None:
+                raise ConditionError(f"'{value}' is not a declared variable", col, code="E206",
+                                     fix="declare it under variables: in story/story.yaml, or fix the spelling"
+                                         + _did_you_mean(value, self.variables))
+            self.names.add(value)
+            return ("bool" if kind_of == "flag" else "int"), (lambda name: lambda v, s: v[name])(value)
+        if kind == "str":
+            raise ConditionError("text is only allowed inside visited(\"...\")", col,
+                                 fix="compare variables with numbers or true/false")
+        if kind == "end":
+            raise ConditionError("the condition ends too early", col, fix="complete the expression")
+        raise ConditionError(f"unexpected '{value}'", col, fix="check the expression")
+
+    def parse_visited(self, col: int) -> tuple[str, Evaluator]:
+        self.expect("(")
+        kind, value, scol = self.take()
+        if kind != "str":
+            raise ConditionError("visited needs a quoted scene id", scol,
+                                 fix="write visited(\"scene_id\")")
+        scene = value[1:-1]
+        if scene not in self.scenes:
+            raise ConditionError(f"visited(\"{scene}\") names no scene", scol + 1, code="E205",
+                                 fix="use the id of an existing scene" + _did_you_mean(scene, self.scenes))
+        self.expect(")")
+        self.used_scenes.add(scene)
+        return "int", lambda v, s: s.get(scene, 0)
+
+
+def _did_you_mean(name: str, options: object) -> str:
+    from .diagnostics import suggest
+
+    try:
+        return suggest(name, list(options))  # type: ignore[call-overload]
+    except TypeError:
+        return ""
+
+
+def _kind(t: str) -> str:
+    return "flag" if t == "bool" else "number"
+
+
+_COMPARE: dict[str, Callable[[object, object], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+    ">=": lambda a, b: a >= b,  # type: ignore[operator]
+}
+
+
+def compile_condition(source: str, *, variables: Mapping[str, str], scenes: Container[str]) -> Condition:
+    """Parse and compile ``source``; ``variables`` maps names to "flag" or "counter".
+
+    Raises :class:`ConditionError` for anything outside the language.
+    """
+    if not source.strip():
+        raise ConditionError("the condition is empty", 1, fix="write a condition or remove 'when:'")
+    if len(source) > 2000:
+        raise ConditionError("the condition is longer than 2000 characters", 1,
+                             fix="split the logic with a flag set by an earlier choice")
+    parser = _Parser(source, variables, scenes)
+    if sum(1 for _, v, _ in parser.tokens if v in ("(", "not")) > 64:
+        raise ConditionError("the condition nests too deeply", 1, fix="simplify it")
+    _, fn = parser.parse()
+    return Condition(source, frozenset(parser.names), frozenset(parser.used_scenes), fn)

@@ -1,0 +1,142 @@
+"""The pure core: a small serialisable :class:`State` and the :func:`step` function.
+
+``step(story, state, choice_id)`` returns the next state and an :class:`Output` describing
+what happened (variable changes, notes unlocked, the scene entered, an ending). It does no
+I/O, reads no clock and keeps no hidden state, so the same inputs always give the same
+result; undo is keeping earlier states::
+
+    state, out = new_game(story)
+    state, out = step(story, state, "listen")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .model import Choice, Effect, Story, Value
+
+
+class InvalidChoice(ValueError):
+    """The choice id is not available in the current state."""
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where the player is and what they have done. Treat the mappings as read-only."""
+
+    scene: str
+    vars: Mapping[str, Value]
+    visits: Mapping[str, int]
+    notes: tuple[str, ...]
+    taken: frozenset[str]  # once-only choices taken, as "scene_id.choice_id"
+    ending: str | None = None
+    turn: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class VarChange:
+    name: str
+    old: Value
+    new: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What a step did: the choice taken, the scene now shown, changes, notes, an ending."""
+
+    choice: str | None
+    scene: str
+    entered: bool
+    changes: tuple[VarChange, ...]
+    notes: tuple[str, ...]
+    ending: str | None
+
+
+def new_game(story: Story) -> tuple[State, Output]:
+    """The state at the start scene, with its entry effects applied."""
+    state = State(scene=story.start, vars=story.initial_variables(), visits={}, notes=(),
+                  taken=frozenset())
+    return _enter(story, state, story.start, None, [], [], None)
+
+
+def available(story: Story, state: State) -> tuple[Choice, ...]:
+    """The choices the player can take now (conditions hold, once-only not yet taken)."""
+    if state.ending is not None:
+        return ()
+    scene = story.scenes[state.scene]
+    out = []
+    for choice in scene.choices:
+        if choice.once and f"{scene.id}.{choice.id}" in state.taken:
+            continue
+        if choice.when is not None and not choice.when.evaluate(state.vars, state.visits):
+            continue
+        out.append(choice)
+    return tuple(out)
+
+
+def step(story: Story, state: State, choice_id: str) -> tuple[State, Output]:
+    """Take ``choice_id`` in ``state``; raises :class:`InvalidChoice` if it is not available."""
+    if state.ending is not None:
+        raise InvalidChoice(f"the story has ended ({state.ending})")
+    scene = story.scenes[state.scene]
+    choice = scene.by_id.get(choice_id)
+    if choice is None:
+        raise InvalidChoice(f"no choice '{choice_id}' in scene '{scene.id}'")
+    if choice.once and f"{scene.id}.{choice.id}" in state.taken:
+        raise InvalidChoice(f"choice '{choice_id}' was already taken")
+    if choice.when is not None and not choice.when.evaluate(state.vars, state.visits):
+        raise InvalidChoice(f"choice '{choice_id}' is not available")
+    variables = dict(state.vars)
+    changes: list[VarChange] = []
+    notes: list[str] = []
+    ending = _apply(choice.effects, variables, state.notes, changes, notes)
+    taken = state.taken | {f"{scene.id}.{choice.id}"} if choice.once else state.taken
+    if ending is not None or choice.to is None:
+        return (State(state.scene, variables, state.visits, state.notes + tuple(notes), taken, ending,
+                      state.turn + 1),
+                Output(choice.id, state.scene, False, tuple(changes), tuple(notes), ending))
+    moved = State(state.scene, variables, state.visits, state.notes, taken, None, state.turn + 1)
+    return _enter(story, moved, choice.to, choice.id, changes, notes, state.notes)
+
+
+def _enter(story: Story, state: State, target: str, choice_id: str | None,
+           changes: list[VarChange], notes: list[str], before: tuple[str, ...] | None) -> tuple[State, Output]:
+    scene = story.scenes[target]
+    variables = state.vars if not scene.effects else dict(state.vars)
+    have = state.notes if before is None else before
+    ending = _apply(scene.effects, variables, have + tuple(notes), changes, notes)  # type: ignore[arg-type]
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    ending = ending or scene.ending
+    new = State(target, variables, visits, have + tuple(notes), state.taken, ending, state.turn)
+    return new, Output(choice_id, target, True, tuple(changes), tuple(notes), ending)
+
+
+def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], have: tuple[str, ...],
+           changes: list[VarChange], notes: list[str]) -> str | None:
+    ending = None
+    for e in effects:
+        op = e.op
+        if op == "note":
+            if e.target not in have and e.target not in notes:
+                notes.append(e.target)
+        elif op == "end":
+            ending = e.target
+        else:
+            old = variables[e.target]
+            if op == "set":
+                new = e.value
+            elif op == "add":
+                new = old + e.value  # type: ignore[operator]
+            else:
+                new = old - e.value  # type: ignore[operator]
+            if new != old or type(new) is not type(old):
+                variables[e.target] = new  # type: ignore[assignment]
+                changes.append(VarChange(e.target, old, new))  # type: ignore[arg-type]
+    return ending
+
+
+def is_stuck(story: Story, state: State) -> bool:
+    """True when the story has not ended but no choice is available (a soft-lock)."""
+    return state.ending is None and not available(story, state)

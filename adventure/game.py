@@ -1,0 +1,109 @@
+"""Starting a game: load the story, pick language and mode, run a shell, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import traceback
+from pathlib import Path
+from typing import Any
+
+from .cli import Context
+from .i18n import detect_language
+from .loader import load_story
+from .saves import SaveStore, default_save_dir
+from .session import Session
+from .transcript import Transcript
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def choose_mode(args: argparse.Namespace, ctx: Context) -> tuple[bool, bool]:
+    """(plain, color): plain when asked, when stdin or stdout is not a terminal, or TERM=dumb;
+    colour unless NO_COLOR (non-empty), --no-color or TERM=dumb."""
+    dumb = ctx.env.get("TERM", "") == "dumb"
+    plain = bool(args.plain) or dumb or not _isatty(ctx.stdin) or not _isatty(ctx.stdout)
+    color = not plain and not args.no_color and not ctx.env.get("NO_COLOR")
+    return plain, color
+
+
+def _safe_streams(ctx: Context) -> None:
+    """Never die of UnicodeEncodeError on an ASCII-only terminal (LC_ALL=C PYTHONUTF8=0)."""
+    for stream in (ctx.stdout, ctx.stderr):
+        try:
+            if (getattr(stream, "encoding", "utf-8") or "").lower().replace("-", "") not in ("utf8",):
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
+def play(args: argparse.Namespace, ctx: Context) -> int:
+    _safe_streams(ctx)
+    story_dir, locales_dir = ctx.story_dirs(args)
+    result = load_story(story_dir, locales_dir)
+    if not result.ok or result.story is None or result.catalog is None:
+        errors = [d for d in result.diagnostics if d.is_error]
+        lang = args.lang or "en"
+        broken = (result.catalog.get(lang, "ui.story_broken") if result.catalog else None) or \
+            "The story has errors and cannot start. Run: python play.py check"
+        ctx.stderr.write(broken + "\n")
+        for d in errors[:5]:
+            ctx.stderr.write("  " + d.format() + "\n")
+        return 1
+    story, catalog = result.story, result.catalog
+    lang = args.lang or detect_language(ctx.env, story.languages)
+    save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
+    store = SaveStore(save_dir)
+    store.clean_temp()
+    transcript = Transcript(Path(args.transcript)) if args.transcript else None
+    session = Session(story, catalog, lang=lang, store=store, transcript=transcript)
+    plain, color = choose_mode(args, ctx)
+    try:
+        if plain:
+            from .shell_plain import run_plain
+
+            stdin = getattr(ctx.stdin, "buffer", ctx.stdin)
+            width = None
+            if _isatty(ctx.stdout):
+                import shutil
+
+                width = max(20, shutil.get_terminal_size().columns - 1)
+            return run_plain(session, stdin=stdin, stdout=ctx.stdout, width=width, echo=not _isatty(ctx.stdin))
+        import colorama
+
+        colorama.just_fix_windows_console()
+        from .shell_tty import run_tty
+
+        return run_tty(session, color=color)
+    except KeyboardInterrupt:
+        ctx.stdout.write("\n")
+        for p in session.quit():
+            ctx.stdout.write(p.text + "\n")
+        return 0
+    except Exception:  # an unexpected error: keep the player's state, then say where the report is
+        return _crash(session, store, ctx)
+    finally:
+        if transcript is not None:
+            transcript.close()
+
+
+def _crash(session: Session, store: SaveStore, ctx: Context) -> int:
+    recovered = session.recover()
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    report = store.directory.parent / f"crash-{stamp}.txt"
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(
+            f"Hengyang 1944 crash report {stamp}\nrecovery save: {recovered}\n\n" + traceback.format_exc(),
+            encoding="utf-8")
+        where = str(report)
+    except OSError:
+        where = "(could not be written)"
+    ctx.stderr.write("\n" + session.t("ui.crash", path=where) + "\n")
+    return 70
+

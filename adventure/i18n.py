@@ -1,0 +1,111 @@
+"""Language at the edge: choosing a language, filling placeholders safely, dates, matching.
+
+The engine never sees a language. The shell asks a :class:`Texts` for the text of a key in
+the current language and fills ``{name}`` placeholders from plain values -- never through
+``str.format``, so ``{x.__class__}`` or ``{x[0]}`` can reach nothing::
+
+    >>> fill("{n} rounds left {{sic}} {x.__class__}", {"n": 8})
+    '8 rounds left {sic} {x.__class__}'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from .model import Catalog
+
+_FILL_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+LANGUAGE_NAMES = {"en": "English", "es": "español"}
+
+
+def detect_language(env: Mapping[str, str], available: tuple[str, ...]) -> str:
+    """The player's language from ``LC_ALL``, ``LC_MESSAGES`` then ``LANG`` (POSIX order):
+    Spanish if the first one set begins with ``es``, otherwise English.
+
+    >>> detect_language({"LANG": "es_ES.UTF-8"}, ("en", "es"))
+    'es'
+    >>> detect_language({"LC_ALL": "C", "LANG": "es_ES"}, ("en", "es"))
+    'en'
+    """
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            lang = "es" if value.lower().startswith("es") else "en"
+            return lang if lang in available else available[0]
+    return "en" if "en" in available else available[0]
+
+
+def fill(text: str, subs: Mapping[str, object]) -> str:
+    """Replace ``{name}`` with ``subs[name]``; ``{{``/``}}`` give braces; anything else stays."""
+    if "{" not in text and "}" not in text:
+        return text
+
+    def repl(mt: re.Match[str]) -> str:
+        whole = mt.group(0)
+        if whole == "{{":
+            return "{"
+        if whole == "}}":
+            return "}"
+        name = mt.group(1)
+        if name in subs:
+            return _show(subs[name])
+        return whole
+
+    return _FILL_RE.sub(repl, text)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for matching typed input.
+
+    >>> fold("  Guardar ÚLTIMA ")
+    'guardar ultima'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+class Texts:
+    """Text lookup for one language with a fallback to the story's first language."""
+
+    def __init__(self, catalog: Catalog, lang: str) -> None:
+        self.catalog = catalog
+        self.lang = lang
+
+    def has(self, key: str) -> bool:
+        return self.catalog.get(self.lang, key) is not None
+
+    def raw(self, key: str) -> str:
+        value = self.catalog.get(self.lang, key)
+        return value if value is not None else f"[{key}]"
+
+    def __call__(self, key: str, **subs: object) -> str:
+        return fill(self.raw(key), subs)
+
+    def words(self, key: str) -> list[str]:
+        """A comma-separated list in one text (command words, month names)."""
+        return [w.strip() for w in self.raw(key).split(",") if w.strip()]
+
+    def date(self, iso: str | None, siege_start: str | None) -> str:
+        """A localised date with the day of the siege, e.g. ``28 June 1944 · day 7``."""
+        if not iso:
+            return ""
+        import datetime
+
+        year, month, day = (int(x) for x in iso.split("-"))
+        months = self.words("ui.months")
+        month_name = months[month - 1] if len(months) == 12 else str(month)
+        text = self("ui.date", day=day, month=month_name, year=year)
+        if siege_start:
+            d = datetime.date(year, month, day)
+            s = datetime.date.fromisoformat(siege_start)
+            if d >= s:
+                text += " · " + self("ui.siege_day", n=(d - s).days + 1)
+        return text

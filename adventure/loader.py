@@ -1,0 +1,736 @@
+"""Story and locale files to an immutable :class:`Story` and :class:`Catalog`, with diagnostics.
+
+Loading has two stages:
+
+1. **Per file** (:func:`parse_story_file`, :func:`parse_locale_file`): read one YAML file and
+   validate its fields into plain records (dicts, lists, strings, ints, tuples). These
+   records depend on nothing but the file's bytes, so they can be cached per file.
+2. **Link** (:func:`link`): put every record together, resolve references across files
+   (targets, variables, notes, endings, characters, chapters), compile conditions, check the
+   locales against the structure, and build the frozen story.
+
+Every problem is a located :class:`Diagnostic`; nothing raises for bad input::
+
+    result = load_story(Path("story"), Path("locales"))
+    for d in result.diagnostics:
+        print(d.format())
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import model as m
+from .conditions import ConditionError, compile_condition
+from .diagnostics import Diagnostic, suggest
+from .schema import STORY_ID_RE, Checker
+from .yamlread import Map, Node, Scalar, read_yaml_bytes, where
+
+MANIFEST = "story.yaml"
+SUPPORTED_LANGUAGES = ("en", "es")
+PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+EFFECT_OPS = ("set", "add", "sub", "note", "end")
+
+Record = dict[str, Any]
+
+
+@dataclass
+class LoadResult:
+    """The outcome of loading: the story and catalog (None if errors stop it), every diagnostic."""
+
+    story: m.Story | None
+    catalog: m.Catalog | None
+    diagnostics: list[Diagnostic]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.story is not None and not any(d.is_error for d in self.diagnostics)
+
+
+# -- paths ---------------------------------------------------------------------------------
+
+def project_root() -> Path:
+    """The folder holding ``adventure/``, ``story/`` and ``locales/`` (an editable install)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def default_story_dir() -> Path:
+    return project_root() / "story"
+
+
+def default_locales_dir() -> Path:
+    return project_root() / "locales"
+
+
+def display_path(path: Path) -> str:
+    """A path as a writer would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# -- stage 1: one story file ---------------------------------------------------------------
+
+def _diag_rows(diags: Iterable[Diagnostic]) -> list[tuple[str, str, int, int, str, str]]:
+    return [(d.code, d.path, d.line, d.col, d.message, d.fix) for d in diags]
+
+
+def parse_story_file(data: bytes, path: str, *, manifest: bool) -> Record:
+    """Validate one story file into a plain record (no cross-file checks)."""
+    tree, read_diags = read_yaml_bytes(data, path)
+    chk = Checker(path)
+    rec: Record = {"path": path, "manifest": manifest, "scenes": [], "notes": [], "chapter": None}
+    root = chk.mapping(tree, "the file") if tree is not None else None
+    if root is not None:
+        if manifest:
+            _parse_manifest(root, chk, rec)
+        else:
+            _parse_chapter_file(root, chk, rec)
+    rec["diags"] = _diag_rows(read_diags + chk.diags)
+    return rec
+
+
+def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
+    chk.fields(root, ("story", "chapters", "variables", "endings", "characters", "notes"),
+               ("story", "chapters"), "the manifest")
+    info = chk.mapping(root.get("story"), "'story'")
+    story: Record = {"pos": where(root)}
+    if info is not None:
+        chk.fields(info, ("id", "title", "start", "languages", "siege_start", "content_note"),
+                   ("id", "title", "start", "languages"), "'story'")
+        sid = chk.text(info.get("id"), "the story id")
+        if sid is not None and not STORY_ID_RE.match(sid):
+            chk.add("E203", info["id"], f"story id '{sid}' is not a valid id",
+                    "use letters, digits, '-' and '_'")
+            sid = None
+        story["id"] = sid
+        story["title"] = chk.text(info.get("title"), "the title key")
+        story["content_note"] = chk.text(info.get("content_note"), "the content note key")
+        story["start"] = chk.ident(info.get("start"), "the start scene")
+        story["start_pos"] = where(info.get("start", info))
+        story["siege_start"] = chk.date(info.get("siege_start"), "siege_start")
+        langs = []
+        for lang, pos in chk.id_list(info.get("languages"), "a language"):
+            if lang not in SUPPORTED_LANGUAGES:
+                chk.add("E218", pos, f"language '{lang}' is not supported",
+                        "supported languages: " + ", ".join(SUPPORTED_LANGUAGES))
+            elif lang in langs:
+                chk.add("E204", pos, f"language '{lang}' is listed twice", "list each language once")
+            else:
+                langs.append(lang)
+        story["languages"] = langs
+    rec["story"] = story
+    rec["chapters"] = _id_decls(chk, root.get("chapters"), "a chapter")
+    rec["endings"] = _id_decls(chk, root.get("endings"), "an ending")
+    rec["characters"] = _id_decls(chk, root.get("characters"), "a character")
+    variables = []
+    vars_node = chk.mapping(root.get("variables"), "'variables'") if "variables" in root else None
+    if vars_node is not None:
+        for name, node in vars_node.items():
+            pos = vars_node.keypos[name]
+            if not chk.key_ident(name, pos, "variable"):
+                continue
+            value = chk.value(node, f"the initial value of '{name}'")
+            if value is None:
+                continue
+            kind = "flag" if isinstance(value, bool) else "counter"
+            variables.append({"name": name, "kind": kind, "initial": value, "pos": pos})
+    rec["variables"] = variables
+    if "notes" in root:
+        _parse_notes(root["notes"], chk, rec)
+
+
+def _id_decls(chk: Checker, node: Node | None, what: str) -> list[tuple[str, tuple[int, int]]]:
+    seen: dict[str, tuple[int, int]] = {}
+    out = []
+    for value, pos in chk.id_list(node, what):
+        if value in seen:
+            chk.add("E204", pos, f"{what} '{value}' is declared twice (first at line {seen[value][0]})",
+                    "declare it once")
+            continue
+        seen[value] = pos
+        out.append((value, pos))
+    return out
+
+
+def _parse_chapter_file(root: Map, chk: Checker, rec: Record) -> None:
+    chk.fields(root, ("chapter", "date", "start", "scenes", "notes"), (), "a story file")
+    if "scenes" in root and "chapter" not in root:
+        chk.add("E201", root, "a file with scenes has no 'chapter'",
+                "add 'chapter: <id>' naming a chapter listed in story.yaml")
+    if "chapter" in root:
+        cid = chk.ident(root.get("chapter"), "the chapter id")
+        if cid is not None:
+            rec["chapter"] = {
+                "id": cid,
+                "pos": where(root["chapter"]),
+                "date": chk.date(root.get("date"), "the chapter date"),
+                "start": chk.ident(root.get("start"), "the chapter start scene"),
+                "start_pos": where(root.get("start", root)),
+            }
+    scenes = chk.mapping(root.get("scenes"), "'scenes'") if "scenes" in root else None
+    if scenes is not None:
+        for sid, node in scenes.items():
+            pos = scenes.keypos[sid]
+            if not chk.key_ident(sid, pos, "scene id"):
+                continue
+            scene = _parse_scene(sid, pos, node, chk)
+            if scene is not None:
+                rec["scenes"].append(scene)
+    if "notes" in root:
+        _parse_notes(root["notes"], chk, rec)
+
+
+_SCENE_FIELDS = ("date", "witness", "effects", "choices", "ending")
+_CHOICE_FIELDS = ("to", "when", "once", "effects")
+
+
+def _parse_scene(sid: str, pos: tuple[int, int], node: Node, chk: Checker) -> Record | None:
+    body = chk.mapping(node, f"scene '{sid}'")
+    if body is None:
+        return None
+    chk.fields(body, _SCENE_FIELDS, (), f"scene '{sid}'")
+    scene: Record = {
+        "id": sid,
+        "pos": pos,
+        "date": chk.date(body.get("date"), "the scene date"),
+        "witness": chk.ident(body.get("witness"), "the witness"),
+        "witness_pos": where(body.get("witness", body)),
+        "ending": chk.ident(body.get("ending"), "the ending"),
+        "ending_pos": where(body.get("ending", body)),
+        "effects": _parse_effects(body.get("effects"), chk, f"scene '{sid}'"),
+        "choices": [],
+    }
+    choices = chk.mapping(body.get("choices"), f"the choices of '{sid}'") if "choices" in body else None
+    if choices is not None:
+        for cid, cnode in choices.items():
+            cpos = choices.keypos[cid]
+            if not chk.key_ident(cid, cpos, "choice id"):
+                continue
+            choice = _parse_choice(sid, cid, cpos, cnode, chk)
+            if choice is not None:
+                scene["choices"].append(choice)
+    if scene["ending"] is not None and scene["choices"]:
+        chk.add("E202", body["choices"], f"ending scene '{sid}' also has choices",
+                "an ending scene ends the story: remove 'ending:' or the choices")
+    return scene
+
+
+def _parse_choice(sid: str, cid: str, pos: tuple[int, int], node: Node, chk: Checker) -> Record | None:
+    what = f"choice '{cid}' of '{sid}'"
+    if isinstance(node, Scalar):  # shorthand: `go: next_scene`
+        target = chk.ident(node, f"the target of {what}")
+        return {"id": cid, "pos": pos, "to": target, "to_pos": where(node), "when": None,
+                "when_pos": pos, "once": False, "effects": []}
+    body = chk.mapping(node, what)
+    if body is None:
+        return None
+    chk.fields(body, _CHOICE_FIELDS, (), what)
+    effects = _parse_effects(body.get("effects"), chk, what)
+    ends = any(e["op"] == "end" for e in effects)
+    if "to" not in body and not ends:
+        chk.add("E201", pos, f"{what} has no 'to'",
+                "add 'to: <scene id>', or an effect '- end: <ending id>' to end the story")
+    once = chk.boolean(body.get("once"), "'once'") if "once" in body else False
+    return {
+        "id": cid,
+        "pos": pos,
+        "to": chk.ident(body.get("to"), f"the target of {what}"),
+        "to_pos": where(body.get("to", body)),
+        "when": chk.text(body.get("when"), "the condition"),
+        "when_pos": where(body.get("when", body)),
+        "when_plain": isinstance(body.get("when"), Scalar) and body["when"].plain,
+        "once": bool(once),
+        "effects": effects,
+    }
+
+
+def _parse_effects(node: Node | None, chk: Checker, what: str) -> list[Record]:
+    out: list[Record] = []
+    items = chk.sequence(node, f"the effects of {what}") if node is not None else None
+    for item in items or []:
+        body = chk.mapping(item, "an effect")
+        if body is None:
+            continue
+        if len(body) != 1:
+            chk.add("E202", body, "each effect is one line such as '- set: {flag: true}'",
+                    "split it into one '- ' line per effect")
+            continue
+        op, value = next(iter(body.items()))
+        opos = body.keypos[op]
+        if op not in EFFECT_OPS:
+            chk.add("E200", opos, f"unknown effect '{op}'",
+                    (suggest(op, EFFECT_OPS).strip() + " " if suggest(op, EFFECT_OPS) else "")
+                    + "effects: set, add, sub, note, end")
+            continue
+        if op in ("note", "end"):
+            target = chk.ident(value, f"the {op} id")
+            if target is not None:
+                out.append({"op": op, "target": target, "value": None, "pos": where(value)})
+            continue
+        assigns = chk.mapping(value, f"'{op}'")
+        if assigns is None:
+            continue
+        for name, vnode in assigns.items():
+            npos = assigns.keypos[name]
+            if not chk.key_ident(name, npos, "variable"):
+                continue
+            val = chk.value(vnode, f"the value for '{name}'") if op == "set" \
+                else chk.integer(vnode, f"the amount for '{name}'")
+            if val is not None:
+                out.append({"op": op, "target": name, "value": val, "pos": npos})
+    return out
+
+
+def _parse_notes(node: Node, chk: Checker, rec: Record) -> None:
+    notes = chk.mapping(node, "'notes'")
+    if notes is None:
+        return
+    for nid, body_node in notes.items():
+        pos = notes.keypos[nid]
+        if not chk.key_ident(nid, pos, "note id"):
+            continue
+        body = chk.mapping(body_node, f"note '{nid}'")
+        if body is None:
+            continue
+        chk.fields(body, ("sources", "date", "category"), ("sources",), f"note '{nid}'")
+        sources = []
+        src_node = chk.sequence(body.get("sources"), "'sources'") if "sources" in body else None
+        for item in src_node or []:
+            text = chk.text(item, "a source")
+            if text is not None:
+                sources.append(text)
+        if src_node is not None and not sources:
+            chk.add("E201", body["sources"], f"note '{nid}' names no source",
+                    "list the source file name(s) the note is based on")
+        rec["notes"].append({
+            "id": nid, "pos": pos, "sources": sources,
+            "date": chk.date(body.get("date"), "the note date"),
+            "category": chk.ident(body.get("category"), "the category"),
+        })
+
+
+# -- stage 1: one locale file --------------------------------------------------------------
+
+def parse_locale_file(data: bytes, path: str) -> Record:
+    """Flatten one locale file to ``(key, text, line, col)`` entries."""
+    tree, read_diags = read_yaml_bytes(data, path)
+    chk = Checker(path)
+    entries: list[tuple[str, str, int, int]] = []
+    root = chk.mapping(tree, "a locale file") if tree is not None else None
+    if root is not None:
+        _flatten(root, "", chk, entries)
+    return {"path": path, "entries": entries, "diags": _diag_rows(read_diags + chk.diags)}
+
+
+def _flatten(node: Map, prefix: str, chk: Checker, out: list[tuple[str, str, int, int]]) -> None:
+    for key, value in node.items():
+        full = f"{prefix}{key}"
+        if "." in key or not key:
+            chk.add("E203", node.keypos[key], f"locale key '{key}' contains a dot or is empty",
+                    "nest keys as mappings instead of writing dots")
+            continue
+        if isinstance(value, Map):
+            _flatten(value, full + ".", chk, out)
+        elif isinstance(value, Scalar):
+            if value.is_null:
+                chk.add("E303", node.keypos[key], f"'{full}' has no text", "write the text, or remove the key")
+                continue
+            out.append((full, value.value, value.line, value.col))
+        else:
+            chk.add("E303", value, f"'{full}' is a list, not text",
+                    "write the text as one value (use | for several lines)")
+
+
+# -- placeholders --------------------------------------------------------------------------
+
+def placeholders(text: str) -> tuple[list[str], list[str]]:
+    """The ``{name}`` placeholders in ``text`` and any malformed ones (``{x.y}``, ``{0}``).
+
+    >>> placeholders("{rounds} rounds {{literal}} {x.__class__}")
+    (['rounds'], ['x.__class__'])
+    """
+    good: list[str] = []
+    bad: list[str] = []
+    for mt in PLACEHOLDER_RE.finditer(text):
+        inner = mt.group(1)
+        if inner is None:
+            continue
+        (good if NAME_RE.match(inner) else bad).append(inner)
+    return good, bad
+
+
+# -- stage 2: link -------------------------------------------------------------------------
+
+def story_files(story_dir: Path) -> list[Path]:
+    return sorted(p for p in story_dir.glob("*.yaml") if p.is_file())
+
+
+def locale_files(locales_dir: Path, lang: str) -> list[Path]:
+    folder = locales_dir / lang
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+
+
+def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *,
+               ui_dir: Path | None = None, cache: object | None = None) -> LoadResult:
+    """Load a story folder and its locales. ``ui_dir`` holds the engine's interface texts
+    (``<ui_dir>/<lang>/ui.yaml``, by default the project's ``locales/``); a story's own
+    locales may override them. ``cache`` (optional) has ``get(path, data, kind)``."""
+    story_dir = story_dir or default_story_dir()
+    locales_dir = locales_dir or default_locales_dir()
+    ui_dir = ui_dir or default_locales_dir()
+    diags: list[Diagnostic] = []
+    files: list[Path] = []
+    hasher = hashlib.sha256()
+
+    def read(path: Path) -> bytes | None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            diags.append(Diagnostic("E111", display_path(path), 0, 0, f"cannot read the file: {exc.strerror}",
+                                    "check that the file exists and can be read"))
+            return None
+        files.append(path)
+        hasher.update(str(path.name).encode() + b"\0" + data + b"\0")
+        return data
+
+    def parsed(path: Path, kind: str) -> Record | None:
+        data = read(path)
+        if data is None:
+            return None
+        shown = display_path(path)
+        if cache is not None:
+            return cache.get(path, shown, data, kind)  # type: ignore[attr-defined]
+        return parse_file(data, shown, kind)
+
+    if not story_dir.is_dir():
+        diags.append(Diagnostic("E217", display_path(story_dir), 0, 0, "the story folder does not exist",
+                                "pass --story with a folder that holds story.yaml"))
+        return LoadResult(None, None, diags, files)
+    manifest_path = story_dir / MANIFEST
+    if not manifest_path.is_file():
+        diags.append(Diagnostic("E217", display_path(story_dir), 0, 0, f"no {MANIFEST} in the story folder",
+                                f"create {MANIFEST} with story:, chapters: and variables: sections"))
+        return LoadResult(None, None, diags, files)
+    records: list[Record] = []
+    manifest_rec = parsed(manifest_path, "manifest")
+    for path in story_files(story_dir):
+        if path.name == MANIFEST:
+            continue
+        rec = parsed(path, "story")
+        if rec is not None:
+            records.append(rec)
+    # Locales: the engine's interface texts first, then the story's own files.
+    langs = list((manifest_rec or {}).get("story", {}).get("languages") or SUPPORTED_LANGUAGES[:1])
+    locale_recs: dict[str, list[tuple[Record, bool]]] = {}
+    same_dir = ui_dir.resolve() == locales_dir.resolve()
+    for lang in langs:
+        recs: list[tuple[Record, bool]] = []
+        if not same_dir:
+            ui_file = ui_dir / lang / "ui.yaml"
+            if ui_file.is_file():
+                rec = parsed(ui_file, "locale")
+                if rec is not None:
+                    recs.append((rec, True))
+        if not (locales_dir / lang).is_dir():
+            diags.append(Diagnostic("E305", display_path(locales_dir / lang), 0, 0,
+                                    f"no locale folder for language '{lang}'",
+                                    f"create {display_path(locales_dir / lang)}/ with the texts in that language"))
+        for path in locale_files(locales_dir, lang):
+            rec = parsed(path, "locale")
+            if rec is not None:
+                recs.append((rec, False))
+        locale_recs[lang] = recs
+    story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16])
+    diags.extend(more)
+    return LoadResult(story, catalog, sorted(diags, key=Diagnostic.sort_key), files)
+
+
+def parse_file(data: bytes, shown: str, kind: str) -> Record:
+    """Stage 1 for one file of the given kind ("manifest", "story" or "locale")."""
+    if kind == "locale":
+        return parse_locale_file(data, shown)
+    return parse_story_file(data, shown, manifest=(kind == "manifest"))
+
+
+def link(manifest: Record | None, records: list[Record],
+         locales: Mapping[str, list[tuple[Record, bool]]], *, content_hash: str
+         ) -> tuple[m.Story | None, m.Catalog | None, list[Diagnostic]]:
+    """Stage 2: resolve references across files and build the frozen story and catalog."""
+    diags: list[Diagnostic] = []
+
+    def add(code: str, path: str, pos: tuple[int, int], msg: str, fix: str) -> None:
+        diags.append(Diagnostic(code, path, pos[0], pos[1], msg, fix))
+
+    for rec in ([manifest] if manifest else []) + records:
+        diags.extend(Diagnostic(*row) for row in rec["diags"])
+    for lang_recs in locales.values():
+        for rec, _ in lang_recs:
+            diags.extend(Diagnostic(*row) for row in rec["diags"])
+    if manifest is None or "story" not in manifest:
+        return None, None, diags
+    mpath = manifest["path"]
+    info = manifest["story"]
+    if not info.get("id") or not info.get("start") or not info.get("title"):
+        return None, None, diags
+
+    # Variables.
+    variables = {v["name"]: m.Variable(v["name"], v["kind"], v["initial"], (mpath, *v["pos"]))
+                 for v in manifest["variables"]}
+    kinds = {name: var.kind for name, var in variables.items()}
+    endings = [e for e, _ in manifest["endings"]]
+    characters = [c for c, _ in manifest["characters"]]
+    chapter_order = [c for c, _ in manifest["chapters"]]
+
+    # Notes, chapters and scenes from every file.
+    notes: dict[str, m.Note] = {}
+    for rec in [manifest] + records:
+        for n in rec["notes"]:
+            if n["id"] in notes:
+                first = notes[n["id"]].pos
+                add("E204", rec["path"], n["pos"], f"note '{n['id']}' is defined twice (first in {first[0]}:{first[1]})",
+                    "rename one of them or remove the duplicate")
+                continue
+            notes[n["id"]] = m.Note(n["id"], tuple(n["sources"]), n["date"], n["category"], (rec["path"], *n["pos"]))
+    raw_scenes: dict[str, tuple[Record, Record]] = {}
+    chapter_recs: dict[str, Record] = {}
+    for rec in records:
+        ch = rec["chapter"]
+        if ch is None:
+            if rec["scenes"]:
+                continue  # reported in stage 1
+            continue
+        if ch["id"] in chapter_recs:
+            add("E204", rec["path"], ch["pos"], f"chapter '{ch['id']}' is used by two files "
+                f"({chapter_recs[ch['id']]['path']} too)", "give each chapter file its own chapter id")
+            continue
+        chapter_recs[ch["id"]] = rec
+        if ch["id"] not in chapter_order:
+            add("E213", rec["path"], ch["pos"], f"chapter '{ch['id']}' is not listed in {MANIFEST}",
+                f"add it to 'chapters:' in {MANIFEST}" + suggest(ch["id"], chapter_order))
+        for sc in rec["scenes"]:
+            if sc["id"] in raw_scenes:
+                other = raw_scenes[sc["id"]][0]["path"]
+                add("E204", rec["path"], sc["pos"], f"scene '{sc['id']}' is defined twice (also in {other})",
+                    "scene ids are shared by the whole story: rename one")
+                continue
+            raw_scenes[sc["id"]] = (rec, sc)
+    for cid, pos in manifest["chapters"]:
+        if cid not in chapter_recs:
+            add("E213", mpath, pos, f"chapter '{cid}' has no file",
+                f"create story/{cid}.yaml with 'chapter: {cid}', or remove it from 'chapters:'")
+    scene_ids = set(raw_scenes)
+
+    def effects(items: list[Record], path: str) -> tuple[m.Effect, ...]:
+        out = []
+        for e in items:
+            op, target, pos = e["op"], e["target"], e["pos"]
+            if op == "note":
+                if target not in notes:
+                    add("E208", path, pos, f"note '{target}' is not defined",
+                        "define it under notes: in a story file" + suggest(target, notes))
+                    continue
+            elif op == "end":
+                if target not in endings:
+                    add("E209", path, pos, f"ending '{target}' is not declared",
+                        f"add it to 'endings:' in {MANIFEST}" + suggest(target, endings))
+                    continue
+            else:
+                kind = kinds.get(target)
+                if kind is None:
+                    add("E206", path, pos, f"variable '{target}' is not declared",
+                        f"declare it under variables: in {MANIFEST}" + suggest(target, kinds))
+                    continue
+                if op in ("add", "sub") and kind != "counter":
+                    add("E214", path, pos, f"'{op}' needs a counter, but '{target}' is a flag",
+                        "use 'set' for flags")
+                    continue
+                if op == "set" and (kind == "flag") != isinstance(e["value"], bool):
+                    add("E214", path, pos, f"'{target}' is a {kind}; it cannot be set to {e['value']!r}",
+                        "set flags to true/false and counters to whole numbers")
+                    continue
+            out.append(m.Effect(op, target, e["value"], (path, *pos)))
+        return tuple(out)
+
+    scenes: dict[str, m.Scene] = {}
+    for sid, (rec, sc) in raw_scenes.items():
+        path = rec["path"]
+        chapter_id = rec["chapter"]["id"]
+        if sc["witness"] is not None and sc["witness"] not in characters:
+            add("E210", path, sc["witness_pos"], f"character '{sc['witness']}' is not declared",
+                f"add it to 'characters:' in {MANIFEST}" + suggest(sc["witness"], characters))
+        if sc["ending"] is not None and sc["ending"] not in endings:
+            add("E209", path, sc["ending_pos"], f"ending '{sc['ending']}' is not declared",
+                f"add it to 'endings:' in {MANIFEST}" + suggest(sc["ending"], endings))
+        choices = []
+        for ch in sc["choices"]:
+            if ch["to"] is not None and ch["to"] not in scene_ids:
+                add("E205", path, ch["to_pos"], f"choice '{ch['id']}' leads to '{ch['to']}', which is not a scene",
+                    "use an existing scene id" + suggest(ch["to"], scene_ids))
+            cond = None
+            if ch["when"] is not None:
+                try:
+                    cond = compile_condition(ch["when"], variables=kinds, scenes=scene_ids)
+                except ConditionError as exc:
+                    line, col = ch["when_pos"]
+                    col += exc.col - 1 + (0 if ch.get("when_plain") else 1)  # quoted: skip the quote
+                    add(exc.code, path, (line, col), f"condition '{ch['when']}': {exc.message}", exc.fix)
+            choices.append(m.Choice(ch["id"], ch["to"], cond, ch["once"], effects(ch["effects"], path),
+                                    (path, *ch["pos"])))
+        if not choices and sc["ending"] is None:
+            add("E211", path, sc["pos"], f"scene '{sid}' has no choices and is not an ending",
+                "add choices, or mark it as an ending with 'ending: <ending id>'")
+        scenes[sid] = m.Scene(sid, chapter_id, sc["date"] or rec["chapter"]["date"], sc["witness"],
+                              effects(sc["effects"], path), tuple(choices), sc["ending"], (path, *sc["pos"]),
+                              MappingProxyType({c.id: c for c in choices}))
+
+    chapters = []
+    for cid in chapter_order:
+        rec = chapter_recs.get(cid)
+        if rec is None:
+            continue
+        ch = rec["chapter"]
+        start = ch["start"] or (rec["scenes"][0]["id"] if rec["scenes"] else None)
+        if ch["start"] is not None and ch["start"] not in scene_ids:
+            add("E212", rec["path"], ch["start_pos"], f"chapter start '{ch['start']}' is not a scene",
+                "name a scene of this chapter" + suggest(ch["start"], scene_ids))
+            start = None
+        if start is None:
+            continue
+        chapters.append(m.Chapter(cid, start, ch["date"], (rec["path"], *ch["pos"])))
+    if info["start"] not in scene_ids:
+        add("E212", mpath, info["start_pos"], f"start scene '{info['start']}' does not exist",
+            "set story.start to an existing scene id" + suggest(info["start"], scene_ids))
+
+    story = m.Story(
+        id=info["id"], title_key=info["title"], start=info["start"],
+        languages=tuple(info["languages"] or SUPPORTED_LANGUAGES[:1]),
+        siege_start=info.get("siege_start"),
+        variables=MappingProxyType(variables), chapters=tuple(chapters),
+        scenes=MappingProxyType(scenes), notes=MappingProxyType(notes),
+        endings=tuple(endings), characters=tuple(characters), hash=content_hash, manifest=mpath,
+        ending_pos=MappingProxyType({e: (mpath, *pos) for e, pos in manifest["endings"]}),
+    )
+    catalog, cat_diags = _link_locales(story, locales, manifest)
+    diags.extend(cat_diags)
+    return story, catalog, diags
+
+
+def required_keys(story: m.Story, content_note: str | None = None) -> dict[str, tuple[str, int, int]]:
+    """Every locale key the story needs, with the place that needs it."""
+    keys: dict[str, tuple[str, int, int]] = {}
+    first = next(iter(story.scenes.values()), None)
+    origin = first.pos if first else ("story.yaml", 1, 1)
+    keys[story.title_key] = origin
+    if content_note:
+        keys[content_note] = origin
+    for ch in story.chapters:
+        keys[m.chapter_title_key(ch.id)] = ch.pos
+    for sc in story.scenes.values():
+        keys[m.scene_title_key(sc.id)] = sc.pos
+        keys[m.scene_text_key(sc.id)] = sc.pos
+        for c in sc.choices:
+            keys[m.choice_key(sc.id, c.id)] = c.pos
+    for n in story.notes.values():
+        keys[m.note_title_key(n.id)] = n.pos
+        keys[m.note_body_key(n.id)] = n.pos
+    for e in story.endings:
+        keys[m.ending_title_key(e)] = origin
+        keys[m.ending_text_key(e)] = origin
+    for c in story.characters:
+        keys[m.character_name_key(c)] = origin
+    return keys
+
+
+# Keys a story may define without the structure naming them.
+OPTIONAL_PREFIXES = ("story.", "ui.")
+
+
+def _optional(key: str, story: m.Story) -> bool:
+    if key.startswith(OPTIONAL_PREFIXES):
+        return True
+    parts = key.split(".")
+    return len(parts) == 3 and parts[0] == "scenes" and parts[2] == "credit" and parts[1] in story.scenes
+
+
+def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]],
+                  manifest: Record) -> tuple[m.Catalog, list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    texts: dict[str, dict[str, str]] = {}
+    places: dict[str, dict[str, tuple[str, int, int]]] = {}
+    for lang, recs in locales.items():
+        table: dict[str, str] = {}
+        where_: dict[str, tuple[str, int, int]] = {}
+        engine_keys: set[str] = set()
+        for rec, is_engine in recs:
+            for key, text, line, col in rec["entries"]:
+                if key in where_ and key not in engine_keys:
+                    first = where_[key]
+                    diags.append(Diagnostic("E304", rec["path"], line, col,
+                                            f"'{key}' is already defined in {first[0]}:{first[1]}",
+                                            "keep one definition"))
+                    continue
+                table[key] = text
+                where_[key] = (rec["path"], line, col)
+                if is_engine:
+                    engine_keys.add(key)
+                else:
+                    engine_keys.discard(key)
+        texts[lang] = table
+        places[lang] = where_
+    content_note = manifest["story"].get("content_note")
+    needed = required_keys(story, content_note)
+    base = story.languages[0]
+    kinds = set(story.variables)
+    for lang in story.languages:
+        table = texts.get(lang, {})
+        where_ = places.get(lang, {})
+        for key, pos in needed.items():
+            if key not in table:
+                diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
+                                        f"add '{key}' to a file in locales/{lang}/"))
+        for key, text in table.items():
+            path, line, col = where_[key]
+            if key not in needed and not _optional(key, story):
+                diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
+                                        "remove it, or check the scene/choice id it should match"
+                                        + suggest(key, needed)))
+            good, bad = placeholders(text)
+            for b in bad:
+                diags.append(Diagnostic("E302", path, line, col, f"placeholder '{{{b}}}' in '{key}' is not allowed",
+                                        "placeholders are plain variable names like {rounds}; "
+                                        "write {{ and }} for literal braces"))
+            if not key.startswith("ui."):
+                for g in good:
+                    if g not in kinds:
+                        diags.append(Diagnostic("E302", path, line, col,
+                                                f"placeholder '{{{g}}}' in '{key}' names no variable",
+                                                f"declare '{g}' under variables: in {MANIFEST}" + suggest(g, kinds)))
+            if lang != base and key in texts.get(base, {}):
+                ours = sorted(set(good))
+                theirs = sorted(set(placeholders(texts[base][key])[0]))
+                if ours != theirs:
+                    diags.append(Diagnostic("E301", path, line, col,
+                                            f"'{key}' has placeholders {_fmt(ours)} in {lang} but {_fmt(theirs)} in {base}",
+                                            "use the same {names} in every language"))
+        if lang != base:
+            for key in texts.get(base, {}):
+                if key.startswith("ui.") and key not in table:
+                    path, line, col = places[base][key]
+                    diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
+                                            f"add '{key}' to locales/{lang}/ui.yaml"))
+    frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
+    return m.Catalog(story.languages, MappingProxyType(frozen)), diags
+
+
+def _fmt(names: list[str]) -> str:
+    return ", ".join("{" + n + "}" for n in names) if names else "none"

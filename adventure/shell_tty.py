@@ -1,0 +1,183 @@
+"""The terminal front end: prompt_toolkit owns the terminal.
+
+Styled paragraphs are printed with prompt_toolkit's formatted text (never with colorama's
+stream wrapper); the prompt has a bottom toolbar (chapter, date in the siege, notes x/y),
+tab completion of commands and choice words, and history on the up arrow. Ctrl-C clears a
+line that has text and, on an empty line, asks whether to quit; Ctrl-D quits. Quitting
+autosaves.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .layout import plain, wrap
+from .render import Para
+from .session import Session
+
+STYLE_RULES = {
+    "title": "bold",
+    "chapter": "bold ansiyellow",
+    "heading": "bold ansicyan",
+    "meta": "italic ansibrightblack",
+    "credit": "italic ansibrightblack",
+    "text": "",
+    "speaker": "bold ansigreen",
+    "speech": "",
+    "quote": "italic",
+    "choice": "ansiyellow",
+    "number": "bold ansiyellow",
+    "note": "ansimagenta",
+    "message": "",
+    "error": "ansired",
+    "ending": "bold ansimagenta",
+    "help": "",
+    "command": "bold",
+    "term": "underline",
+    "bottom-toolbar": "reverse",
+}
+
+_ASK_QUIT = object()
+
+
+class TerminalWriter:
+    """Prints paragraphs through prompt_toolkit, wrapped to the current width."""
+
+    def __init__(self, output: Any, *, color: bool) -> None:
+        from prompt_toolkit.styles import Style
+
+        self.output = output
+        self.color = color
+        self.style = Style.from_dict({k: v for k, v in STYLE_RULES.items() if v}) if color else None
+
+    def width(self) -> int:
+        try:
+            return max(20, self.output.get_size().columns - 1)
+        except Exception:  # pragma: no cover - a terminal that cannot say its size
+            return 79
+
+    def paras(self, paras: list[Para]) -> None:
+        width = self.width()
+        if not self.color:
+            text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
+            self.output.write_raw(text + "\n")
+            self.output.flush()
+            return
+        from prompt_toolkit import print_formatted_text
+        from prompt_toolkit.formatted_text import FormattedText
+
+        fragments: list[tuple[str, str]] = []
+        for p in paras:
+            for line in wrap(p, width):
+                fragments.extend((f"class:{style}", text) for style, text in line)
+                fragments.append(("", "\n"))
+        print_formatted_text(FormattedText(fragments), end="", style=self.style, output=self.output)
+
+
+def make_output(stdout: Any) -> Any:
+    """prompt_toolkit's VT100 output without cursor-position requests.
+
+    A terminal that never answers a CPR stalls the prompt for two seconds and gets a printed
+    warning. Without CPR, prompt_toolkit cannot tell how many rows lie below the cursor and
+    would hide the bottom toolbar, so we answer "two" (the prompt and the toolbar): the
+    terminal scrolls by a line if it must, and nothing waits for an answer."""
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    class Output(Vt100_Output):  # type: ignore[misc]
+        def get_rows_below_cursor_position(self) -> int:
+            return 2
+
+    output = Output.from_pty(stdout)
+    output.enable_cpr = False
+    return output
+
+
+def ask_line(message: str, *, output: Any) -> str:
+    """A one-off prompt (raises EOFError / KeyboardInterrupt like any prompt)."""
+    from prompt_toolkit import PromptSession
+
+    return PromptSession(output=output).prompt(message)
+
+
+def ask_yes_no(session: Session, question: str, *, output: Any, default: bool = True,
+               on_interrupt: bool = False) -> bool:
+    """Ask a yes/no question (Enter takes ``default``; Ctrl-C/Ctrl-D take ``on_interrupt``)."""
+    yes = {w.lower() for w in session.texts.words("ui.yes_words")}
+    no = {w.lower() for w in session.texts.words("ui.no_words")}
+    while True:
+        try:
+            answer = ask_line(f"{question} {session.t('ui.yes_no')} ", output=output).strip().lower()
+        except (EOFError, KeyboardInterrupt):
+            return on_interrupt
+        if not answer:
+            return default
+        if answer in yes:
+            return True
+        if answer in no:
+            return False
+
+
+def run_tty(session: Session, *, color: bool) -> int:
+    """Play in a real terminal until the player quits. Returns the exit code."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.key_binding import KeyBindings
+
+    output = make_output(sys.stdout)
+    writer = TerminalWriter(output, color=color)
+    writer.paras(session.intro())
+    offer = session.resumable()
+    resume = None
+    if offer is not None:
+        slot, notes = offer
+        if notes:
+            writer.paras(notes)
+        if ask_yes_no(session, session.offer_text(slot), output=output):
+            resume = slot
+    else:
+        try:
+            ask_line(session.t("ui.press_enter") + " ", output=output)
+        except (EOFError, KeyboardInterrupt):
+            writer.paras([Para("message", (("message", session.t("ui.goodbye")),))])
+            return 0
+    writer.paras(session.begin(resume))
+
+    bindings = KeyBindings()
+
+    @bindings.add("c-c")
+    def _(event: Any) -> None:
+        buffer = event.app.current_buffer
+        if buffer.text:
+            buffer.reset()
+        else:
+            event.app.exit(result=_ASK_QUIT)
+
+    completer = WordCompleter(lambda: session.completions(), ignore_case=True, sentence=False)
+    prompt_session: PromptSession[Any] = PromptSession(
+        history=InMemoryHistory(), completer=completer, key_bindings=bindings, output=output,
+        complete_while_typing=False, style=writer.style,
+        bottom_toolbar=lambda: " " + session.toolbar(),
+    )
+    if not color:
+        from prompt_toolkit.output import ColorDepth
+
+        prompt_session.color_depth = ColorDepth.DEPTH_1_BIT
+    while True:
+        try:
+            line = prompt_session.prompt("> ")
+        except EOFError:
+            writer.paras(session.quit())
+            return 0
+        except KeyboardInterrupt:  # pragma: no cover - the key binding handles Ctrl-C
+            line = _ASK_QUIT
+        if line is _ASK_QUIT:
+            if ask_yes_no(session, session.t("ui.quit_confirm"), output=output, on_interrupt=True):
+                writer.paras(session.quit())
+                return 0
+            continue
+        reply = session.handle(line)
+        writer.paras([Para("blank", ())] + reply.paras)
+        if reply.quit:
+            return 0

@@ -1,0 +1,40 @@
+"""``python play.py check``: load everything, report every problem in one run.
+
+Each problem is one line, ``path:line:col: error CODE: message — how to fix``; warnings say
+``warning CODE`` and do not fail the run. A clean story prints a one-line summary (scenes,
+choices, endings, notes, words per language) and exits 0; any error exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..analysis import graph_diagnostics, summarise
+from ..diagnostics import Diagnostic
+from ..loader import load_story
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    story_dir, locales_dir = ctx.story_dirs(args)
+    result = load_story(story_dir, locales_dir)
+    diags = list(result.diagnostics)
+    if result.story is not None:
+        diags.extend(graph_diagnostics(result.story, result.catalog))
+    diags.sort(key=Diagnostic.sort_key)
+    for d in diags:
+        ctx.stdout.write(d.format() + "\n")
+    errors = sum(1 for d in diags if d.is_error)
+    warnings = len(diags) - errors
+    if errors or (args.strict and warnings):
+        ctx.stdout.write(f"{errors} error(s), {warnings} warning(s).\n")
+        return 1
+    assert result.story is not None and result.catalog is not None
+    line = summarise(result.story, result.catalog).line(result.story.id)
+    tail = f"; {warnings} warning(s)" if warnings else ""
+    ctx.stdout.write(f"OK {line}{tail}.\n")
+    return 0

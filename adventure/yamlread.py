@@ -1,0 +1,299 @@
+"""Hardened, located YAML reading.
+
+PyYAML's loaders construct Python objects with YAML 1.1 rules (``no`` becomes ``False``,
+``010`` becomes 8, ``12:30`` becomes 750), keep the last of two duplicate keys, expand alias
+bombs, and the C loader can crash the interpreter on very deep nesting. This module instead
+walks the parser's *event stream* (safe at any depth) and builds a small tree itself:
+
+* every scalar is kept as the string the writer typed, with whether it was plain or quoted,
+  so the schema layer decides what ``true`` or ``8`` means for each field;
+* every node carries its 1-based line and column;
+* anchors, aliases and explicit tags are refused, nesting is bounded, duplicate keys are
+  reported, and encoding problems (BOM, UTF-16, invalid UTF-8, control characters) are
+  located diagnostics rather than exceptions.
+
+Nothing in a file is ever executed or constructed as an arbitrary Python object::
+
+    >>> tree, diags = read_yaml_text("a: no\\nb: [1, '2']\\n", "x.yaml")
+    >>> tree["a"].value, tree["a"].plain, [s.value for s in tree["b"]]
+    ('no', True, ['1', '2'])
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+MAX_DEPTH = 64
+MAX_BYTES = 32 * 1024 * 1024
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+try:  # libyaml's parser when present; the pure-Python one otherwise.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+class Scalar:
+    """A scalar exactly as written: its text, whether it was plain (unquoted), its place."""
+
+    __slots__ = ("value", "plain", "line", "col")
+
+    def __init__(self, value: str, plain: bool, line: int, col: int) -> None:
+        self.value = value
+        self.plain = plain
+        self.line = line
+        self.col = col
+
+    @property
+    def is_null(self) -> bool:
+        """An empty plain scalar, ``~`` or ``null``: YAML's way of writing nothing."""
+        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.value!r}, plain={self.plain}, at {self.line}:{self.col})"
+
+
+class Map(dict):  # type: ignore[type-arg]
+    """A mapping from key text to nodes; ``keypos`` holds each key's (line, col)."""
+
+    __slots__ = ("line", "col", "keypos")
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__()
+        self.line = line
+        self.col = col
+        self.keypos: dict[str, tuple[int, int]] = {}
+
+
+class Seq(list):  # type: ignore[type-arg]
+    """A sequence of nodes with its own place."""
+
+    __slots__ = ("line", "col")
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__()
+        self.line = line
+        self.col = col
+
+
+Node = Scalar | Map | Seq
+
+
+def where(node: object) -> tuple[int, int]:
+    """The (line, col) of any node, or (1, 1) for something without a place."""
+    return (getattr(node, "line", 1), getattr(node, "col", 1))
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text, or a located diagnostic saying why not."""
+    diags: list[Diagnostic] = []
+    if len(data) > MAX_BYTES:
+        diags.append(Diagnostic(
+            "E110", path, 1, 1,
+            f"the file is {len(data) / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
+            "split it into several files (one per chapter, say)"))
+        return None, diags
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        diags.append(Diagnostic(
+            "E105", path, 1, 1, "the file looks like UTF-16 (or binary), not UTF-8",
+            "save it again as UTF-8 (in most editors: File > Save with encoding > UTF-8)"))
+        return None, diags
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.append(Diagnostic(
+            "E105", path, line, col, f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8; the text near this place may have been pasted from "
+            "another encoding"))
+        return None, diags
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        diags.append(Diagnostic(
+            "W101", path, 1, 1, "the file starts with a byte-order mark (BOM)",
+            "save it as UTF-8 without BOM; the engine ignores the mark"))
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        diags.append(Diagnostic(
+            "E108", path, line, col,
+            f"control character U+{ord(bad.group()):04X} in the text",
+            "delete it; it is invisible in most editors, so retype the text around it"))
+        return None, diags
+    return text, diags
+
+
+def read_yaml_bytes(data: bytes, path: str, *, max_depth: int = MAX_DEPTH) -> tuple[Node | None, list[Diagnostic]]:
+    """Decode and read one YAML file given as bytes. See :func:`read_yaml_text`."""
+    text, diags = decode(data, path)
+    if text is None:
+        return None, diags
+    tree, more = read_yaml_text(text, path, max_depth=max_depth)
+    return tree, diags + more
+
+
+def read_yaml_text(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> tuple[Node | None, list[Diagnostic]]:
+    """Read one YAML document into located nodes.
+
+    Returns ``(tree, diagnostics)``; ``tree`` is None when the file cannot be used at all.
+    Duplicate keys are reported and the first value kept, so later checks still run.
+    """
+    diags: list[Diagnostic] = []
+    stack: list[Node] = []
+    keys: list[Scalar | None] = []  # pending key per open mapping (None: expecting a key)
+    root: Node | None = None
+    documents = 0
+    ev_scalar = yaml.ScalarEvent
+    ev_map = yaml.MappingStartEvent
+    ev_seq = yaml.SequenceStartEvent
+    ev_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    ev_alias = yaml.AliasEvent
+    ev_doc = yaml.DocumentStartEvent
+    skip_depth = 0  # >0 while skipping the value of a duplicate key
+
+    def add(node: Node) -> None:
+        nonlocal root, skip_depth
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Seq):
+            parent.append(node)
+            return
+        key = keys[-1]
+        if key is None:  # this node is a key
+            if not isinstance(node, Scalar):
+                diags.append(Diagnostic(
+                    "E202", path, node.line, node.col, "a key must be plain text, not a list or mapping",
+                    "write the key as a simple word"))
+                keys[-1] = Scalar("?", True, node.line, node.col)
+                return
+            keys[-1] = node
+            return
+        keys[-1] = None
+        name = key.value
+        assert isinstance(parent, Map)
+        if name in parent:
+            first = parent.keypos[name]
+            diags.append(Diagnostic(
+                "E101", path, key.line, key.col,
+                f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last",
+                "remove one of the two, or merge them"))
+            return
+        parent[name] = node
+        parent.keypos[name] = (key.line, key.col)
+
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            kind = type(ev)
+            if kind is ev_doc:
+                documents += 1
+                if documents > 1:
+                    m = ev.start_mark
+                    diags.append(Diagnostic(
+                        "E106", path, m.line + 1, m.column + 1,
+                        "a second YAML document starts here ('---')",
+                        "keep one document per file: remove the '---' line or move the rest to its own file"))
+                    break
+                continue
+            if kind is ev_alias:
+                m = ev.start_mark
+                diags.append(Diagnostic(
+                    "E102", path, m.line + 1, m.column + 1, f"alias '*{ev.anchor}' is not allowed",
+                    "write the value out in full; anchors and aliases are refused so a file "
+                    "cannot expand into a huge structure"))
+                return None, diags
+            if kind is ev_scalar or kind is ev_map or kind is ev_seq:
+                m = ev.start_mark
+                line, col = m.line + 1, m.column + 1
+                if ev.anchor is not None:
+                    diags.append(Diagnostic(
+                        "E102", path, line, col, f"anchor '&{ev.anchor}' is not allowed",
+                        "remove the anchor and write values out in full"))
+                    return None, diags
+                if ev.tag is not None:
+                    diags.append(Diagnostic(
+                        "E104", path, line, col, f"explicit tag '{ev.tag}' is not allowed",
+                        "remove the tag; quote the value if you want it kept as text"))
+                    return None, diags
+                if kind is ev_scalar:
+                    if skip_depth:
+                        continue
+                    add(Scalar(ev.value, ev.implicit[0], line, col))
+                    continue
+                if skip_depth:
+                    skip_depth += 1
+                    continue
+                if len(stack) >= max_depth:
+                    diags.append(Diagnostic(
+                        "E103", path, line, col, f"nesting deeper than {max_depth} levels",
+                        "flatten the structure; story files need only a few levels"))
+                    return None, diags
+                node: Node = Map(line, col) if kind is ev_map else Seq(line, col)
+                before = len(diags)
+                add(node)
+                if len(diags) > before and diags[-1].code == "E101":
+                    skip_depth = 1  # skip the duplicate's nested value
+                    continue
+                stack.append(node)
+                keys.append(None)
+                continue
+            if kind in ev_end:
+                if skip_depth:
+                    skip_depth -= 1
+                    continue
+                stack.pop()
+                keys.pop()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if _is_tab_at(text, mark):
+            diags.append(Diagnostic(
+                "E109", path, line, col, "a tab character is used for indentation",
+                "indent with spaces only (set your editor to insert spaces for Tab)"))
+        else:
+            diags.append(Diagnostic("E100", path, line, col, f"YAML syntax: {problem}", _syntax_fix(problem)))
+        return None, diags
+    except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
+        diags.append(Diagnostic("E100", path, 1, 1, f"YAML could not be read: {type(exc).__name__}",
+                                "check the file for unusual syntax"))
+        return None, diags
+    if root is None or (isinstance(root, Scalar) and root.is_null):
+        diags.append(Diagnostic("E107", path, 1, 1, "the file holds no data",
+                                "add content, or delete the file"))
+        return None, diags
+    return root, diags
+
+
+def _is_tab_at(text: str, mark: object) -> bool:
+    if mark is None:
+        return False
+    index = getattr(mark, "index", None)
+    if index is None:
+        return False
+    line_start = text.rfind("\n", 0, index) + 1
+    line_end = text.find("\n", index)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    return "\t" in line[: max(1, index - line_start + 1)] or "\t" in line[:len(line) - len(line.lstrip(" \t"))]
+
+
+def _syntax_fix(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "a ':' inside text needs the whole value in quotes, e.g. text: \"Note: ...\""
+    if "could not find expected ':'" in problem:
+        return "each line of a mapping needs 'key: value'; check the indentation of this line"
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return "check the indentation: items of one mapping must line up exactly"
+    if "found undefined alias" in problem or "found character" in problem:
+        return "quote the value if it starts with a special character such as * & ! % @ or `"
+    if "end of the stream" in problem or "found unexpected end" in problem:
+        return "a quote or bracket is not closed"
+    return "fix the YAML at this place (quote text that contains ':' or starts with a symbol)"
