@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 
+from .diagnostics import suggest
+
 Evaluator = Callable[[Mapping[str, object], Mapping[str, int]], object]
 
 _TOKEN = re.compile(r"""
@@ -233,8 +235,6 @@ class _Parser:
 
 
 def _did_you_mean(name: str, options: object) -> str:
-    from .diagnostics import suggest
-
     try:
         return suggest(name, list(options))  # type: ignore[call-overload]
     except TypeError:

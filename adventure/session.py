@@ -221,12 +221,12 @@ class Session:
 
     def _after_step(self, output: Output, *, banner: bool) -> list[Para]:
         state = self._current()
+        if output.entered:
+            self.log("scene", scene=output.scene, lang=self.lang)
         for change in output.changes:
             self.log("var", name=change.name, old=change.old, new=change.new)
         for nid in output.notes:
             self.log("note", note=nid)
-        if output.entered:
-            self.log("scene", scene=output.scene, lang=self.lang)
         if output.ending is not None:
             self.log("ending", ending=output.ending)
         unlocked = r.note_unlocked_paras(self.story, self.texts, state, output.notes)
