@@ -383,7 +383,7 @@ def locale_files(locales_dir: Path, lang: str) -> list[Path]:
 def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *,
                ui_dir: Path | None = None, cache: object | None = None) -> LoadResult:
     """Load a story folder and its locales. ``ui_dir`` holds the engine's interface texts
-    (``<ui_dir>/<lang>/ui.yaml``, by default the project's ``locales/``); a story's own
+    (``<ui_dir>/<lang>/ui*.yaml``, by default the project's ``locales/``); a story's own
     locales may override them. ``cache`` (optional) has ``get(path, data, kind)``."""
     story_dir = story_dir or default_story_dir()
     locales_dir = locales_dir or default_locales_dir()
@@ -436,8 +436,7 @@ def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *
     for lang in langs:
         recs: list[tuple[Record, bool]] = []
         if not same_dir:
-            ui_file = ui_dir / lang / "ui.yaml"
-            if ui_file.is_file():
+            for ui_file in sorted((ui_dir / lang).glob("ui*.yaml")):
                 rec = parsed(ui_file, "locale")
                 if rec is not None:
                     recs.append((rec, True))
@@ -727,7 +726,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                 if key.startswith("ui.") and key not in table:
                     path, line, col = places[base][key]
                     diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
-                                            f"add '{key}' to locales/{lang}/ui.yaml"))
+                                            f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags
 

@@ -331,7 +331,7 @@ class Session:
         self.log("load", slot=slot)
         self.log("scene", scene=self.state.scene, lang=self.lang)
         out = [self.msg("ui.loaded", slot=slot)] if announce else [self.msg("ui.resumed")]
-        out += [self.msg(key, "error" if key.startswith("ui.load_scene") else "message", **subs)
+        out += [self.msg(key, "error" if key == "ui.load_scene_moved" else "message", **subs)
                 for key, subs in loaded.messages]
         out.append(BLANK)
         return out + self.show_scene()

@@ -1,0 +1,55 @@
+"""Interface texts: every key the code uses exists in both languages, and nothing is left untranslated."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from adventure.loader import load_story
+from adventure.session import COMMANDS, Session
+from storykit import load_dir, write_story
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_RE = re.compile(r"""["'](ui\.[a-z_]+(?:\.[a-z_]+)*)["']""")
+
+
+def catalog():  # type: ignore[no-untyped-def]
+    result = load_story()
+    assert result.ok and result.catalog is not None
+    return result.catalog
+
+
+def test_every_ui_key_in_the_code_exists_in_both_languages() -> None:
+    texts = catalog().texts
+    used = set()
+    for path in (ROOT / "adventure").rglob("*.py"):
+        used |= set(KEY_RE.findall(path.read_text(encoding="utf-8")))
+    for cmd in COMMANDS:
+        used |= {f"ui.cmd.{cmd}", f"ui.help.{cmd}"}
+    used.add("ui.cmd.continue")
+    assert len(used) > 40
+    for lang in ("en", "es"):
+        missing = sorted(k for k in used if k not in texts[lang])
+        assert not missing, f"missing in {lang}: {missing}"
+
+
+def test_both_languages_have_the_same_interface_keys() -> None:
+    texts = catalog().texts
+    en = {k for k in texts["en"] if k.startswith("ui.")}
+    es = {k for k in texts["es"] if k.startswith("ui.")}
+    assert en == es
+
+
+def test_spanish_interface_is_translated() -> None:
+    texts = catalog().texts
+    same = sorted(k for k in texts["en"] if k.startswith("ui.") and texts["en"][k] == texts["es"].get(k))
+    # Only texts that are the same in both languages by nature.
+    assert set(same) <= {"ui.no", "ui.no_words", "ui.slot_line", "ui.cmd.help"} | {k for k in same if k.startswith("ui.lang_names")}, same
+
+
+def test_a_story_with_its_own_locales_gets_the_engine_interface(tmp_path: Path) -> None:
+    result = load_dir(write_story(tmp_path))
+    assert result.ok and result.story is not None and result.catalog is not None
+    s = Session(result.story, result.catalog, lang="es", store=None)
+    s.begin()
+    assert "Órdenes" in "\n".join(p.text for p in s.handle("ayuda").paras)
