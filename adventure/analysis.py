@@ -110,10 +110,16 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
 
 
 _MARKUP = re.compile(r"^@[A-Za-z0-9_]+:|^>|\{[^}]*\}", re.M)
+_TERM = re.compile(r"\[\[([^\[\]|]+?)(?:\|[A-Za-z][A-Za-z0-9_]*)?\]\]")
 
 
 def count_words(text: str) -> int:
-    return len(_MARKUP.sub(" ", text).split())
+    """Words a reader reads: markup, speaker tags and placeholders do not count.
+
+    >>> count_words("@deng: The [[pillboxes|pillbox]] held {n} days.")
+    4
+    """
+    return len(_MARKUP.sub(" ", _TERM.sub(r"\1", text)).split())
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Wrapping styled paragraphs to a width, counting wide (CJK) characters as two columns.
 
     >>> from adventure.render import para
-    >>> [plain(line) for line in wrap(para("text", "one two three four"), 9)]
-    ['one two', 'three', 'four']
+    >>> [plain(line) for line in wrap(para("text", "one two three four five"), 12)]
+    ['one two', 'three four', 'five']
 """
 
 from __future__ import annotations

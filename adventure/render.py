@@ -9,7 +9,9 @@ Scene text is light markup written by writers in the locale files:
 * paragraphs are separated by a blank line; single line breaks inside one are joined;
 * a paragraph starting ``> `` is quoted testimony;
 * a paragraph starting ``@character_id:`` is spoken by that character (name styled);
-* ``{variable}`` placeholders are filled from the state.
+* ``{variable}`` placeholders are filled from the state;
+* ``[[shown text|term_id]]`` (or ``[[term_id]]``) marks a glossary term: the shown text is
+  styled as a term.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .engine import State, available
 from .i18n import Texts, fill
 
 _SPEAKER_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_]*):\s*")
+TERM_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
 
 
 class Para(NamedTuple):
@@ -57,22 +60,42 @@ def text_paras(raw: str, texts: Texts, subs: Mapping[str, object], *, kind: str 
             continue
         if lines[0].startswith(">"):
             body = " ".join(ln[1:].strip() if ln.startswith(">") else ln for ln in lines)
-            out.append(Para("quote", (("quote", fill(body, subs)),), "  "))
+            out.append(Para("quote", term_spans("quote", fill(body, subs)), "  "))
             continue
         body = " ".join(lines)
         sm = _SPEAKER_RE.match(body)
         if sm:
             key = m.character_name_key(sm.group(1))
             name = texts(key) if texts.has(key) else sm.group(1)
-            out.append(Para("speech", (("speaker", name + ": "), ("text", fill(body[sm.end():], subs)))))
+            out.append(Para("speech", (("speaker", name + ": "),) + term_spans("text", fill(body[sm.end():], subs))))
             continue
-        out.append(Para(kind, ((kind, fill(body, subs)),)))
+        out.append(Para(kind, term_spans(kind, fill(body, subs))))
     spaced: list[Para] = []
     for p in out:  # a blank line between paragraphs
         if spaced:
             spaced.append(BLANK)
         spaced.append(p)
     return spaced
+
+
+def term_spans(style: str, text: str) -> tuple[tuple[str, str], ...]:
+    """Split text on ``[[shown|term_id]]`` marks: terms get the "term" style.
+
+    >>> term_spans("text", "the [[pillboxes|pillbox]], and")
+    (('text', 'the '), ('term', 'pillboxes'), ('text', ', and'))
+    """
+    if "[[" not in text:
+        return ((style, text),)
+    spans: list[tuple[str, str]] = []
+    pos = 0
+    for mt in TERM_RE.finditer(text):
+        if mt.start() > pos:
+            spans.append((style, text[pos:mt.start()]))
+        spans.append(("term", mt.group(1)))
+        pos = mt.end()
+    if pos < len(text):
+        spans.append((style, text[pos:]))
+    return tuple(spans)
 
 
 def title_screen(story: m.Story, texts: Texts, content_note_key: str | None) -> list[Para]:

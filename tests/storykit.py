@@ -134,7 +134,15 @@ endings:
 """,
 }
 
-Edit = "tuple[str, str] | str | bytes | None"
+# A frozen copy of the first prologue: engine, session and terminal tests play it, so they do
+# not change when the shipped story is rewritten. Tests of the shipped story load story/.
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "prologue"
+FIXTURE_ARGS = ["--story", str(FIXTURE / "story"), "--locales", str(FIXTURE / "locales")]
+
+
+def load_fixture() -> LoadResult:
+    return load_story(FIXTURE / "story", FIXTURE / "locales")
+
 
 
 def write_story(root: Path, edits: dict[str, object] | None = None) -> Path:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from storykit import FIXTURE_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAY = str(ROOT / "play.py")
 PROMPT = r"(notes|notas) \d+/\d+"  # the bottom toolbar, drawn with every prompt
@@ -24,7 +26,7 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def spawn(tmp_path: Path, *args: str, **env: str) -> pexpect.spawn:
-    child = pexpect.spawn(sys.executable, [PLAY, *args], env=env_for(tmp_path, **env), cwd=str(ROOT),
+    child = pexpect.spawn(sys.executable, [PLAY, *FIXTURE_ARGS, *args], env=env_for(tmp_path, **env), cwd=str(ROOT),
                           dimensions=(40, 100), encoding="utf-8", timeout=15)
     return child
 
@@ -126,7 +128,7 @@ def test_prologue_plays_to_its_end_in_a_terminal(tmp_path: Path, lang: str, inpu
 
 
 def run_pipe(tmp_path: Path, data: bytes, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, PLAY, *args], input=data, capture_output=True, cwd=str(ROOT),
+    return subprocess.run([sys.executable, PLAY, *FIXTURE_ARGS, *args], input=data, capture_output=True, cwd=str(ROOT),
                           env=env_for(tmp_path, **env), timeout=30)
 
 

@@ -12,10 +12,12 @@ from adventure.saves import SaveStore
 from adventure.session import Session
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.golden"))
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def parse(path: Path) -> tuple[str, list[tuple[str, str, int]]]:
+def parse(path: Path) -> tuple[str, str, list[tuple[str, str, int]]]:
     lang = "en"
+    story = "shipped"
     steps = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.rstrip()
@@ -24,16 +26,19 @@ def parse(path: Path) -> tuple[str, list[tuple[str, str, int]]]:
         if line.startswith("lang "):
             lang = line.split()[1]
             continue
+        if line.startswith("story "):
+            story = line.split()[1]
+            continue
         kind, _, rest = line.partition(" ")
         assert kind in (">", "=", "~", "!"), f"{path.name}:{number}: unknown line"
         steps.append((kind, rest, number))
-    return lang, steps
+    return story, lang, steps
 
 
 def play(path: Path, *, round_trip: bool, tmp_path: Path) -> list[str]:
-    result = load_story()
+    which, lang, steps = parse(path)
+    result = load_story() if which == "shipped" else load_story(FIXTURES / which / "story", FIXTURES / which / "locales")
     assert result.ok and result.story is not None and result.catalog is not None
-    lang, steps = parse(path)
     store = SaveStore(tmp_path / "saves")
     session = Session(result.story, result.catalog, lang=lang, store=store)
     output = "\n".join(p.text for p in session.begin())

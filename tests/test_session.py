@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from adventure.loader import load_story
 from adventure.saves import SaveStore
 from adventure.session import Session
 from adventure.transcript import Transcript, read_transcript
+from storykit import load_fixture
 
 
 def make(tmp_path: Path, lang: str = "en", transcript: Path | None = None) -> Session:
-    result = load_story()
+    result = load_fixture()
     assert result.ok and result.story is not None and result.catalog is not None
     clock = iter(datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(minutes=i)
                  for i in range(10_000))
