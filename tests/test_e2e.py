@@ -170,13 +170,15 @@ def test_plain_flag_on_a_terminal_has_no_escape_codes(tmp_path: Path) -> None:
 def test_check_command_is_clean_and_summarises() -> None:
     proc = subprocess.run([sys.executable, PLAY, "check"], capture_output=True, text=True, cwd=str(ROOT), timeout=60)
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.startswith("OK hengyang-1944: ") and "scenes" in proc.stdout and "words" in proc.stdout
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("OK hengyang-1944: ") and "scenes" in last and "words" in last
+    assert " error " not in proc.stdout
 
 
 def test_module_and_console_script_entry_points(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "adventure", "check"], capture_output=True, text=True,
                           cwd=str(ROOT), timeout=60)
-    assert proc.returncode == 0 and proc.stdout.startswith("OK ")
+    assert proc.returncode == 0 and proc.stdout.strip().splitlines()[-1].startswith("OK ")
     from importlib.metadata import entry_points
 
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
