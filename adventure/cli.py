@@ -56,6 +56,8 @@ def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--save-dir", metavar="DIR", help="where saves live (or set HENGYANG_SAVE_DIR)")
     parser.add_argument("--transcript", metavar="FILE",
                         help="append one JSON object per line for each event of the game")
+    parser.add_argument("--start", metavar="SCENE",
+                        help="for writers: begin a new game at this scene (variables at their initial values)")
     if not tools:
         parser.set_defaults(tool=None)
         return parser
@@ -91,7 +93,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
 
 
-_TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript"}
+_TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start"}
 
 
 def _first_positional(argv: list[str]) -> str | None:

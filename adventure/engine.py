@@ -53,11 +53,20 @@ class Output:
     ending: str | None
 
 
-def new_game(story: Story) -> tuple[State, Output]:
-    """The state at the start scene, with its entry effects applied."""
-    state = State(scene=story.start, vars=story.initial_variables(), visits={}, notes=(),
-                  taken=frozenset())
-    return _enter(story, state, story.start, None, [], [], None)
+def new_game(story: Story, *, at: str | None = None,
+             variables: Mapping[str, Value] | None = None) -> tuple[State, Output]:
+    """The state at the start scene (or at scene ``at``, for writers testing a chapter, with
+    ``variables`` overriding initial values), with the scene's entry effects applied."""
+    scene = at or story.start
+    if scene not in story.scenes:
+        raise InvalidChoice(f"no scene '{scene}'")
+    values = story.initial_variables()
+    for name, value in (variables or {}).items():
+        if name not in values or isinstance(value, bool) != isinstance(values[name], bool):
+            raise InvalidChoice(f"no {type(value).__name__} variable '{name}'")
+        values[name] = value
+    state = State(scene=scene, vars=values, visits={}, notes=(), taken=frozenset())
+    return _enter(story, state, scene, None, [], [], None)
 
 
 def available(story: Story, state: State) -> tuple[Choice, ...]:

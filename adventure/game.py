@@ -56,12 +56,15 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
             ctx.stderr.write("  " + d.format() + "\n")
         return 1
     story, catalog = result.story, result.catalog
+    if args.start and args.start not in story.scenes:
+        ctx.stderr.write(f"--start: there is no scene '{args.start}' (python play.py check lists the story)\n")
+        return 2
     lang = args.lang or detect_language(ctx.env, story.languages)
     save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     store = SaveStore(save_dir)
     store.clean_temp()
     transcript = Transcript(Path(args.transcript)) if args.transcript else None
-    session = Session(story, catalog, lang=lang, store=store, transcript=transcript)
+    session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start)
     plain, color = choose_mode(args, ctx)
     try:
         if plain:

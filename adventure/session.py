@@ -44,7 +44,7 @@ class Session:
 
     def __init__(self, story: m.Story, catalog: m.Catalog, *, lang: str, store: SaveStore | None,
                  transcript: Transcript | None = None, content_note: str | None = "story.content_note",
-                 clock: Callable[[], datetime.datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime.datetime] = utc_now, start_at: str | None = None) -> None:
         self.story = story
         self.catalog = catalog
         self.lang = lang if lang in story.languages else story.languages[0]
@@ -52,6 +52,7 @@ class Session:
         self.transcript = transcript
         self.content_note = content_note if content_note and catalog.get(self.lang, content_note) else None
         self.clock = clock
+        self.start_at = start_at  # a writer's --start scene: new games begin there
         self.state: State | None = None
         self.history: list[State] = []
         self.extra: dict[str, Any] = {}
@@ -90,7 +91,7 @@ class Session:
     def resumable(self) -> tuple[str, list[Para]] | None:
         """The slot to offer to continue from (recovery, autosave or the previous autosave),
         with any message about a damaged autosave, or None."""
-        if self.store is None:
+        if self.store is None or self.start_at is not None:
             return None
         notes: list[Para] = []
         for slot in (RECOVERY, AUTOSAVE, AUTOSAVE_PREVIOUS):
@@ -111,8 +112,9 @@ class Session:
         scene = self.t(m.scene_title_key(info.scene)) if info and info.scene in self.story.scenes else ""
         return self.t(key, when=when, scene=scene)
 
-    def begin(self, resume: str | None = None) -> list[Para]:
-        """Start a new game, or resume from a slot (e.g. the autosave)."""
+    def begin(self, resume: str | None = None, *, at: str | None = None) -> list[Para]:
+        """Start a new game (at the story's start, or at scene ``at`` for a writer testing a
+        chapter), or resume from a slot (e.g. the autosave)."""
         self.log("start", story=self.story.id, lang=self.lang)
         if resume is not None:
             out = self._load(resume, announce=False)
@@ -123,7 +125,7 @@ class Session:
                     except OSError:
                         pass
                 return out
-        self.state, output = new_game(self.story)
+        self.state, output = new_game(self.story, at=at or self.start_at)
         self.history = []
         return self._after_step(output, banner=True)
 
@@ -369,7 +371,7 @@ class Session:
         if args:
             return None
         self.history.append(self._current())
-        self.state, output = new_game(self.story)
+        self.state, output = new_game(self.story, at=self.start_at)
         self.log("restart")
         return Reply([self.msg("ui.restarted"), BLANK] + self._after_step(output, banner=True))
 

@@ -183,3 +183,11 @@ def test_module_and_console_script_entry_points(tmp_path: Path) -> None:
 
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
     assert scripts.get("hengyang") == "adventure.cli:main"
+
+
+def test_writers_can_start_at_a_scene(tmp_path: Path) -> None:
+    proc = run_pipe(tmp_path, b"1\n", "--start", "pro_guns")
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 0 and "The guns from Kunming" in out and "The news from the north" not in out
+    proc = run_pipe(tmp_path, b"", "--start", "nowhere")
+    assert proc.returncode == 2 and b"no scene 'nowhere'" in proc.stderr and b"Traceback" not in proc.stderr

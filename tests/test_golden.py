@@ -1,5 +1,17 @@
-"""Golden playthroughs of the shipped story, played straight and with a save/load round trip
-after every input (as ink runs its suite twice, once through JSON)."""
+"""Golden playthroughs, played straight and with a save/load round trip after every input (as
+ink runs its suite twice, once through JSON).
+
+A ``tests/golden/*.golden`` file holds lines::
+
+    story shipped | story prologue    which story (the shipped one, or a tests/fixtures/ folder)
+    lang en                           the language
+    set VAR VALUE                     (optional) a variable's value when starting mid-story
+    start SCENE                       (optional) start at a scene instead of the beginning
+    > input                           typed at the prompt
+    = scene_id                        the scene after it
+    ~ text                            text that must appear in the reply
+    ! ending_id                       the ending reached
+"""
 
 from __future__ import annotations
 
@@ -29,6 +41,9 @@ def parse(path: Path) -> tuple[str, str, list[tuple[str, str, int]]]:
         if line.startswith("story "):
             story = line.split()[1]
             continue
+        if line.startswith(("start ", "set ")):
+            steps.append((line.split()[0], line.split(None, 1)[1], number))
+            continue
         kind, _, rest = line.partition(" ")
         assert kind in (">", "=", "~", "!"), f"{path.name}:{number}: unknown line"
         steps.append((kind, rest, number))
@@ -41,10 +56,24 @@ def play(path: Path, *, round_trip: bool, tmp_path: Path) -> list[str]:
     assert result.ok and result.story is not None and result.catalog is not None
     store = SaveStore(tmp_path / "saves")
     session = Session(result.story, result.catalog, lang=lang, store=store)
-    output = "\n".join(p.text for p in session.begin())
+    start = next((arg for kind, arg, _ in steps if kind == "start"), None)
+    preset = {}
+    for kind, arg, _ in steps:
+        if kind == "set":
+            name, value = arg.split()
+            preset[name] = value == "true" if value in ("true", "false") else int(value)
+    if start is not None or preset:
+        from adventure.engine import new_game
+
+        session.state, output = new_game(result.story, at=start, variables=preset)
+        output = "\n".join(p.text for p in session.show_scene())
+    else:
+        output = "\n".join(p.text for p in session.begin())
     trace = []
     for kind, arg, number in steps:
         where = f"{path.name}:{number}"
+        if kind in ("start", "set"):
+            continue
         if kind == ">":
             reply = session.handle(arg)
             output = "\n".join(p.text for p in reply.paras)
