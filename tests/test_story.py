@@ -4,6 +4,7 @@ start in both languages."""
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from adventure import model as m
