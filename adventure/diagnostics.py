@@ -76,6 +76,13 @@ CODES: dict[str, Code] = {
     "W203": Code("note-never-unlocked", "warning", "A note is defined but nothing unlocks it."),
     "W204": Code("no-way-to-end", "warning", "From a scene no path leads to any ending."),
     "W205": Code("unused-variable", "warning", "A variable is declared but never read."),
+    # -- classroom (questions, glossary, sources, bilingual reading) ------------------------
+    "E401": Code("question-chapter", "error", "Reflection questions name a chapter the manifest does not list."),
+    "W401": Code("unknown-term", "warning", "Text marks a glossary term the glossary does not define."),
+    "W402": Code("term-markup", "warning", "Glossary term markup [[...]] does not parse."),
+    "W403": Code("unknown-source", "warning", "A note cites a source file the list of sources does not name."),
+    "W404": Code("no-questions", "warning", "A chapter has no reflection questions while others do."),
+    "W405": Code("paragraph-mismatch", "warning", "A text has a different number of paragraphs in two languages."),
 }
 
 

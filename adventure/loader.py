@@ -88,7 +88,8 @@ def parse_story_file(data: bytes, path: str, *, manifest: bool) -> Record:
     """Validate one story file into a plain record (no cross-file checks)."""
     tree, read_diags = read_yaml_bytes(data, path)
     chk = Checker(path)
-    rec: Record = {"path": path, "manifest": manifest, "scenes": [], "notes": [], "chapter": None}
+    rec: Record = {"path": path, "manifest": manifest, "scenes": [], "notes": [], "chapter": None,
+                   "questions": [], "glossary": [], "sources": []}
     root = chk.mapping(tree, "the file") if tree is not None else None
     if root is not None:
         if manifest:
@@ -163,7 +164,8 @@ def _id_decls(chk: Checker, node: Node | None, what: str) -> list[tuple[str, tup
 
 
 def _parse_chapter_file(root: Map, chk: Checker, rec: Record) -> None:
-    chk.fields(root, ("chapter", "date", "start", "scenes", "notes"), (), "a story file")
+    chk.fields(root, ("chapter", "date", "start", "scenes", "notes") + CLASSROOM_FIELDS, (), "a story file")
+    _parse_classroom(root, chk, rec)
     if "scenes" in root and "chapter" not in root:
         chk.add("E201", root, "a file with scenes has no 'chapter'",
                 "add 'chapter: <id>' naming a chapter listed in story.yaml")
@@ -317,6 +319,33 @@ def _parse_notes(node: Node, chk: Checker, rec: Record) -> None:
             "date": chk.date(body.get("date"), "the note date"),
             "category": chk.ident(body.get("category"), "the category"),
         })
+
+
+# Classroom data (optional, usually in story/classroom.yaml): reflection questions by chapter,
+# the glossary's term ids, and the source files the notes cite with an id for their citation.
+CLASSROOM_FIELDS = ("questions", "glossary", "sources")
+
+
+def _parse_classroom(root: Map, chk: Checker, rec: Record) -> None:
+    """``questions: {chapter: [question ids]}``, ``glossary: [term ids]``,
+    ``sources: {file name: source id}`` into plain records."""
+    rec["questions"] = []
+    rec["glossary"] = []
+    rec["sources"] = []
+    questions = chk.mapping(root.get("questions"), "'questions'") if "questions" in root else None
+    for chapter, node in (questions or {}).items():
+        cpos = questions.keypos[chapter]  # type: ignore[union-attr]
+        if not chk.key_ident(chapter, cpos, "chapter id"):
+            continue
+        for qid, qpos in chk.id_list(node, "a question id"):
+            rec["questions"].append({"id": qid, "chapter": chapter, "pos": qpos, "chapter_pos": cpos})
+    if "glossary" in root:
+        rec["glossary"] = [{"id": tid, "pos": tpos} for tid, tpos in chk.id_list(root["glossary"], "a term id")]
+    sources = chk.mapping(root.get("sources"), "'sources'") if "sources" in root else None
+    for file, node in (sources or {}).items():
+        sid = chk.ident(node, f"the id of source '{file}'")
+        if sid is not None:
+            rec["sources"].append({"file": file, "id": sid, "pos": sources.keypos[file]})  # type: ignore[union-attr]
 
 
 # -- stage 1: one locale file --------------------------------------------------------------
@@ -610,6 +639,8 @@ def link(manifest: Record | None, records: list[Record],
         add("E212", mpath, info["start_pos"], f"start scene '{info['start']}' does not exist",
             "set story.start to an existing scene id" + suggest(info["start"], scene_ids))
 
+    classroom = _link_classroom(records, chapter_order, add)
+
     story = m.Story(
         id=info["id"], title_key=info["title"], start=info["start"],
         languages=tuple(info["languages"] or SUPPORTED_LANGUAGES[:1]),
@@ -618,10 +649,48 @@ def link(manifest: Record | None, records: list[Record],
         scenes=MappingProxyType(scenes), notes=MappingProxyType(notes),
         endings=tuple(endings), characters=tuple(characters), hash=content_hash, manifest=mpath,
         ending_pos=MappingProxyType({e: (mpath, *pos) for e, pos in manifest["endings"]}),
+        classroom=classroom,
     )
     catalog, cat_diags = _link_locales(story, locales, manifest)
     diags.extend(cat_diags)
     return story, catalog, diags
+
+
+def _link_classroom(records: list[Record], chapter_order: list[str], add: Any) -> m.Classroom:
+    """Questions, glossary terms and sources from every story file, checked against the chapters."""
+    questions: dict[str, m.Question] = {}
+    terms: dict[str, m.Term] = {}
+    sources: dict[str, m.Source] = {}
+    for rec in records:
+        path = rec["path"]
+        for q in rec.get("questions", []):
+            if q["chapter"] not in chapter_order:
+                add("E401", path, q["chapter_pos"], f"reflection questions name chapter '{q['chapter']}', "
+                    "which the manifest does not list",
+                    f"use a chapter id from 'chapters:' in {MANIFEST}" + suggest(q["chapter"], chapter_order))
+                continue
+            if q["id"] in questions:
+                first = questions[q["id"]].pos
+                add("E204", path, q["pos"], f"question '{q['id']}' is listed twice (first at {first[0]}:{first[1]})",
+                    "give every question its own id")
+                continue
+            questions[q["id"]] = m.Question(q["id"], q["chapter"], (path, *q["pos"]))
+        for t in rec.get("glossary", []):
+            if t["id"] in terms:
+                first = terms[t["id"]].pos
+                add("E204", path, t["pos"], f"glossary term '{t['id']}' is listed twice (first at {first[0]}:{first[1]})",
+                    "list each term once")
+                continue
+            terms[t["id"]] = m.Term(t["id"], (path, *t["pos"]))
+        for src in rec.get("sources", []):
+            if src["file"] in sources or any(s.id == src["id"] for s in sources.values()):
+                add("E204", path, src["pos"], f"source '{src['file']}' ({src['id']}) is listed twice",
+                    "list each source file once, each with its own id")
+                continue
+            sources[src["file"]] = m.Source(src["id"], src["file"], (path, *src["pos"]))
+    order = {cid: i for i, cid in enumerate(chapter_order)}
+    ordered = sorted(questions.values(), key=lambda q: order[q.chapter])  # stable: file order inside a chapter
+    return m.Classroom(tuple(ordered), MappingProxyType(terms), tuple(sources.values()))
 
 
 def required_keys(story: m.Story, content_note: str | None = None) -> dict[str, tuple[str, int, int]]:
@@ -647,6 +716,14 @@ def required_keys(story: m.Story, content_note: str | None = None) -> dict[str, 
         keys[m.ending_text_key(e)] = origin
     for c in story.characters:
         keys[m.character_name_key(c)] = origin
+    for q in story.classroom.questions:
+        keys[m.question_text_key(q.id)] = q.pos
+    for t in story.classroom.terms.values():
+        keys[m.term_word_key(t.id)] = t.pos
+        keys[m.term_definition_key(t.id)] = t.pos
+    for src in story.classroom.sources:
+        keys[m.source_title_key(src.id)] = src.pos
+        keys[m.source_about_key(src.id)] = src.pos
     return keys
 
 
@@ -658,7 +735,13 @@ def _optional(key: str, story: m.Story) -> bool:
     if key.startswith(OPTIONAL_PREFIXES):
         return True
     parts = key.split(".")
-    return len(parts) == 3 and parts[0] == "scenes" and parts[2] == "credit" and parts[1] in story.scenes
+    if len(parts) != 3:
+        return False
+    if parts[0] == "questions" and parts[2] == "hint":
+        return any(q.id == parts[1] for q in story.classroom.questions)
+    if parts[0] == "glossary" and parts[2] == "forms":
+        return parts[1] in story.classroom.terms
+    return parts[0] == "scenes" and parts[2] == "credit" and parts[1] in story.scenes
 
 
 def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]],
@@ -727,8 +810,86 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                     path, line, col = places[base][key]
                     diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
                                             f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
+    diags.extend(_classroom_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags
+
+
+TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def term_marks(text: str) -> list[tuple[str, str, int]]:
+    """Every ``[[shown|term_id]]`` (or ``[[term_id]]``) in ``text``: (shown, term id, offset).
+
+    >>> term_marks("the [[pillboxes|pillbox]] and [[abatis]]")
+    [('pillboxes', 'pillbox', 4), ('abatis', 'abatis', 30)]
+    """
+    return [(mt.group(1), mt.group(2) or mt.group(1), mt.start()) for mt in TERM_MARK_RE.finditer(text)]
+
+
+def paragraph_count(text: str) -> int:
+    """Paragraphs as the reader sees them (blank-line separated)."""
+    return len([b for b in _PARAGRAPH_BREAK.split(text.strip()) if b.strip()])
+
+
+def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
+                           places: Mapping[str, Mapping[str, tuple[str, int, int]]]) -> list[Diagnostic]:
+    """Glossary marks, cited sources, questions per chapter, and paragraphs that bilingual
+    reading pairs between the languages."""
+    out: list[Diagnostic] = []
+    terms = story.classroom.terms
+    for lang in story.languages:
+        for key, text in texts.get(lang, {}).items():
+            if "[[" not in text or key.startswith("ui."):
+                continue
+            path, line, col = places[lang][key]
+            marks = term_marks(text)
+            starts = {offset for _, _, offset in marks}
+            for offset in (i for i in range(len(text)) if text.startswith("[[", i)):
+                if offset not in starts and offset - 1 not in starts:
+                    snippet = text[offset:offset + 30].split("\n")[0]
+                    out.append(Diagnostic("W402", path, line, col, f"'{key}' has term markup that does not parse: "
+                                          f"'{snippet}'", "write [[shown text|term_id]]: no brackets or | inside, "
+                                          "and an id of letters, digits and _"))
+            if terms:
+                for shown, tid, _ in marks:
+                    if tid not in terms:
+                        out.append(Diagnostic("W401", path, line, col, f"'{key}' marks '{shown}' as glossary term "
+                                              f"'{tid}', which the glossary does not define",
+                                              "add it to 'glossary:' in story/classroom.yaml with its texts, or use "
+                                              "a defined term id" + suggest(tid, terms)))
+    if story.classroom.sources:
+        for note in story.notes.values():
+            for file in note.sources:
+                if story.classroom.source_for(file) is None:
+                    path, line, col = note.pos
+                    known = [s.file for s in story.classroom.sources]
+                    out.append(Diagnostic("W403", path, line, col, f"note '{note.id}' cites '{file}', which the "
+                                          "list of sources does not name", "correct the file name, or add it "
+                                          "under 'sources:' in story/classroom.yaml" + suggest(file, known)))
+    if story.classroom.questions:
+        asked = {q.chapter for q in story.classroom.questions}
+        for chapter in story.chapters:
+            if chapter.id not in asked:
+                path, line, col = chapter.pos
+                out.append(Diagnostic("W404", path, line, col, f"chapter '{chapter.id}' has no reflection questions",
+                                      f"add 2-3 question ids under 'questions: {chapter.id}:' in story/classroom.yaml"))
+    base = story.languages[0]
+    for lang in story.languages[1:]:
+        for key, text in texts.get(lang, {}).items():
+            if not key.endswith((".text", ".body", ".definition")) or key.startswith("ui."):
+                continue
+            theirs = texts.get(base, {}).get(key)
+            if theirs is None:
+                continue
+            mine, other = paragraph_count(text), paragraph_count(theirs)
+            if mine != other:
+                path, line, col = places[lang][key]
+                out.append(Diagnostic("W405", path, line, col, f"'{key}' has {mine} paragraph(s) in {lang} but "
+                                      f"{other} in {base}", "keep one paragraph for each paragraph: reading in "
+                                      "both languages pairs them in order"))
+    return out
 
 
 def _fmt(names: list[str]) -> str:

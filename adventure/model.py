@@ -87,6 +87,51 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Question:
+    """A reflection question asked at the end of ``chapter`` in classroom mode."""
+
+    id: str
+    chapter: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A glossary term; ``[[shown text|id]]`` in scene text marks a use of it."""
+
+    id: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source file the notes cite, with an id for its citation text in the locales."""
+
+    id: str
+    file: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Classroom:
+    """Classroom data (optional): reflection questions, glossary terms, the sources cited.
+
+    >>> Classroom().for_chapter("prologue")
+    ()
+    """
+
+    questions: tuple[Question, ...] = ()
+    terms: Mapping[str, Term] = field(default_factory=lambda: MappingProxyType({}))
+    sources: tuple[Source, ...] = ()
+
+    def for_chapter(self, chapter_id: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.chapter == chapter_id)
+
+    def source_for(self, file: str) -> Source | None:
+        return next((s for s in self.sources if s.file == file), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """Everything structural about a story, frozen. ``hash`` identifies this version."""
 
@@ -104,6 +149,7 @@ class Story:
     hash: str
     manifest: str = "story/story.yaml"
     ending_pos: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
+    classroom: Classroom = field(default_factory=Classroom, compare=False, repr=False)
 
     def chapter_of(self, scene_id: str) -> Chapter | None:
         scene = self.scenes.get(scene_id)
@@ -173,3 +219,33 @@ def ending_text_key(ending_id: str) -> str:
 
 def character_name_key(character_id: str) -> str:
     return f"characters.{character_id}.name"
+
+
+def question_text_key(question_id: str) -> str:
+    return f"questions.{question_id}.text"
+
+
+def question_hint_key(question_id: str) -> str:
+    """Optional: a sentence starter for language learners."""
+    return f"questions.{question_id}.hint"
+
+
+def term_word_key(term_id: str) -> str:
+    return f"glossary.{term_id}.term"
+
+
+def term_definition_key(term_id: str) -> str:
+    return f"glossary.{term_id}.definition"
+
+
+def term_forms_key(term_id: str) -> str:
+    """Optional: other forms a reader may type (plurals, synonyms), comma-separated."""
+    return f"glossary.{term_id}.forms"
+
+
+def source_title_key(source_id: str) -> str:
+    return f"sources.{source_id}.title"
+
+
+def source_about_key(source_id: str) -> str:
+    return f"sources.{source_id}.about"

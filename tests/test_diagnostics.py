@@ -15,6 +15,17 @@ MAN = "story/story.yaml"
 EN = "locales/en/text.yaml"
 ES = "locales/es/text.yaml"
 
+CLS = "story/classroom.yaml"
+CLS_TEXTS: dict[str, object] = {
+    "locales/en/cls.yaml": "questions:\n  q1:\n    text: Why?\n",
+    "locales/es/cls.yaml": "questions:\n  q1:\n    text: ¿Por qué?\n",
+}
+GLOSSARY: dict[str, object] = {
+    CLS: "glossary: [scene]\n",
+    "locales/en/cls.yaml": "glossary:\n  scene:\n    term: scene\n    definition: A part of a story.\n",
+    "locales/es/cls.yaml": "glossary:\n  scene:\n    term: escena\n    definition: Una parte de una historia.\n",
+}
+
 # code -> (edits, file the diagnostic must name, line)
 CASES: dict[str, tuple[dict[str, object], str, int]] = {
     "E100": ({ONE: ("    ending: done", "    ending: [done")}, ONE, 27),
@@ -62,6 +73,15 @@ CASES: dict[str, tuple[dict[str, object], str, int]] = {
     "W203": ({ONE: ("    sources: [x.txt]", "    sources: [x.txt]\n  n2:\n    sources: [y.txt]")}, ONE, 30),
     "W204": ({ONE: ("      end: c", "      end: a")}, ONE, 3),
     "W205": ({MAN: ("  f: false", "  f: false\n  m: 0")}, MAN, 11),
+    "E401": ({CLS: "questions:\n  one: [q1]\n  uno: [q2]\n", **CLS_TEXTS}, CLS, 3),
+    "W401": ({**GLOSSARY, EN: ("The first scene.", "The first [[scene|scen]].")}, EN, 12),
+    "W402": ({EN: ("The first scene.", "The first [[scene| x]].")}, EN, 12),
+    "W403": ({CLS: "sources:\n  y.txt: why\n",
+              "locales/en/cls.yaml": "sources:\n  why:\n    title: Why\n    about: A text.\n",
+              "locales/es/cls.yaml": "sources:\n  why:\n    title: Por qué\n    about: Un texto.\n"}, ONE, 28),
+    "W404": ({CLS: "questions:\n  one: [q1]\n", **CLS_TEXTS, MAN: ("chapters: [one]", "chapters: [one, two]"),
+              "story/two.yaml": "chapter: two\nscenes:\n  d:\n    ending: done\n"}, "story/two.yaml", 1),
+    "W405": ({ES: ("La primera escena.\n\n      @bob: Hola.", "La primera escena.\n      @bob: Hola.")}, ES, 12),
 }
 
 
