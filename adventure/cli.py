@@ -17,7 +17,9 @@ from typing import IO, Any
 
 TOOLS: dict[str, tuple[str, str]] = {
     "check": ("adventure.tools.check", "check the story and locales; report every problem"),
+    "export": ("adventure.tools.export", "write the whole story as a book (HTML or Markdown) to read or print"),
 }
+LANG_CHOICES = ("en", "es", "both", "en+es", "es+en")
 
 
 @dataclass
@@ -49,7 +51,9 @@ def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
         description="Hengyang 1944: an interactive story of the defence of Hengyang, June-August 1944.",
         epilog="In the game, type help (or ayuda) for the commands.")
     _common(parser, suppress=False)
-    parser.add_argument("--lang", choices=("en", "es"), help="language (default: from LC_ALL / LC_MESSAGES / LANG)")
+    parser.add_argument("--lang", choices=LANG_CHOICES, metavar="{en,es,both,en+es,es+en}",
+                        help="language (default: from LC_ALL / LC_MESSAGES / LANG); both (or en+es, es+en) "
+                             "shows each paragraph in two languages")
     parser.add_argument("--plain", action="store_true",
                         help="plain mode: no colour, toolbar or cursor movement (pipes, screen readers)")
     parser.add_argument("--no-color", "--no-colour", dest="no_color", action="store_true", help="no colour")
@@ -58,6 +62,13 @@ def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
                         help="append one JSON object per line for each event of the game")
     parser.add_argument("--start", metavar="SCENE",
                         help="for writers: begin a new game at this scene (variables at their initial values)")
+    parser.add_argument("--classroom", action="store_true",
+                        help="classroom mode: reflection questions at chapter ends, new terms explained")
+    parser.add_argument("--student", metavar="NAME",
+                        help="the student's name (turns classroom mode on; keeps this student's saves apart; "
+                             "a report is written at the end)")
+    parser.add_argument("--report-dir", metavar="DIR",
+                        help="where student reports are written (default: 'reports' beside the saves folder)")
     if not tools:
         parser.set_defaults(tool=None)
         return parser
@@ -93,7 +104,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
 
 
-_TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start"}
+_TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}
 
 
 def _first_positional(argv: list[str]) -> str | None:

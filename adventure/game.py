@@ -42,13 +42,33 @@ def _safe_streams(ctx: Context) -> None:
             pass
 
 
+def resolve_languages(option: str | None, env: Any, available: tuple[str, ...]) -> tuple[str, str | None]:
+    """``--lang`` to (language, second language for bilingual reading or None).
+
+    >>> resolve_languages("es+en", {}, ("en", "es"))
+    ('es', 'en')
+    >>> resolve_languages("both", {"LANG": "es_ES.UTF-8"}, ("en", "es"))
+    ('es', 'en')
+    >>> resolve_languages(None, {}, ("en", "es"))
+    ('en', None)
+    """
+    if option and "+" in option:
+        first, second = option.split("+", 1)
+        return first, second
+    if option == "both":
+        first = detect_language(env, available)
+        others = [lang for lang in available if lang != first]
+        return first, (others[0] if others else None)
+    return option or detect_language(env, available), None
+
+
 def play(args: argparse.Namespace, ctx: Context) -> int:
     _safe_streams(ctx)
     story_dir, locales_dir = ctx.story_dirs(args)
     result = load_story(story_dir, locales_dir)
     if not result.ok or result.story is None or result.catalog is None:
         errors = [d for d in result.diagnostics if d.is_error]
-        lang = args.lang or "en"
+        lang = args.lang if args.lang in ("en", "es") else "en"
         broken = (result.catalog.get(lang, "ui.story_broken") if result.catalog else None) or \
             "The story has errors and cannot start. Run: python play.py check"
         ctx.stderr.write(broken + "\n")
@@ -59,12 +79,19 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     if args.start and args.start not in story.scenes:
         ctx.stderr.write(f"--start: there is no scene '{args.start}' (python play.py check lists the story)\n")
         return 2
-    lang = args.lang or detect_language(ctx.env, story.languages)
+    lang, second = resolve_languages(args.lang, ctx.env, story.languages)
     save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
+    report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
+    student = (args.student or "").strip() or None
+    if student:  # each student's saves apart, so a shared computer never offers another's game
+        from .classroom import slug
+
+        save_dir = save_dir / "students" / slug(student)
     store = SaveStore(save_dir)
     store.clean_temp()
     transcript = Transcript(Path(args.transcript)) if args.transcript else None
-    session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start)
+    session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start,
+                      second=second, classroom=args.classroom, student=student, report_dir=report_dir)
     plain, color = choose_mode(args, ctx)
     try:
         if plain:

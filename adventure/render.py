@@ -51,25 +51,46 @@ def subs_for(texts: Texts, state: State) -> dict[str, object]:
     return {k: (yes if v else no) if isinstance(v, bool) else v for k, v in state.vars.items()}
 
 
-def text_paras(raw: str, texts: Texts, subs: Mapping[str, object], *, kind: str = "text") -> list[Para]:
-    """Split marked-up text into paragraphs."""
-    out: list[Para] = []
+def split_blocks(raw: str) -> list[tuple[str, str | None, str]]:
+    """Paragraphs of marked-up text as ``(kind, speaker id, body)``; kind is "quote",
+    "speech" or "text"; the body keeps its term marks and placeholders.
+
+    >>> split_blocks("One\\ntwo.\\n\\n> Said.\\n\\n@deng: Go.")
+    [('text', None, 'One two.'), ('quote', None, 'Said.'), ('speech', 'deng', 'Go.')]
+    """
+    out: list[tuple[str, str | None, str]] = []
     for block in re.split(r"\n\s*\n", raw.strip()):
         lines = [ln.strip() for ln in block.strip().splitlines()]
         if not lines:
             continue
         if lines[0].startswith(">"):
-            body = " ".join(ln[1:].strip() if ln.startswith(">") else ln for ln in lines)
-            out.append(Para("quote", term_spans("quote", fill(body, subs)), "  "))
+            out.append(("quote", None, " ".join(ln[1:].strip() if ln.startswith(">") else ln for ln in lines)))
             continue
         body = " ".join(lines)
         sm = _SPEAKER_RE.match(body)
         if sm:
-            key = m.character_name_key(sm.group(1))
-            name = texts(key) if texts.has(key) else sm.group(1)
-            out.append(Para("speech", (("speaker", name + ": "),) + term_spans("text", fill(body[sm.end():], subs))))
+            out.append(("speech", sm.group(1), body[sm.end():]))
             continue
-        out.append(Para(kind, term_spans(kind, fill(body, subs))))
+        out.append(("text", None, body))
+    return out
+
+
+def speaker_name(texts: Texts, character_id: str) -> str:
+    key = m.character_name_key(character_id)
+    return texts(key) if texts.has(key) else character_id
+
+
+def text_paras(raw: str, texts: Texts, subs: Mapping[str, object], *, kind: str = "text") -> list[Para]:
+    """Split marked-up text into paragraphs."""
+    out: list[Para] = []
+    for block_kind, speaker, body in split_blocks(raw):
+        if block_kind == "quote":
+            out.append(Para("quote", term_spans("quote", fill(body, subs)), "  "))
+        elif block_kind == "speech" and speaker is not None:
+            out.append(Para("speech", (("speaker", speaker_name(texts, speaker) + ": "),)
+                            + term_spans("text", fill(body, subs))))
+        else:
+            out.append(Para(kind, term_spans(kind, fill(body, subs))))
     spaced: list[Para] = []
     for p in out:  # a blank line between paragraphs
         if spaced:
@@ -98,6 +119,70 @@ def term_spans(style: str, text: str) -> tuple[tuple[str, str], ...]:
     return tuple(spans)
 
 
+class Second(NamedTuple):
+    """The second language of bilingual reading: its texts, and the tag (``"Spanish: "``)
+    that starts each of its paragraphs so a screen reader announces the change."""
+
+    texts: Texts
+    tag: str
+
+
+_KEEP_IN_SECOND = ("term", "speaker")
+
+
+def as_second(paras: list[Para], second: Second) -> list[Para]:
+    """Paragraphs of the second language: kind "second", tagged, blank lines dropped.
+
+    >>> from adventure.model import Catalog
+    >>> sec = Second(Texts(Catalog(("es",), {"es": {}}), "es"), "Spanish: ")
+    >>> as_second([para("text", "Hola."), BLANK], sec)
+    [Para(kind='second', spans=(('langtag', 'Spanish: '), ('second', 'Hola.')), prefix='')]
+    """
+    out = []
+    for p in paras:
+        if not p.spans:
+            continue
+        spans = tuple((style if style in _KEEP_IN_SECOND else "second", text) for style, text in p.spans)
+        out.append(Para("second", (("langtag", second.tag),) + spans, p.prefix))
+    return out
+
+
+def interleave(first: list[Para], second: list[Para]) -> list[Para]:
+    """Each paragraph of the first language followed by its partner in the second, by
+    position, with a blank line after each pair."""
+    a = [p for p in first if p.spans]
+    b = [p for p in second if p.spans]
+    out: list[Para] = []
+    for i in range(max(len(a), len(b))):
+        if out:
+            out.append(BLANK)
+        if i < len(a):
+            out.append(a[i])
+        if i < len(b):
+            out.append(b[i])
+    return out
+
+
+def both_texts(raw_key: str, texts: Texts, subs: Mapping[str, object], second: Second | None,
+               second_subs: Mapping[str, object] | None = None, *, kind: str = "text") -> list[Para]:
+    """The text of ``raw_key`` as paragraphs, interleaved with the second language if any."""
+    first = text_paras(texts.raw(raw_key), texts, subs, kind=kind)
+    if second is None or not second.texts.has(raw_key):
+        return first
+    other = text_paras(second.texts.raw(raw_key), second.texts, second_subs or subs, kind=kind)
+    return interleave(first, as_second(other, second))
+
+
+def line_both(kind: str, key: str, texts: Texts, second: Second | None, *, prefix: str = "",
+              **subs: object) -> list[Para]:
+    """One line (a title, a credit) and, in bilingual reading, its second-language line."""
+    out = [para(kind, texts(key, **subs), prefix)]
+    if second is not None and second.texts.has(key):
+        out.append(Para("second", (("langtag", second.tag), ("second", second.texts(key, **subs))),
+                        " " * len(prefix)))
+    return out
+
+
 def title_screen(story: m.Story, texts: Texts, content_note_key: str | None) -> list[Para]:
     out = [para("title", texts(story.title_key))]
     if texts.has("story.subtitle"):
@@ -110,57 +195,68 @@ def title_screen(story: m.Story, texts: Texts, content_note_key: str | None) -> 
     return out
 
 
-def chapter_banner(story: m.Story, texts: Texts, chapter_id: str) -> list[Para]:
-    return [para("chapter", texts(m.chapter_title_key(chapter_id))), BLANK]
+def chapter_banner(story: m.Story, texts: Texts, chapter_id: str, second: Second | None = None) -> list[Para]:
+    return line_both("chapter", m.chapter_title_key(chapter_id), texts, second) + [BLANK]
 
 
 def scene_paras(story: m.Story, texts: Texts, state: State, *, banner: bool = False,
-                between: list[Para] | None = None) -> list[Para]:
+                between: list[Para] | None = None, second: Second | None = None) -> list[Para]:
     """The current scene: heading, date, credit, text, then ``between`` (e.g. notes just
-    unlocked), then an ending or the choices."""
+    unlocked), then an ending or the choices. With ``second``, each title, paragraph and
+    choice is followed by its text in the second language."""
     scene = story.scenes[state.scene]
     out: list[Para] = []
     if banner:
-        out.extend(chapter_banner(story, texts, scene.chapter))
-    out.append(para("heading", texts(m.scene_title_key(scene.id))))
+        out.extend(chapter_banner(story, texts, scene.chapter, second))
+    out.extend(line_both("heading", m.scene_title_key(scene.id), texts, second))
     date = texts.date(scene.date, story.siege_start)
     if date:
         out.append(para("meta", date))
     credit = m.scene_credit_key(scene.id)
     if texts.has(credit):
-        out.append(para("credit", texts(credit)))
+        out.extend(line_both("credit", credit, texts, second))
     out.append(BLANK)
     subs = subs_for(texts, state)
-    out.extend(text_paras(texts.raw(m.scene_text_key(scene.id)), texts, subs))
+    second_subs = subs_for(second.texts, state) if second else None
+    out.extend(both_texts(m.scene_text_key(scene.id), texts, subs, second, second_subs))
     out.append(BLANK)
     if between:
         out.extend(between)
         out.append(BLANK)
-    out.extend(after_text(story, texts, state))
+    out.extend(after_text(story, texts, state, second))
     return out
 
 
-def after_text(story: m.Story, texts: Texts, state: State) -> list[Para]:
+def after_text(story: m.Story, texts: Texts, state: State, second: Second | None = None) -> list[Para]:
     """The ending block, or the numbered choices, or a message that the way is blocked."""
     if state.ending is not None:
-        return ending_paras(story, texts, state)
+        return ending_paras(story, texts, state, second)
     choices = available(story, state)
     if not choices:
         return [para("error", texts("ui.stuck"))]
-    return choice_paras(story, texts, state, choices)
+    return choice_paras(story, texts, state, choices, second)
 
 
-def choice_paras(story: m.Story, texts: Texts, state: State, choices: tuple[m.Choice, ...]) -> list[Para]:
+def choice_paras(story: m.Story, texts: Texts, state: State, choices: tuple[m.Choice, ...],
+                 second: Second | None = None) -> list[Para]:
     subs = subs_for(texts, state)
-    return [Para("choice", (("choice", fill(texts.raw(m.choice_key(state.scene, c.id)), subs)),),
-                 f"{i:>3}. ") for i, c in enumerate(choices, 1)]
+    out = []
+    for i, c in enumerate(choices, 1):
+        key = m.choice_key(state.scene, c.id)
+        prefix = f"{i:>3}. "
+        out.append(Para("choice", (("choice", fill(texts.raw(key), subs)),), prefix))
+        if second is not None and second.texts.has(key):
+            label = fill(second.texts.raw(key), subs_for(second.texts, state))
+            out.append(Para("second", (("langtag", second.tag), ("second", label)), " " * len(prefix)))
+    return out
 
 
-def ending_paras(story: m.Story, texts: Texts, state: State) -> list[Para]:
+def ending_paras(story: m.Story, texts: Texts, state: State, second: Second | None = None) -> list[Para]:
     assert state.ending is not None
     subs = subs_for(texts, state)
-    out = [para("ending", texts(m.ending_title_key(state.ending))), BLANK]
-    out.extend(text_paras(texts.raw(m.ending_text_key(state.ending)), texts, subs))
+    out = line_both("ending", m.ending_title_key(state.ending), texts, second) + [BLANK]
+    second_subs = subs_for(second.texts, state) if second else None
+    out.extend(both_texts(m.ending_text_key(state.ending), texts, subs, second, second_subs))
     out.append(BLANK)
     out.append(para("meta", texts("ui.notes_progress", n=len(state.notes), total=len(story.notes))))
     out.append(para("message", texts("ui.the_end")))
@@ -175,17 +271,37 @@ def note_unlocked_paras(story: m.Story, texts: Texts, state: State, new: tuple[s
     return out
 
 
-def note_paras(story: m.Story, texts: Texts, note_id: str, index: int) -> list[Para]:
+def note_paras(story: m.Story, texts: Texts, note_id: str, index: int, second: Second | None = None) -> list[Para]:
     note = story.notes[note_id]
     out = [para("heading", f"{index}. " + texts(m.note_title_key(note_id)))]
+    if second is not None:
+        out.append(Para("second", (("langtag", second.tag), ("second", second.texts(m.note_title_key(note_id)))),
+                        " " * len(f"{index}. ")))
     date = texts.date(note.date, story.siege_start)
     if date:
         out.append(para("meta", date))
     out.append(BLANK)
-    out.extend(text_paras(texts.raw(m.note_body_key(note_id)), texts, {}))
+    out.extend(both_texts(m.note_body_key(note_id), texts, {}, second))
     out.append(BLANK)
-    out.append(para("credit", texts("ui.note_sources", sources=", ".join(note.sources))))
+    out.append(para("credit", texts("ui.note_sources", sources=source_names(story, texts, note.sources))))
     return out
+
+
+def source_names(story: m.Story, texts: Texts, files: tuple[str, ...]) -> str:
+    """Source files as a reader can follow them: the citation title when the story lists
+    its sources, then the file name.
+
+    >>> from adventure.model import Catalog
+    >>> source_names(m.Story("s", "t", "a", ("en",), None, {}, (), {}, {}, (), (), "h"),
+    ...              Texts(Catalog(("en",), {"en": {}}), "en"), ("001.txt",))
+    '001.txt'
+    """
+    out = []
+    for file in files:
+        src = story.classroom.source_for(file)
+        key = m.source_title_key(src.id) if src else ""
+        out.append(f"{texts(key)} ({file})" if src and texts.has(key) else file)
+    return "; ".join(out) if any(story.classroom.source_for(f) for f in files) else ", ".join(out)
 
 
 def notes_list_paras(story: m.Story, texts: Texts, state: State) -> list[Para]:

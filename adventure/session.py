@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from . import classroom as cl
 from . import model as m
 from . import render as r
 from .engine import InvalidChoice, Output, State, available, new_game, step
@@ -26,6 +28,11 @@ from .transcript import Transcript
 
 # Command ids and their locale keys: ui.cmd.<id> holds the words, ui.help.<id> the help line.
 COMMANDS = ("help", "look", "notes", "save", "load", "saves", "undo", "restart", "lang", "quit")
+# Classroom commands (words in ui_classroom.yaml); shown in help after the others.
+CLASSROOM_COMMANDS = ("define", "progress", "classroom", "report")
+ALL_COMMANDS = COMMANDS + CLASSROOM_COMMANDS
+# What a student can type while a reflection question waits (anything else is the answer).
+WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit")
 QUICK_SLOT = "quick"
 
 
@@ -44,10 +51,23 @@ class Session:
 
     def __init__(self, story: m.Story, catalog: m.Catalog, *, lang: str, store: SaveStore | None,
                  transcript: Transcript | None = None, content_note: str | None = "story.content_note",
-                 clock: Callable[[], datetime.datetime] = utc_now, start_at: str | None = None) -> None:
+                 clock: Callable[[], datetime.datetime] = utc_now, start_at: str | None = None,
+                 second: str | None = None, classroom: bool = False, student: str | None = None,
+                 report_dir: Path | None = None) -> None:
         self.story = story
         self.catalog = catalog
         self.lang = lang if lang in story.languages else story.languages[0]
+        # Bilingual reading: each paragraph is followed by its text in this language.
+        self.second = second if second in story.languages and second != self.lang else None
+        self.record = cl.Record(on=classroom or bool(student), student=student)
+        self.report_dir = report_dir
+        self.trail: list[str | None] = []  # the choice taken from each state in history (None: restart)
+        self._draft: list[str] = []  # lines of an answer being typed in plain mode
+        self._deferred: list[Para] = []  # the next chapter, shown once the questions are done
+        self._report_due = False  # write the report once the ending's questions are done
+        self._last_seen: datetime.datetime | None = None
+        self._glossary: cl.Glossary | None = None
+        self._batch_total = 0
         self.store = store
         self.transcript = transcript
         self.content_note = content_note if content_note and catalog.get(self.lang, content_note) else None
@@ -65,6 +85,19 @@ class Session:
 
     def t(self, key: str, **subs: object) -> str:
         return self.texts(key, **subs)
+
+    @property
+    def second_lang(self) -> r.Second | None:
+        """The second language of bilingual reading, with its tag, or None."""
+        if self.second is None:
+            return None
+        return r.Second(Texts(self.catalog, self.second), self.t(f"ui.classroom.tag.{self.second}") + " ")
+
+    @property
+    def glossary(self) -> cl.Glossary:
+        if self._glossary is None:
+            self._glossary = cl.Glossary(self.story, self.catalog)
+        return self._glossary
 
     def msg(self, key: str, kind: str = "message", **subs: object) -> Para:
         return para(kind, self.t(key, **subs))
@@ -116,8 +149,10 @@ class Session:
         """Start a new game (at the story's start, or at scene ``at`` for a writer testing a
         chapter), or resume from a slot (e.g. the autosave)."""
         self.log("start", story=self.story.id, lang=self.lang)
+        self._last_seen = self.clock()
         if resume is not None:
             out = self._load(resume, announce=False)
+            self.record.sittings += 1
             if self.state is not None:
                 if resume == RECOVERY and self.store is not None:
                     try:
@@ -127,11 +162,18 @@ class Session:
                 return out
         self.state, output = new_game(self.story, at=at or self.start_at)
         self.history = []
+        self.trail = []
+        self.record.sittings += 1
+        self.record.started = self.record.started or self._now()
         return self._after_step(output, banner=True)
 
     # -- input -----------------------------------------------------------------------------
     def handle(self, line: str) -> Reply:
-        """Interpret one line: a choice number, choice words, or a command."""
+        """Interpret one line: a choice number, choice words, or a command (or, while a
+        reflection question waits, a line of the answer)."""
+        self._count_time()
+        if self.record.pending and self.state is not None:
+            return self._answer_line(line)
         text = line.strip()
         if not text:
             return Reply([self.msg("ui.empty_input")])
@@ -157,7 +199,7 @@ class Session:
             table: dict[str, str] = {}
             for lang in self.story.languages:
                 texts = Texts(self.catalog, lang)
-                for cmd in COMMANDS + ("continue",):
+                for cmd in ALL_COMMANDS + ("continue",):
                     for word in texts.words(f"ui.cmd.{cmd}"):
                         table.setdefault(fold(word), cmd)
             self._word_cache = table
@@ -169,7 +211,7 @@ class Session:
     def completions(self) -> list[str]:
         """Words for tab completion: commands in the current language, then choice words."""
         words = []
-        for cmd in COMMANDS:
+        for cmd in ALL_COMMANDS:
             words.extend(self.texts.words(f"ui.cmd.{cmd}")[:1])
         if self.state is not None:
             for c in self._choices():
@@ -200,11 +242,14 @@ class Session:
         wanted = fold(text).split()
         hits = []
         choices = self._choices()
+        languages = [self.lang] + ([self.second] if self.second else [])  # bilingual: either label
         for i, c in enumerate(choices, 1):
-            label = fold(self.t(m.choice_key(state.scene, c.id)))
-            label_words = [w.strip(".,;:!?¡¿\"'()«»—") for w in label.split()]
-            if all(any(lw.startswith(w) for lw in label_words) for w in wanted):
-                hits.append(i)
+            for lang in languages:
+                label = fold(Texts(self.catalog, lang)(m.choice_key(state.scene, c.id)))
+                label_words = [w.strip(".,;:!?¡¿\"'()«»—") for w in label.split()]
+                if all(any(lw.startswith(w) for lw in label_words) for w in wanted):
+                    hits.append(i)
+                    break
         if len(hits) == 1:
             return choices[hits[0] - 1]
         return hits or None
@@ -216,10 +261,22 @@ class Session:
         except InvalidChoice:  # pragma: no cover - choices come from available()
             return Reply([self.msg("ui.unknown_input", input=choice.id, n=1)])
         self.history.append(state)
+        self.trail.append(choice.id)
         self.state = new
         self.log("choice", scene=state.scene, choice=choice.id)
         old_chapter = self.story.scenes[state.scene].chapter
-        return Reply(self._after_step(output, banner=self.story.scenes[new.scene].chapter != old_chapter))
+        changed = self.story.scenes[new.scene].chapter != old_chapter
+        shown = self._after_step(output, banner=changed)
+        if new.ending is not None:
+            ended_in = self.story.scenes[new.scene].chapter
+            chapters = [old_chapter, ended_in] if changed else [ended_in]
+            return Reply(shown + self._chapter_end(chapters, ending=True))
+        if changed and self.record.on:
+            questions = self._chapter_end([old_chapter], ending=False)
+            if questions:
+                self._deferred = shown
+                return Reply(questions)
+        return Reply(shown)
 
     def _after_step(self, output: Output, *, banner: bool) -> list[Para]:
         state = self._current()
@@ -232,13 +289,16 @@ class Session:
         if output.ending is not None:
             self.log("ending", ending=output.ending)
         unlocked = r.note_unlocked_paras(self.story, self.texts, state, output.notes)
+        self.record.note_language(self.lang, self.second)
         if not output.entered:
-            out = [BLANK] + unlocked + ([BLANK] if unlocked else []) + r.after_text(self.story, self.texts, state)
+            out = [BLANK] + unlocked + ([BLANK] if unlocked else []) + r.after_text(
+                self.story, self.texts, state, self.second_lang)
             return out
-        return r.scene_paras(self.story, self.texts, state, banner=banner, between=unlocked)
+        between = self._first_terms() + unlocked
+        return r.scene_paras(self.story, self.texts, state, banner=banner, between=between, second=self.second_lang)
 
     def show_scene(self, *, banner: bool = True) -> list[Para]:
-        return r.scene_paras(self.story, self.texts, self._current(), banner=banner)
+        return r.scene_paras(self.story, self.texts, self._current(), banner=banner, second=self.second_lang)
 
     # -- commands --------------------------------------------------------------------------
     def _command(self, command: str, args: list[str]) -> Reply | None:
@@ -250,9 +310,9 @@ class Session:
         if args:
             return None
         out = [self.msg("ui.help_heading", "heading")]
-        names = {cmd: ", ".join(self.texts.words(f"ui.cmd.{cmd}")) for cmd in COMMANDS}
+        names = {cmd: ", ".join(self.texts.words(f"ui.cmd.{cmd}")) for cmd in ALL_COMMANDS}
         pad = max(len(n) for n in names.values()) + 2
-        for cmd in COMMANDS:
+        for cmd in ALL_COMMANDS:
             out.append(Para("help", (("text", self.t(f"ui.help.{cmd}")),), "  " + names[cmd].ljust(pad)))
         out.append(BLANK)
         out.append(self.msg("ui.help_choices", "meta"))
@@ -271,12 +331,12 @@ class Session:
         if query.isdigit():
             n = int(query)
             if 1 <= n <= len(state.notes):
-                return Reply(r.note_paras(self.story, self.texts, state.notes[n - 1], n))
+                return Reply(r.note_paras(self.story, self.texts, state.notes[n - 1], n, self.second_lang))
             return Reply([self.msg("ui.note_not_found", query=query, n=len(state.notes))])
         wanted = fold(query)
         for i, nid in enumerate(state.notes, 1):
             if wanted in fold(self.t(m.note_title_key(nid))):
-                return Reply(r.note_paras(self.story, self.texts, nid, i))
+                return Reply(r.note_paras(self.story, self.texts, nid, i, self.second_lang))
         return Reply([self.msg("ui.note_not_found", query=query[:40], n=len(state.notes))])
 
     def _cmd_save(self, args: list[str]) -> Reply | None:
@@ -297,6 +357,8 @@ class Session:
         """Write the current game to ``slot`` (raises SaveError)."""
         if self.store is None:
             raise SaveError("ui.save_disabled")
+        self.extra["classroom"] = self.record.to_json()
+        self.extra["trail"] = list(self.trail[-len(self.history):]) if self.history else []
         payload = encode(self.story, self._current(), self.history, language=self.lang,
                          saved_at=self._now(), extra=self.extra)
         self.store.write(slot, payload)
@@ -330,13 +392,17 @@ class Session:
         self.state = loaded.state
         self.history = loaded.history  # a load replaces the timeline; the language stays the player's
         self.extra = loaded.extra
+        self._restore_classroom(loaded.extra)
         self.log("load", slot=slot)
         self.log("scene", scene=self.state.scene, lang=self.lang)
         out = [self.msg("ui.loaded", slot=slot)] if announce else [self.msg("ui.resumed")]
         out += [self.msg(key, "error" if key == "ui.load_scene_moved" else "message", **subs)
                 for key, subs in loaded.messages]
         out.append(BLANK)
-        return out + self.show_scene()
+        out += self.show_scene()
+        if self.record.pending and self.record.on:
+            out += [BLANK, self.msg("ui.classroom.questions_waiting")] + self._ask_next()
+        return out
 
     def _cmd_saves(self, args: list[str]) -> Reply | None:
         if args:
@@ -364,6 +430,8 @@ class Session:
         if not self.history:
             return Reply([self.msg("ui.undo_nothing")])
         self.state = self.history.pop()
+        if self.trail:
+            self.trail.pop()
         self.log("undo", scene=self.state.scene)
         return Reply([self.msg("ui.undone"), BLANK] + self.show_scene(banner=False))
 
@@ -371,6 +439,7 @@ class Session:
         if args:
             return None
         self.history.append(self._current())
+        self.trail.append(None)
         self.state, output = new_game(self.story, at=self.start_at)
         self.log("restart")
         return Reply([self.msg("ui.restarted"), BLANK] + self._after_step(output, banner=True))
@@ -378,15 +447,44 @@ class Session:
     def _cmd_lang(self, args: list[str]) -> Reply | None:
         if not args:
             names = ", ".join(f"{code} ({LANGUAGE_NAMES.get(code, code)})" for code in self.story.languages)
-            return Reply([self.msg("ui.lang_current", lang=LANGUAGE_NAMES.get(self.lang, self.lang), available=names)])
-        wanted = self.language_of(args[0])
-        if wanted is None or len(args) > 1:
+            current = LANGUAGE_NAMES.get(self.lang, self.lang)
+            if self.second:
+                current += " + " + LANGUAGE_NAMES.get(self.second, self.second)
+            return Reply([self.msg("ui.lang_current", lang=current, available=names),
+                          self.msg("ui.classroom.lang_both_hint")])
+        pair = self.language_pair(" ".join(args))
+        if pair is None:
             return Reply([self.msg("ui.lang_unknown", lang=" ".join(args)[:20],
                                    available=", ".join(self.story.languages))])
-        self.lang = wanted
-        self.log("lang", lang=wanted)
+        self.lang, self.second = pair
+        self._word_cache = None
+        self.log("lang", lang=self.lang, **({"second": self.second} if self.second else {}))
         self.log("scene", scene=self._current().scene, lang=self.lang)
-        return Reply([self.msg("ui.lang_switched"), BLANK] + self.show_scene())
+        self.record.note_language(self.lang, self.second)
+        if self.second:
+            done = self.msg("ui.classroom.lang_both_on", first=cl.lang_name(self.texts, self.lang),
+                            second=cl.lang_name(self.texts, self.second))
+        else:
+            done = self.msg("ui.lang_switched")
+        return Reply([done, BLANK] + self.show_scene())
+
+    def language_pair(self, text: str) -> tuple[str, str | None] | None:
+        """What ``lang`` was given: one language (``es``), ``both`` (the current one first),
+        or an order (``es+en``, ``es en``). Returns (first, second or None), or None."""
+        words = [w for w in text.replace("+", " ").replace("/", " ").split() if w]
+        if len(words) == 1 and fold(words[0]) in self.both_words():
+            others = [lang for lang in self.story.languages if lang != self.lang]
+            return (self.lang, others[0]) if others else None
+        langs = [self.language_of(w) for w in words]
+        if not langs or None in langs or len(langs) > 2 or len(set(langs)) != len(langs):
+            return None
+        return (langs[0], langs[1] if len(langs) == 2 else None)  # type: ignore[return-value]
+
+    def both_words(self) -> set[str]:
+        words: set[str] = set()
+        for lang in self.story.languages:
+            words.update(fold(w) for w in Texts(self.catalog, lang).words("ui.classroom.both_words"))
+        return words
 
     def language_of(self, word: str) -> str | None:
         folded = fold(word)
@@ -411,6 +509,248 @@ class Session:
             return Reply([self.msg("ui.no_autosave")])
         return Reply(self._load(offer[0], announce=True))
 
+    # -- classroom -------------------------------------------------------------------------
+    @property
+    def answering(self) -> bool:
+        """True while a reflection question waits for the student's answer."""
+        return bool(self.record.pending) and self.state is not None
+
+    def prompt(self) -> str:
+        return self.t("ui.classroom.answer_prompt") if self.answering else "> "
+
+    def _count_time(self) -> None:
+        now = self.clock()
+        if self._last_seen is not None:
+            gap = (now - self._last_seen).total_seconds()
+            self.record.seconds += int(min(cl.IDLE_CAP, max(0.0, gap)))
+        self._last_seen = now
+
+    def _first_terms(self) -> list[Para]:
+        """In classroom mode, the glossary terms this scene uses for the first time."""
+        if not self.record.on or not self.glossary or self.state is None:
+            return []
+        raw = self.texts.raw(m.scene_text_key(self.state.scene))
+        new = [t for t in self.glossary.terms_in(raw) if t not in self.record.defined]
+        self.record.defined.extend(new)
+        return cl.inline_term_paras(self.texts, new, self.second_lang)
+
+    def _chapter_end(self, chapters: list[str], *, ending: bool) -> list[Para]:
+        """At a chapter's end: its reflection questions (classroom mode); at an ending, the
+        report once they are answered."""
+        self._report_due = ending and (self.record.on or self.record.student is not None)
+        pending: list[str] = []
+        if self.record.on:
+            for chapter in chapters:
+                pending += [q for q in cl.unanswered(self.story, self.record, chapter) if q not in pending]
+        self.record.pending = pending
+        self._batch_total = len(pending)
+        if not pending:
+            return self._report_if_due()
+        chapter_title = self.t(m.chapter_title_key(chapters[0]))
+        heading = "ui.classroom.story_end" if ending else "ui.classroom.chapter_end"
+        out = [BLANK, self.msg(heading, "heading", chapter=chapter_title), self.msg("ui.classroom.reflect_intro"),
+               BLANK]
+        return out + self._ask_next()
+
+    def _ask_next(self) -> list[Para]:
+        while self.record.pending:
+            question = cl.question_by_id(self.story, self.record.pending[0])
+            if question is None:  # a question the story no longer has
+                self.record.pending.pop(0)
+                continue
+            total = max(getattr(self, "_batch_total", 0), len(self.record.pending))
+            index = total - len(self.record.pending) + 1
+            return cl.question_paras(self.texts, question, index, total, self.second_lang)
+        return self._questions_done()
+
+    def _questions_done(self) -> list[Para]:
+        out, self._deferred = self._deferred, []
+        return ([BLANK] + out if out else []) + self._report_if_due()
+
+    def _report_if_due(self) -> list[Para]:
+        if not self._report_due:
+            return []
+        self._report_due = False
+        return [BLANK] + self.write_report()
+
+    def _skip_words(self) -> set[str]:
+        words: set[str] = set()
+        for lang in self.story.languages:
+            words.update(fold(w) for w in Texts(self.catalog, lang).words("ui.classroom.skip_words"))
+        return words
+
+    def _answer_line(self, line: str) -> Reply:
+        """Plain mode: each line adds to the answer; an empty line finishes it. Before the
+        first line, ``skip`` skips and a few commands (notes, define, help...) still work."""
+        text = line.rstrip()
+        stripped = text.strip()
+        if self._draft:
+            if not stripped:
+                return Reply(self.submit_answer("\n".join(self._draft)))
+            self._draft.append(text)
+            return Reply([])
+        if not stripped:
+            return Reply([self.msg("ui.classroom.answer_empty")])
+        if fold(stripped) in self._skip_words():
+            return Reply(self._skip())
+        words = stripped.split()
+        command = self.command_of(words[0])
+        if command in WHILE_ANSWERING and self._command_while_answering(command, words[1:]):
+            reply = self._command(command, words[1:])  # type: ignore[arg-type]
+            if reply is not None:
+                if self.answering and not reply.quit:
+                    reply.paras += [BLANK, self.msg("ui.classroom.still_waiting", "meta")]
+                return reply
+        self._draft.append(text)
+        return Reply([self.msg("ui.classroom.answer_more", "meta")])
+
+    def _command_while_answering(self, command: str | None, args: list[str]) -> bool:
+        if not args:
+            return True
+        if command == "define":
+            return True
+        if command == "notes":
+            return len(args) == 1 and args[0].isdigit()
+        if command == "lang":
+            return self.language_pair(" ".join(args)) is not None
+        return command == "save" and len(args) == 1
+
+    def answer_text(self, text: str) -> Reply:
+        """A whole answer at once (the terminal's multi-line editor). A single line may still
+        be ``skip`` or a command, as in plain mode."""
+        self._count_time()
+        if not self.answering:
+            return self.handle(text)
+        lines = text.strip("\n").split("\n")
+        if len(lines) == 1:
+            reply = self._answer_line(lines[0])
+            if not self._draft:
+                return reply
+        return Reply(self.submit_answer(text))
+
+    def submit_answer(self, text: str) -> list[Para]:
+        """Keep the student's answer to the waiting question and ask the next one."""
+        self._draft = []
+        question = cl.question_by_id(self.story, self.record.pending[0]) if self.record.pending else None
+        if question is None:
+            return self._ask_next()
+        text = "\n".join(line.rstrip() for line in text.strip("\n").splitlines()).strip()
+        if not text:
+            return [self.msg("ui.classroom.answer_empty")]
+        if fold(text) in self._skip_words():
+            return self._skip()
+        self.record.answer(question, text, lang=self.lang, at=self._now())
+        self.log("reflection", question=question.id, chapter=question.chapter, answer=text)
+        return [self.msg("ui.classroom.answer_kept", "meta"), BLANK] + self._ask_next()
+
+    def _skip(self) -> list[Para]:
+        self._draft = []
+        question = cl.question_by_id(self.story, self.record.pending[0])
+        if question is None:
+            return self._ask_next()
+        self.record.skip(question)
+        self.log("reflection_skipped", question=question.id, chapter=question.chapter)
+        return [self.msg("ui.classroom.skipped", "meta"), BLANK] + self._ask_next()
+
+    def _restore_classroom(self, extra: dict[str, Any]) -> None:
+        saved = cl.Record.from_json(extra.get("classroom"))
+        saved.on = saved.on or self.record.on
+        saved.student = self.record.student or saved.student
+        saved.sittings = max(saved.sittings, self.record.sittings)
+        self.record = saved
+        trail = extra.get("trail")
+        trail = [t if isinstance(t, str) else None for t in trail] if isinstance(trail, list) else []
+        n = len(self.history)
+        self.trail = ([None] * max(0, n - len(trail)) + trail)[-n:] if n else []
+        self._draft = []
+        self._deferred = []
+        self._batch_total = len(saved.pending)
+
+    def _cmd_define(self, args: list[str]) -> Reply | None:
+        glossary = self.glossary
+        if not glossary:
+            return Reply([self.msg("ui.classroom.no_glossary")])
+        if not args:
+            words = [self.t(m.term_word_key(t)) for t in glossary.sorted_ids(self.texts)]
+            return Reply([self.msg("ui.classroom.glossary_heading", "heading", n=len(words)),
+                          para("text", ", ".join(words)), BLANK, self.msg("ui.classroom.define_hint", "meta")])
+        query = " ".join(args)
+        hits = glossary.lookup(query)
+        if len(hits) == 1:
+            tid = hits[0]
+            if tid not in self.record.looked_up:
+                self.record.looked_up.append(tid)
+            self.log("define", term=tid)
+            return Reply(cl.term_paras(self.texts, tid, self.second_lang))
+        if hits:
+            words = ", ".join(self.t(m.term_word_key(t)) for t in hits)
+            return Reply([self.msg("ui.classroom.define_several", query=query[:40], words=words)])
+        return Reply([self.msg("ui.classroom.define_none", query=query[:40])])
+
+    def _cmd_progress(self, args: list[str]) -> Reply | None:
+        if args:
+            return None
+        return Reply(self.progress_paras())
+
+    def progress_paras(self) -> list[Para]:
+        state = self._current()
+        p = cl.progress(self.story, state, self.record)
+        done = cl.completed_chapters(self.story, state)
+        names = ", ".join(self.t(m.chapter_title_key(c)) for c in done) or self.t("ui.classroom.none_yet")
+        out = [self.msg("ui.classroom.progress_heading", "heading"),
+               self.msg("ui.classroom.progress_chapters_line", n=p.chapters_done, total=p.chapters_total, names=names),
+               self.msg("ui.classroom.progress_notes_line", n=p.notes, total=p.notes_total)]
+        if p.questions_total:
+            out.append(self.msg("ui.classroom.progress_reflections_line", n=p.answered, total=p.questions_total))
+        out.append(self.msg("ui.classroom.progress_time_line", time=cl.duration(self.texts, self.record.seconds)))
+        out.append(self.msg("ui.classroom.mode_on" if self.record.on else "ui.classroom.mode_off", "meta"))
+        return out
+
+    def _cmd_classroom(self, args: list[str]) -> Reply | None:
+        if len(args) > 1:
+            return None
+        if args:
+            word = fold(args[0])
+            on_words = {fold(w) for lang in self.story.languages
+                        for w in Texts(self.catalog, lang).words("ui.classroom.on_words")}
+            off_words = {fold(w) for lang in self.story.languages
+                         for w in Texts(self.catalog, lang).words("ui.classroom.off_words")}
+            if word not in on_words | off_words:
+                return None
+            turn_on = word in on_words
+        else:
+            turn_on = not self.record.on
+        self.record.on = turn_on
+        self.log("classroom", on=turn_on)
+        if turn_on:
+            return Reply([self.msg("ui.classroom.turned_on")])
+        out = [self.msg("ui.classroom.turned_off")]
+        if self.record.pending:
+            self.record.pending = []
+            self._draft = []
+            out += self._questions_done()
+        return Reply(out)
+
+    def _cmd_report(self, args: list[str]) -> Reply | None:
+        if args:
+            self.record.student = " ".join(args)[:200]
+        return Reply(self.write_report())
+
+    def write_report(self) -> list[Para]:
+        """Write the student's report (Markdown and HTML) and say where."""
+        from .report import ReportError, write_report
+
+        if self.state is None:
+            return []
+        if self.report_dir is None:
+            return [self.msg("ui.classroom.report_disabled", "error")]
+        try:
+            paths = write_report(self, self.report_dir, now=self.clock())
+        except ReportError as exc:
+            return [self.msg("ui.classroom.report_failed", "error", error=str(exc))]
+        self.log("report", paths=[str(p) for p in paths])
+        return [self.msg("ui.classroom.report_written", md=str(paths[0]), html=str(paths[1]))]
+
     # -- leaving ---------------------------------------------------------------------------
     def autosave(self) -> Para | None:
         """Save to the autosave slot, keeping the previous autosave. Returns a message."""
@@ -426,6 +766,9 @@ class Session:
 
     def quit(self) -> list[Para]:
         out = []
+        if self._draft and self.record.pending:  # a half-typed answer is kept, never lost
+            self.submit_answer("\n".join(self._draft))
+        self._count_time()
         saved = self.autosave()
         if saved is not None:
             out.append(saved)
@@ -453,7 +796,11 @@ class Session:
         date = self.texts.date(scene.date, self.story.siege_start)
         if date:
             parts.append(date)
-        parts.append(self.t("ui.notes_progress", n=len(self.state.notes), total=len(self.story.notes)))
+        if self.record.on:
+            p = cl.progress(self.story, self.state, self.record)
+            parts.append(cl.progress_line(self.texts, p).replace(" · ", "  ·  "))
+        else:
+            parts.append(self.t("ui.notes_progress", n=len(self.state.notes), total=len(self.story.notes)))
         return "  ·  ".join(parts)
 
 

@@ -1,7 +1,10 @@
 """Plain mode: for pipes, scripts and screen readers. One input per line, no escape codes.
 
 It drives the same :class:`~adventure.session.Session` as the terminal: the same text and
-choices, without colour, toolbar or cursor movement. Paragraphs are wrapped to the terminal
+choices, without colour, toolbar or cursor movement. In bilingual reading each paragraph of
+the second language starts with its name ("Spanish: ..."), so a screen reader announces it.
+A reflection answer is typed line by line and ends with an empty line (the prompt says
+``answer>`` meanwhile). Paragraphs are wrapped to the terminal
 width when output is a terminal and left whole (one paragraph per line) when it is not.
 When input is not a terminal each line read is echoed after the prompt, so the output reads
 as a transcript.
@@ -25,6 +28,8 @@ class PlainWriter:
         self.width = width
 
     def paras(self, paras: list[Para]) -> None:
+        if not paras:
+            return
         lines = []
         for p in paras:
             for line in wrap(p, self.width):
@@ -67,7 +72,7 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
     out.paras(session.begin())
     interrupted = False
     while True:
-        out.raw("> ")
+        out.raw(session.prompt())
         try:
             line = read_line(stdin)
         except KeyboardInterrupt:
@@ -90,7 +95,8 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
         if echo:
             out.raw(line + "\n")
         reply = session.handle(line)
-        out.raw("\n")
+        if reply.paras:
+            out.raw("\n")
         out.paras(reply.paras)
         if reply.quit:
             return 0

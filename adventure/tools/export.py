@@ -1,0 +1,61 @@
+"""``python play.py export``: the whole story as a reading edition, to read or to print.
+
+``--format html`` (default) writes one self-contained page (no network; readable on a phone;
+prints with every link written out as its target); ``--format md`` writes Markdown.
+``--lang en|es|both|en+es|es+en``: ``both`` follows each paragraph with the other language.
+``-o FILE`` names the file (``-`` for standard output); by default it is
+``<story id>-<lang>.<html|md>`` in the current folder. Works with ``--story``/``--locales``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..cli import LANG_CHOICES
+from ..edition import build_book, to_html, to_markdown
+from ..loader import load_story
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("html", "md"), default="html", help="html (default) or md (Markdown)")
+    parser.add_argument("--lang", choices=LANG_CHOICES, default="en", metavar="{en,es,both,en+es,es+en}",
+                        help="language of the edition; both (= en+es) puts each paragraph in two languages")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="the file to write (- for standard output; default: <story>-<lang>.<format>)")
+
+
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    story_dir, locales_dir = ctx.story_dirs(args)
+    result = load_story(story_dir, locales_dir)
+    if not result.ok or result.story is None or result.catalog is None:
+        errors = [d for d in result.diagnostics if d.is_error]
+        ctx.stderr.write("export: the story has errors; run python play.py check\n")
+        for d in errors[:5]:
+            ctx.stderr.write("  " + d.format() + "\n")
+        return 1
+    story = result.story
+    option = "en+es" if args.lang == "both" else args.lang
+    lang, _, second = option.partition("+")
+    for code in (lang, second):
+        if code and code not in story.languages:
+            ctx.stderr.write(f"export: this story has no language '{code}' (it has: {', '.join(story.languages)})\n")
+            return 2
+    book = build_book(story, result.catalog, lang, second=second or None)
+    text = to_html(book) if args.format == "html" else to_markdown(book)
+    if args.output == "-":
+        ctx.stdout.write(text)
+        return 0
+    name = args.output or f"{story.id}-{option.replace('+', '-')}.{args.format}"
+    path = Path(name).expanduser()
+    try:
+        if path.parent != Path(""):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        ctx.stderr.write(f"export: cannot write {path}: {exc.strerror}\n")
+        return 1
+    ctx.stdout.write(f"Wrote {path} ({len(book.order)} sections, {len(story.notes)} notes, "
+                     f"{len(story.classroom.terms)} glossary terms, {len(story.classroom.questions)} questions).\n")
+    return 0
