@@ -613,7 +613,19 @@ class Session:
             return len(args) == 1 and args[0].isdigit()
         if command == "lang":
             return self.language_pair(" ".join(args)) is not None
-        return command == "save" and len(args) == 1
+        return command in ("save", "classroom") and len(args) == 1
+
+    def answer_ends_now(self, text: str) -> bool:
+        """For the terminal's answer editor: does Enter on this one line hand it over at once
+        (``skip``, or a command that works while answering) rather than start a new line?"""
+        stripped = text.strip()
+        if not stripped:
+            return True
+        if fold(stripped) in self._skip_words():
+            return True
+        words = stripped.split()
+        command = self.command_of(words[0])
+        return command in WHILE_ANSWERING and self._command_while_answering(command, words[1:])
 
     def answer_text(self, text: str) -> Reply:
         """A whole answer at once (the terminal's multi-line editor). A single line may still

@@ -36,6 +36,10 @@ STYLE_RULES = {
     "command": "bold",
     "term": "underline",
     "bottom-toolbar": "reverse",
+    "second": "italic ansibrightblue",
+    "langtag": "ansibrightblack",
+    "question": "bold",
+    "glossary": "italic",
 }
 
 _ASK_QUIT = object()
@@ -59,6 +63,9 @@ class TerminalWriter:
 
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
+        if self.color:  # colour tells the second language apart; plain text keeps its "Spanish:" tag
+            paras = [p._replace(spans=tuple(sp for sp in p.spans if sp[0] != "langtag")) if p.kind == "second" else p
+                     for p in paras]
         if not self.color:
             text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
             self.output.write_raw(text + "\n")
@@ -118,6 +125,45 @@ def ask_yes_no(session: Session, question: str, *, output: Any, default: bool = 
             return False
 
 
+def ask_answer(session: Session, *, output: Any, style: Any, color: bool) -> Any:
+    """The reflection answer editor: Enter on an empty last line (or on a one-line ``skip``
+    or command) hands the text over; otherwise Enter starts a new line. Arrow keys move
+    through the answer to edit it. Returns the text, or raises EOFError/KeyboardInterrupt."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    def _(event: Any) -> None:
+        buffer = event.current_buffer
+        doc = buffer.document
+        single = "\n" not in doc.text
+        if (doc.is_cursor_at_the_end and (doc.current_line.strip() == "" or (single and session.answer_ends_now(doc.text)))):
+            buffer.validate_and_handle()
+        else:
+            buffer.insert_text("\n")
+
+    @bindings.add("c-c")
+    def _(event: Any) -> None:
+        buffer = event.app.current_buffer
+        if buffer.text:
+            buffer.reset()
+        else:
+            event.app.exit(result=_ASK_QUIT)
+
+    prompt_session: PromptSession[Any] = PromptSession(
+        multiline=True, key_bindings=bindings, output=output, style=style,
+        prompt_continuation=lambda width, line_number, wrap_count: " " * (width - 2) + "| ",
+        bottom_toolbar=lambda: " " + session.t("ui.classroom.answer_toolbar"),
+    )
+    if not color:
+        from prompt_toolkit.output import ColorDepth
+
+        prompt_session.color_depth = ColorDepth.DEPTH_1_BIT
+    return prompt_session.prompt(session.prompt())
+
+
 def run_tty(session: Session, *, color: bool) -> int:
     """Play in a real terminal until the player quits. Returns the exit code."""
     from prompt_toolkit import PromptSession
@@ -166,7 +212,16 @@ def run_tty(session: Session, *, color: bool) -> int:
         prompt_session.color_depth = ColorDepth.DEPTH_1_BIT
     while True:
         try:
-            line = prompt_session.prompt("> ")
+            if session.answering:
+                line = ask_answer(session, output=output, style=writer.style, color=color)
+                if line is not _ASK_QUIT:
+                    reply = session.answer_text(line)
+                    writer.paras([Para("blank", ())] + reply.paras)
+                    if reply.quit:
+                        return 0
+                    continue
+            else:
+                line = prompt_session.prompt("> ")
         except EOFError:
             writer.paras(session.quit())
             return 0

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from adventure.loader import load_story
-from adventure.session import COMMANDS, Session
+from adventure.session import ALL_COMMANDS, Session
 from storykit import load_dir, write_story
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ def test_every_ui_key_in_the_code_exists_in_both_languages() -> None:
     used = set()
     for path in (ROOT / "adventure").rglob("*.py"):
         used |= set(KEY_RE.findall(path.read_text(encoding="utf-8")))
-    for cmd in COMMANDS:
+    for cmd in ALL_COMMANDS:
         used |= {f"ui.cmd.{cmd}", f"ui.help.{cmd}"}
     used.add("ui.cmd.continue")
     assert len(used) > 40
