@@ -275,7 +275,7 @@ class Session:
             questions = self._chapter_end([old_chapter], ending=False)
             if questions:
                 self._deferred = shown
-                return Reply(questions)
+                return Reply(questions[1:] if questions[0] is BLANK else questions)
         return Reply(shown)
 
     def _after_step(self, output: Output, *, banner: bool) -> list[Para]:
