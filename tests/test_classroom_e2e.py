@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pexpect
-
 from test_e2e import env_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +27,7 @@ def test_classroom_in_a_terminal_with_a_multi_line_answer(tmp_path: Path) -> Non
     child.expect(TOOLBAR)
     titles = ["Two weeks", "The cliffs", "Until dark", "The city empties", "The first night", "The guns from Kunming",
               "Climb to the battery", ANSWER_BAR]
-    for choice, title in zip(TO_CHAPTER_END, titles):
+    for choice, title in zip(TO_CHAPTER_END, titles, strict=True):
         child.sendline(choice)
         child.expect(title)
         if title != ANSWER_BAR:

@@ -78,7 +78,7 @@ def test_fixture_edition_has_every_scene_and_resolving_links(tmp_path: Path, lan
     assert result.story is not None
     for sid in result.story.scenes:
         assert f"s-{sid}" in p.ids
-    for sid, scene in result.story.scenes.items():
+    for scene in result.story.scenes.values():
         for choice in scene.choices:
             if choice.to:
                 assert f"#s-{choice.to}" in p.hrefs
