@@ -283,7 +283,11 @@ def note_paras(story: m.Story, texts: Texts, note_id: str, index: int, second: S
     out.append(BLANK)
     out.extend(both_texts(m.note_body_key(note_id), texts, {}, second))
     out.append(BLANK)
-    out.append(para("credit", texts("ui.note_sources", sources=source_names(story, texts, note.sources))))
+    out.append(para("credit", texts("ui.note_sources", sources=", ".join(note.sources))))
+    for file in note.sources:  # what each file is, when the story lists its sources
+        src = story.classroom.source_for(file)
+        if src is not None and texts.has(m.source_title_key(src.id)):
+            out.append(para("credit", f"{file.split('_')[0]}: {texts(m.source_title_key(src.id))}", "  "))
     return out
 
 

@@ -86,6 +86,7 @@ def test_commands_still_work_while_a_question_waits(tmp_path: Path) -> None:
     play(s, TO_CHAPTER_END)
     out = text(s.handle("notes 1"))
     assert "The fall of Changsha" in out and "still waiting" in out
+    assert "001: Encyclopedia" in out  # each source file, with what it is
     assert "The low ground" in text(s.handle("define saddle"))
     assert s.answering and not s.record.answers
     # A line that starts like a command but is a sentence is the answer.
