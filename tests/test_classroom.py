@@ -357,3 +357,16 @@ def test_shipped_classroom_data_covers_every_chapter_and_term(lang: str) -> None
     texts = result.catalog.texts[lang]
     for tid in bible_terms:
         assert len(texts[f"glossary.{tid}.definition"].split()) >= 12
+
+
+@pytest.mark.parametrize(("guide", "lang"), [("teachers.md", "en"), ("docentes.md", "es")])
+def test_the_guides_list_every_question_and_are_linked_from_the_readme(guide: str, lang: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    text = " ".join((root / "docs" / guide).read_text(encoding="utf-8").split())
+    result = load_story()
+    assert result.story is not None and result.catalog is not None
+    for q in result.story.classroom.questions:
+        assert " ".join(result.catalog.texts[lang][f"questions.{q.id}.text"].split()) in text, q.id
+    for chapter in result.story.chapters:
+        assert result.catalog.texts[lang][f"chapters.{chapter.id}.title"].split(":")[-1].strip() in text
+    assert f"docs/{guide}" in (root / "README.md").read_text(encoding="utf-8")
