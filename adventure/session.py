@@ -799,22 +799,26 @@ class Session:
         return str(self.store.path(RECOVERY))
 
     # -- status ----------------------------------------------------------------------------
-    def toolbar(self) -> str:
-        """Chapter · date in the siege · notes x/y."""
+    def toolbar(self, width: int | None = None) -> str:
+        """Chapter · date in the siege · notes x/y (in classroom mode: chapters, notes and
+        reflections x/y). Given a ``width``, the date shortens to the day of the siege, then
+        the chapter title goes, before the progress is cut."""
         if self.state is None:
             return ""
         scene = self.story.scenes[self.state.scene]
-        parts = [self.t(m.chapter_title_key(scene.chapter))]
+        title = self.t(m.chapter_title_key(scene.chapter))
         date = self.texts.date(scene.date, self.story.siege_start)
-        if date:
-            parts.append(date)
         if self.record.on:
             p = cl.progress(self.story, self.state, self.record)
-            parts.append(cl.progress_line(self.texts, p).replace(" · ", "  ·  "))
+            progress = cl.progress_line(self.texts, p).replace(" · ", "  ·  ")
         else:
-            parts.append(self.t("ui.notes_progress", n=len(self.state.notes), total=len(self.story.notes)))
-        return "  ·  ".join(parts)
-
+            progress = self.t("ui.notes_progress", n=len(self.state.notes), total=len(self.story.notes))
+        short = date.rsplit(" · ", 1)[-1] if date else ""
+        for parts in ([title, date, progress], [title, short, progress], [short, progress]):
+            line = "  ·  ".join(x for x in parts if x)
+            if width is None or len(line) < width:
+                return line
+        return line
 
 def _local_time(iso: str) -> str:
     try:

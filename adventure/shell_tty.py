@@ -204,7 +204,7 @@ def run_tty(session: Session, *, color: bool) -> int:
     prompt_session: PromptSession[Any] = PromptSession(
         history=InMemoryHistory(), completer=completer, key_bindings=bindings, output=output,
         complete_while_typing=False, style=writer.style,
-        bottom_toolbar=lambda: " " + session.toolbar(),
+        bottom_toolbar=lambda: " " + session.toolbar(width=writer.width()),
     )
     if not color:
         from prompt_toolkit.output import ColorDepth

@@ -370,3 +370,13 @@ def test_the_guides_list_every_question_and_are_linked_from_the_readme(guide: st
     for chapter in result.story.chapters:
         assert result.catalog.texts[lang][f"chapters.{chapter.id}.title"].split(":")[-1].strip() in text
     assert f"docs/{guide}" in (root / "README.md").read_text(encoding="utf-8")
+
+
+def test_toolbar_fits_the_terminal_width(tmp_path: Path) -> None:
+    s = make(tmp_path, "es")
+    play(s, TO_CHAPTER_END + ["saltar", "saltar"])
+    full = s.toolbar()
+    assert "28 de junio de 1944 · día 7" in full and "reflexiones 0/3" in full
+    narrow = s.toolbar(width=len(full) - 5)
+    assert "de 1944" not in narrow and "día 7" in narrow and "reflexiones 0/3" in narrow and "batería" in narrow
+    assert s.toolbar(width=50) == "día 7  ·  capítulos 1/2  ·  notas 3/3  ·  reflexiones 0/3"
