@@ -163,6 +163,8 @@ def progress_line(texts: Texts, p: Progress) -> str:
 def duration(texts: Texts, seconds: int) -> str:
     """Reading time as ``1 h 05 min`` / ``12 min``."""
     minutes = max(0, seconds) // 60
+    if minutes == 0:
+        return texts("ui.classroom.under_a_minute")
     if minutes >= 60:
         return texts("ui.classroom.hours", h=minutes // 60, m=f"{minutes % 60:02d}")
     return texts("ui.classroom.minutes", m=minutes)

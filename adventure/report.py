@@ -171,8 +171,12 @@ def to_markdown(d: ReportData) -> str:
     lines += [f"## {md(L['reflections'])}", ""]
     if not d.answers:
         lines += [md(L["none"]), ""]
+    last = None
     for chapter_title, question, answer, skipped in d.answers:
-        lines += [f"**{md(chapter_title)}.** {md(question)}", ""]
+        if chapter_title != last:
+            lines += [f"### {md(chapter_title)}", ""]
+            last = chapter_title
+        lines += [f"**{md(question)}**", ""]
         if answer:
             lines += ["> " + md(line) if line else ">" for line in answer.splitlines()]
         else:
@@ -194,7 +198,7 @@ h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:1px so
 h3{font-size:1rem;margin-bottom:.3rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dt{font-weight:bold}dd{margin:0}.choice{font-style:italic}.meta{color:#555}
 blockquote{white-space:pre-wrap;border-left:3px solid #888;margin:.5rem 0 1rem;padding:.3rem .8rem;background:#f6f6f6}
-.missing{color:#777;font-style:italic}footer{margin-top:2rem;color:#666;font-size:.85rem}
+.missing{color:#777;font-style:italic}.question{font-weight:bold;margin-bottom:.3rem}footer{margin-top:2rem;color:#666;font-size:.85rem}
 @media print{body{max-width:none}h2{break-after:avoid}blockquote{break-inside:avoid}}
 """
 
@@ -234,8 +238,12 @@ def to_html(d: ReportData) -> str:
     parts.append(f"<h2>{e(L['reflections'])}</h2>\n")
     if not d.answers:
         parts.append(f'<p class="missing">{e(L["none"])}</p>\n')
+    last = None
     for chapter_title, question, answer, skipped in d.answers:
-        parts.append(f"<h3>{e(chapter_title)}</h3>\n<p>{e(question)}</p>\n")
+        if chapter_title != last:
+            parts.append(f"<h3>{e(chapter_title)}</h3>\n")
+            last = chapter_title
+        parts.append(f'<p class="question">{e(question)}</p>\n')
         if answer:
             parts.append(f"<blockquote>{e(answer)}</blockquote>\n")
         else:
