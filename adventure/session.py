@@ -653,7 +653,7 @@ class Session:
             return self._skip()
         self.record.answer(question, text, lang=self.lang, at=self._now())
         self.log("reflection", question=question.id, chapter=question.chapter, answer=text)
-        return [self.msg("ui.classroom.answer_kept", "meta"), BLANK] + self._ask_next()
+        return _squeeze([self.msg("ui.classroom.answer_kept", "meta"), BLANK] + self._ask_next())
 
     def _skip(self) -> list[Para]:
         self._draft = []
@@ -662,7 +662,7 @@ class Session:
             return self._ask_next()
         self.record.skip(question)
         self.log("reflection_skipped", question=question.id, chapter=question.chapter)
-        return [self.msg("ui.classroom.skipped", "meta"), BLANK] + self._ask_next()
+        return _squeeze([self.msg("ui.classroom.skipped", "meta"), BLANK] + self._ask_next())
 
     def _restore_classroom(self, extra: dict[str, Any]) -> None:
         saved = cl.Record.from_json(extra.get("classroom"))
@@ -819,6 +819,16 @@ class Session:
             if width is None or len(line) < width:
                 return line
         return line
+
+def _squeeze(paras: list[Para]) -> list[Para]:
+    """No two blank lines in a row."""
+    out: list[Para] = []
+    for p in paras:
+        if p is BLANK and out and out[-1] is BLANK:
+            continue
+        out.append(p)
+    return out
+
 
 def _local_time(iso: str) -> str:
     try:
