@@ -817,6 +817,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
 
 TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_OPENING = re.compile(r"\[\[")
 
 
 def term_marks(text: str) -> list[tuple[str, str, int]]:
@@ -846,7 +847,8 @@ def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]
             path, line, col = places[lang][key]
             marks = term_marks(text)
             starts = {offset for _, _, offset in marks}
-            for offset in (i for i in range(len(text)) if text.startswith("[[", i)):
+            for opening in _OPENING.finditer(text):
+                offset = opening.start()
                 if offset not in starts and offset - 1 not in starts:
                     snippet = text[offset:offset + 30].split("\n")[0]
                     out.append(Diagnostic("W402", path, line, col, f"'{key}' has term markup that does not parse: "

@@ -256,3 +256,16 @@ def test_edition_prints_to_pdf(tmp_path: Path) -> None:
     assert data.startswith(b"%PDF") and len(data) > 20_000
     pages = re.findall(rb"/Type\s*/Page[^s]", data)
     assert len(pages) >= 5 or b"/Count " in data
+
+
+def test_any_story_exports_even_without_classroom_data(tmp_path: Path) -> None:
+    from storykit import FIXTURE, write_story
+
+    html = export(tmp_path, "--story", str(FIXTURE / "story"), "--locales", str(FIXTURE / "locales"), "--lang", "both")
+    p = check_links(html)
+    assert "glossary" not in p.ids and "notes" in p.ids
+    root = write_story(tmp_path / "mini")
+    html = export(tmp_path, "--story", str(root / "story"), "--locales", str(root / "locales"))
+    p = check_links(html)
+    assert {"s-a", "s-b", "s-c", "e-done", "n-n1"} <= set(p.ids)
+    assert "You have … points." in html
