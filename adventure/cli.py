@@ -17,6 +17,9 @@ from typing import IO, Any
 
 TOOLS: dict[str, tuple[str, str]] = {
     "check": ("adventure.tools.check", "check the story and locales; report every problem"),
+    "explore": ("adventure.tools.explore", "walk every reachable state (or --random N games); report what is never reached, soft-locks, loops"),
+    "graph": ("adventure.tools.graph", "draw the story map (--format dot, mermaid or svg)"),
+    "i18n": ("adventure.tools.i18n", "translation status, review, export and import (csv / po)"),
 }
 
 
@@ -90,7 +93,15 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         from .game import play
 
         return play(args, ctx)
-    return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
+    try:
+        return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
+    except BrokenPipeError:  # e.g. `play.py i18n status | head`: the reader left; that is fine
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
 
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start"}

@@ -70,12 +70,26 @@ CODES: dict[str, Code] = {
     "E304": Code("duplicate-text-key", "error", "Two locale files define the same key."),
     "E305": Code("missing-locale", "error", "A language has no locale folder."),
     "W301": Code("unused-text", "warning", "A locale key is not used by the story or the interface."),
+    "W302": Code("missing-translation", "warning",
+                 "A text exists in the first language but not in another, so players see it untranslated."),
+    "W303": Code("stale-translation", "warning",
+                 "The source text changed since the translation was last reviewed."),
+    "W304": Code("bad-review-lock", "warning", "A line of a review.lock file cannot be read."),
     # -- story graph -----------------------------------------------------------------------
     "W201": Code("unreachable-scene", "warning", "No path from the start leads to a scene."),
     "W202": Code("unreachable-ending", "warning", "No path from the start reaches an ending."),
     "W203": Code("note-never-unlocked", "warning", "A note is defined but nothing unlocks it."),
     "W204": Code("no-way-to-end", "warning", "From a scene no path leads to any ending."),
     "W205": Code("unused-variable", "warning", "A variable is declared but never read."),
+    # -- explore: the reachable state space (python play.py explore) ------------------------
+    "E401": Code("soft-lock", "error", "A player can reach a state where no choice is open."),
+    "E402": Code("no-way-out", "error", "A player can enter a loop that never leads to an ending."),
+    "W401": Code("scene-never-reached", "warning", "No playthrough reaches a scene."),
+    "W402": Code("condition-always-false", "warning", "A choice's condition is false whenever its scene is shown."),
+    "W403": Code("condition-always-true", "warning", "A choice's condition is true whenever its scene is shown."),
+    "W404": Code("ending-never-reached", "warning", "No playthrough reaches an ending."),
+    "W405": Code("note-never-unlocked-in-play", "warning", "No playthrough unlocks a note."),
+    "W406": Code("exploration-incomplete", "warning", "Exploration stopped at a bound before the end."),
 }
 
 
