@@ -7,10 +7,10 @@ are always true or always false in practice. :func:`random_playthroughs` plays N
 reproducibly from a seed (ChoiceScript's randomtest). Both return plain result objects; the
 CLI in :mod:`adventure.tools.explore` only prints them, so benchmarks and tests call these::
 
-    >>> from storykit import load_fixture                      # doctest: +SKIP
-    >>> result = explore(load_fixture().story)                 # doctest: +SKIP
-    >>> result.complete, result.states, result.errors          # doctest: +SKIP
-    (True, 57, [])
+    result = explore(load_story().story, max_states=100_000)
+    result.complete, result.states, result.states_per_second, result.errors
+    for d in result.findings:
+        print(d.format())
 
 **What a state is.** The scene, the variables, the visit counts, the unlocked notes, the
 once-only choices taken and the ending; two states with the same *key* are explored once.

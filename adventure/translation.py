@@ -251,7 +251,7 @@ def review(st: LangStatus, patterns: Iterable[str], *, everything: bool = False,
     by_key = {k.key: k for k in st.keys}
     chosen: list[KeyStatus] = []
     if everything:
-        chosen = [k for k in st.keys if k.source is not None]
+        chosen = [k for k in st.keys if k.source is not None and k.target is not None]
     for pattern in patterns:
         hits = [k for k in st.keys if k.key == pattern or k.key.startswith(pattern.rstrip(".") + ".")]
         if not hits:
@@ -531,6 +531,7 @@ class ImportReport:
     unknown: list[str] = field(default_factory=list)
     unchanged: int = 0
     files: list[str] = field(default_factory=list)
+    rewritten: list[str] = field(default_factory=list)  # written out again whole (comments inside lost)
     problems: list[str] = field(default_factory=list)
 
 
@@ -594,7 +595,9 @@ def import_entries(st: LangStatus, incoming: list[Incoming], *, locales_dir: Pat
     if dry_run:
         return rep
     for path, ops in edits.items():
-        problem = _apply_edits(path, ops, locales_dir)
+        problem, rewritten = _apply_edits(path, ops, locales_dir)
+        if rewritten:
+            rep.rewritten.append(display_path(path))
         if problem:
             rep.problems.append(problem)
             touched = {".".join(p) for _, p, _, _ in ops}
@@ -634,13 +637,15 @@ def _previous_sibling(key: str, order: list[str], by_key: dict[str, KeyStatus]) 
     return None
 
 
-def _apply_edits(path: Path, ops: list[tuple[str, tuple[str, ...], str, str | None]], locales_dir: Path) -> str:
+def _apply_edits(path: Path, ops: list[tuple[str, tuple[str, ...], str, str | None]],
+                 locales_dir: Path) -> tuple[str, bool]:
     """Edit one locale file in place, check the result reads back as intended, write it.
-    Returns a problem message, or "" on success."""
+    Returns a problem message ("" on success) and whether the file had to be written out whole."""
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else None
     except (OSError, UnicodeDecodeError) as exc:
-        return f"{display_path(path)}: cannot read it ({exc}); nothing imported into it"
+        return f"{display_path(path)}: cannot read it ({exc}); nothing imported into it", False
+    rewritten = False
     before = {} if text is None else {k: v for k, v, _, _ in parse_locale_file(text.encode("utf-8"), "x")["entries"]}
     expected = dict(before)
     for op, parts, value, _ in ops:
@@ -670,17 +675,19 @@ def _apply_edits(path: Path, ops: list[tuple[str, tuple[str, ...], str, str | No
             # The file's layout does not allow an edit in place: write it out again, readably,
             # keeping its opening comment lines (the schema line first).
             head = "".join(line for line in _leading_comments(text))
+            rewritten = True
             try:
                 new_text = dump(nest(expected), header=head)
             except EditError as exc:
-                return f"{display_path(path)}: {exc}; nothing imported into it"
+                return f"{display_path(path)}: {exc}; nothing imported into it", False
     after_rec = parse_locale_file(new_text.encode("utf-8"), "x")
     got = {k: v for k, v, _, _ in after_rec["entries"]}
     if got != expected or any(row[0].startswith("E") for row in after_rec["diags"]):
-        return f"{display_path(path)}: the edited file would not read back as intended; nothing imported into it"
+        return (f"{display_path(path)}: the edited file would not read back as intended; nothing imported into it",
+                False)
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(path, new_text)
-    return ""
+    return "", rewritten
 
 
 def _leading_comments(text: str) -> list[str]:

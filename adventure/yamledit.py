@@ -21,7 +21,6 @@ needed) raises :class:`EditError`; the caller then rewrites the file with :func:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 
@@ -63,12 +62,19 @@ def _block_ok(value: str) -> bool:
     return all((line == "" or line.strip() != "") and line.isprintable() for line in lines)
 
 
-def format_scalar(value: str, indent: int, *, style: str = "") -> tuple[str, bool]:
+def format_scalar(value: str, indent: int, *, style: str = "", flow: bool = False) -> tuple[str, bool]:
     """The text to write after ``key: `` for ``value``, and whether it is a block (``|``).
 
     A block's text starts with its header and ends with a line break; its lines are indented
-    by ``indent`` spaces. ``style`` is the style the value had before, kept when it fits."""
+    by ``indent`` spaces. ``style`` is the style the value had before, kept when it fits;
+    ``flow`` is for a value inside ``{...}``, where blocks and some characters cannot go."""
     multiline = "\n" in value
+    if flow:
+        if not multiline and style == "'" and value.isprintable():
+            return "'" + value.replace("'", "''") + "'", False
+        if not multiline and style == "" and plain_ok(value) and not any(c in value for c in ",[]{}"):
+            return value, False
+        return double_quoted(value), False
     if multiline and _block_ok(value):
         body = value if value.endswith("\n") else value + "\n"
         if value.endswith("\n\n"):
@@ -85,11 +91,36 @@ def format_scalar(value: str, indent: int, *, style: str = "") -> tuple[str, boo
             return "'" + value.replace("'", "''") + "'", False
         if style in ("", "|", ">") and plain_ok(value):
             return value, False
-    return json.dumps(value, ensure_ascii=False), False
+    return double_quoted(value), False
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
+            "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def double_quoted(value: str) -> str:
+    r"""A YAML double-quoted scalar that reads back as ``value`` (anything not printable is escaped).
+
+    >>> print(double_quoted('say "hi"\n\x7f'))
+    "say \"hi\"\n\x7f"
+    """
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch == " " or ch.isprintable():
+            out.append(ch)
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) <= 0xFFFF:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _key(name: str) -> str:
-    return name if _PLAIN_KEY.match(name) and name.lower() not in _RESERVED else json.dumps(name, ensure_ascii=False)
+    return name if _PLAIN_KEY.match(name) and name.lower() not in _RESERVED else double_quoted(name)
 
 
 # -- edits ---------------------------------------------------------------------------------
@@ -115,12 +146,12 @@ def set_value(text: str, path: tuple[str, ...], value: str) -> str:
     if span.style in ("map", "seq"):
         raise EditError(f"'{'.'.join(path)}' holds a {'mapping' if span.style == 'map' else 'list'}, not a text")
     indent = span.key_col + 2
-    new, block = format_scalar(value, indent, style=span.style)
+    new, block = format_scalar(value, indent, style=span.style, flow=span.flow)
     start, end = span.start, span.end
     if span.style in ("|", ">"):
         raw = text[start:end]
         tail = len(raw) - len(raw.rstrip("\n"))
-        extra = "\n" * max(tail - 1, 0)
+        extra = "" if new.startswith("|+") else "\n" * max(tail - 1, 0)  # blank lines after a |+ are its text
         replacement = (new if block else new + ("\n" if tail else "")) + extra
         return text[:start] + replacement + text[end:]
     if not block:

@@ -306,7 +306,8 @@ class Span:
     of the end of its last value); ``key_start``/``key_col`` place the key that holds it (the
     root has none); ``style`` is the scalar style (``""`` plain, ``'"'``, ``"'"``, ``"|"``,
     ``">"``) or ``"map"``/``"seq"``; ``flow`` is True for ``{...}``/``[...]``; ``child_col`` is the
-    column of a mapping's keys; ``keys`` lists a mapping's keys in order.
+    column of a mapping's keys; ``keys`` lists a mapping's keys in order. A scalar's ``flow`` says
+    it sits inside a ``{...}`` mapping.
     """
 
     __slots__ = ("start", "end", "key_start", "key_col", "style", "flow", "child_col", "keys")
@@ -364,7 +365,7 @@ def node_spans(text: str) -> dict[tuple[str, ...], Span] | None:
                         frame[1].child_col = ev.start_mark.column
                     frame[1].keys.append(ev.value)
                     continue
-                span = Span(ev.start_mark.index, ev.style or "", frame[3], frame[4])
+                span = Span(ev.start_mark.index, ev.style or "", frame[3], frame[4], frame[1].flow)
                 span.end = ev.end_mark.index
                 spans[tuple(frame[0]) + (frame[2],)] = span
                 _close_value(stack, span.end)

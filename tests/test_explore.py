@@ -132,7 +132,7 @@ def random_story(rng: random.Random, root: Path) -> Path:
     scenes = [f"s{i}" for i in range(n)]
     lines = ["chapter: one", "scenes:"]
     en = ["story:", "  title: R", "chapters:", "  one:", "    title: One", "scenes:"]
-    for i, sid in enumerate(scenes):
+    for sid in scenes:
         lines.append(f"  {sid}:")
         en += [f"  {sid}:", "    title: T", "    text: X"]
         if rng.random() < 0.4:

@@ -56,6 +56,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _lang(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", metavar="LANG", help="the translation's language (default: every language but the first)")
+    # The common options also work after the action (``i18n status --story DIR``).
+    p.add_argument("--story", metavar="DIR", default=argparse.SUPPRESS, help="story folder")
+    p.add_argument("--locales", metavar="DIR", default=argparse.SUPPRESS, help="locales folder holding en/ and es/")
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
@@ -236,6 +239,9 @@ def _import(ctx: Any, locales_dir: Path, base: str, languages: list[str], args: 
     out.write(f"  unchanged: {rep.unchanged}\n")
     if rep.still_stale:
         out.write(f"  ('still stale': the {base} text changed after the file was exported; export again)\n")
+    for name in rep.rewritten:
+        out.write(f"  note: {name} could not be edited in place ({{...}} style?), so it was written out again "
+                  "whole; comments inside it were not kept\n")
     for problem in rep.problems:
         out.write(f"  problem: {problem}\n")
     if rep.files:
