@@ -117,7 +117,15 @@ class Map:
         lines += [_effect(e, self) for e in choice.effects if e.op != "end"]
         if self.never_offered(scene, choice):
             lines.append("(never offered)")
+        elif self.always_true(scene, choice):
+            lines.append("(always true in play)")
         return lines
+
+    def always_true(self, scene: m.Scene, choice: m.Choice) -> bool:
+        if self.explored is None or choice.when is None:
+            return False
+        yes, no = self.explored.conditions.get((scene.id, choice.id), (0, 0))
+        return yes > 0 and no == 0
 
     def never_offered(self, scene: m.Scene, choice: m.Choice) -> bool:
         return (self.explored is not None and scene.id in self.explored.scene_states
