@@ -61,6 +61,8 @@ def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
                         help="append one JSON object per line for each event of the game")
     parser.add_argument("--start", metavar="SCENE",
                         help="for writers: begin a new game at this scene (variables at their initial values)")
+    parser.add_argument("--watch", action="store_true",
+                        help="for writers: reload the story whenever its files change (or type reload)")
     if not tools:
         parser.set_defaults(tool=None)
         return parser
