@@ -102,6 +102,38 @@ def test_every_code_has_a_case() -> None:
     assert set(CASES) | set(EXPLORE_CASES) == set(CODES), "add a case here for every new diagnostic code"
 
 
+def reported(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
+    """Run the case for ``code``; the diagnostics of that code at the place it expects."""
+    if code in EXPLORE_CASES:
+        edits, where, line, options = EXPLORE_CASES[code]
+        root = write_story(tmp_path, edits)
+        monkeypatch.chdir(root)
+        result = load_dir(root)
+        assert result.ok and result.story is not None, [d.format() for d in result.diagnostics if d.is_error]
+        found = explore(result.story, **options).findings
+    else:
+        edits, where, line = CASES[code]
+        root = write_story(tmp_path, edits)
+        _break_things(code, monkeypatch)
+        monkeypatch.chdir(root)
+        found = check_dir(root)
+    return [d for d in found if d.code == code and (d.path, d.line) == (where, line)]
+
+
+def _break_things(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if code == "E110":
+        monkeypatch.setattr(yamlread, "MAX_BYTES", 200)
+    if code == "E111":
+        real = Path.read_bytes
+
+        def failing(self: Path) -> bytes:
+            if self.name == "one.yaml":
+                raise PermissionError(13, "Permission denied")
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", failing)
+
+
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_code_is_reported_where_it_happens(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edits, where, line = CASES[code]
