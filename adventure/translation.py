@@ -358,11 +358,16 @@ def _po_string(text: str) -> str:
 def to_po(rows: list[Row], *, base: str, lang: str, story_id: str) -> str:
     """A gettext PO file: msgctxt is the key, msgid the source, msgstr the translation; stale
     and identical (probably untranslated) entries are marked fuzzy."""
+    import datetime
+
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     out = [f"# {story_id}: {lang} translation of the {base} texts. Exported by `python play.py i18n export`.",
            "# msgctxt is the key; do not change it. Clear 'fuzzy' when a text is checked; import with",
            "# `python play.py i18n import FILE`.",
            'msgid ""', 'msgstr ""',
-           f'"Project-Id-Version: {story_id}\\n"', f'"Language: {lang}\\n"', '"MIME-Version: 1.0\\n"',
+           f'"Project-Id-Version: {story_id}\\n"', f'"POT-Creation-Date: {now}\\n"', f'"PO-Revision-Date: {now}\\n"',
+           '"Last-Translator: \\n"', '"Language-Team: \\n"',
+           f'"Language: {lang}\\n"', '"MIME-Version: 1.0\\n"',
            '"Content-Type: text/plain; charset=UTF-8\\n"', '"Content-Transfer-Encoding: 8bit\\n"',
            f'"X-Source-Language: {base}\\n"', ""]
     for r in rows:

@@ -20,6 +20,7 @@ from pathlib import Path
 from .analysis import graph_diagnostics
 from .diagnostics import Diagnostic
 from .loader import LoadResult, default_locales_dir, default_story_dir, load_story
+from .translation import translation_diagnostics
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -65,11 +66,12 @@ class StoryFiles:
 
     def load(self) -> tuple[LoadResult, list[Diagnostic]]:
         """Load the story again: the result, and every diagnostic ``check`` would show
-        (loading and the story graph), sorted."""
+        (loading, the story graph, translations), sorted."""
         self.seen = self.fingerprint()
         result = load_story(self.story_dir, self.locales_dir)
         diags = list(result.diagnostics)
         if result.story is not None and result.ok:
             diags += graph_diagnostics(result.story, result.catalog)
+            diags += translation_diagnostics(result.story, self.locales_dir, content_note="story.content_note")
         diags.sort(key=Diagnostic.sort_key)
         return result, diags
