@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from test_diagnostics import CASES, EXPLORE_CASES, reported
 
 from adventure.diagnostics import CODES
-from test_diagnostics import CASES, EXPLORE_CASES, reported
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
