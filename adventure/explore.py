@@ -121,19 +121,43 @@ class Abstraction:
             visits.append((sid, cap))
         return cls(tuple(variables), tuple(visits), tuple(ignored), tuple(approximate), notes)
 
-    def key(self, state: State) -> Hashable:
-        values = []
-        for name, mode, bound in self.variables:
-            v = state.vars[name]
-            if mode == "max" and v > bound:  # type: ignore[operator]
-                v = bound
-            elif mode == "min" and v < bound:  # type: ignore[operator]
-                v = bound
-            values.append(v)
-        visits = state.visits
-        counts = tuple(min(visits.get(sid, 0), cap) for sid, cap in self.visits)
-        return (state.scene, state.ending, tuple(values), counts,
-                frozenset(state.notes) if self.notes else None, state.taken)
+    def key_function(self) -> Callable[[State], Hashable]:
+        """The function from a state to its key: states with equal keys are explored once."""
+        from operator import itemgetter
+
+        exact = [n for n, mode, _ in self.variables if mode == "exact"]
+        clamped = [(n, mode, b) for n, mode, b in self.variables if mode != "exact"]
+        if len(exact) > 1:
+            get_exact = itemgetter(*exact)
+        elif exact:
+            one = exact[0]
+
+            def get_exact(v: object) -> tuple[object, ...]:
+                return (v[one],)  # type: ignore[index]
+        else:
+            def get_exact(v: object) -> tuple[object, ...]:
+                return ()
+        visits = self.visits
+        notes = self.notes
+
+        def key(state: State) -> Hashable:
+            variables = state.vars
+            values = get_exact(variables)
+            if clamped:
+                extra = []
+                for name, mode, bound in clamped:
+                    v = variables[name]
+                    extra.append(min(v, bound) if mode == "max" else max(v, bound))  # type: ignore[type-var]
+                values = (values, tuple(extra))
+            if visits:
+                seen = state.visits
+                counts: tuple[int, ...] = tuple(min(seen.get(sid, 0), cap) for sid, cap in visits)
+            else:
+                counts = ()
+            return (state.scene, state.ending, values, counts, frozenset(state.notes) if notes else None,
+                    state.taken)
+
+        return key
 
     def describe(self) -> list[str]:
         """One line per rule, for the report."""
@@ -274,7 +298,7 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
     start, _ = new_game(story)
     states: list[State | None] = [start]  # freed once expanded
     parent, via, depth_of, scene_of = [-1], [0], [0], [start.scene]
-    key = abst.key
+    key = abst.key_function()
     index: dict[Hashable, int] = {key(start): 0}
     succ: list[list[int] | None] = []  # None: not (fully) expanded, so it may still go anywhere
     scenes = story.scenes
