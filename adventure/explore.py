@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import random
 import time
+from array import array
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from .conditions import ConditionError, _tokenize
@@ -38,7 +39,7 @@ from .diagnostics import Diagnostic
 from .engine import State, new_game, step
 from .model import Choice, Story
 
-DEFAULT_MAX_STATES = 200_000
+DEFAULT_MAX_STATES = 2_000_000
 DEFAULT_VISIT_CAP = 4  # for visit counts compared with other counts (approximate)
 Progress = Callable[[int, int, int], None]  # (expanded, discovered, depth)
 
@@ -61,6 +62,8 @@ class Abstraction:
     ignored: tuple[str, ...]
     approximate: tuple[str, ...]
     notes: bool = True
+    note_ids: tuple[str, ...] = ()  # notes and once-only choices ("scene.choice") are kept
+    once_ids: tuple[str, ...] = ()  # in the key as bit masks, which take little memory
 
     @classmethod
     def of(cls, story: Story, *, visit_cap: int | None = None, notes: bool = True) -> Abstraction:
@@ -119,7 +122,9 @@ class Abstraction:
             elif visit_cap is not None:
                 cap = max(cap, visit_cap)
             visits.append((sid, cap))
-        return cls(tuple(variables), tuple(visits), tuple(ignored), tuple(approximate), notes)
+        once = tuple(f"{s.id}.{c.id}" for s in story.scenes.values() for c in s.choices if c.once)
+        return cls(tuple(variables), tuple(visits), tuple(ignored), tuple(approximate), notes,
+                   tuple(story.notes), once)
 
     def key_function(self) -> Callable[[State], Hashable]:
         """The function from a state to its key: states with equal keys are explored once."""
@@ -139,6 +144,8 @@ class Abstraction:
                 return ()
         visits = self.visits
         notes = self.notes
+        note_bit = {nid: 1 << n for n, nid in enumerate(self.note_ids)}.__getitem__
+        once_bit = {cid: 1 << n for n, cid in enumerate(self.once_ids)}.__getitem__
 
         def key(state: State) -> Hashable:
             variables = state.vars
@@ -154,8 +161,8 @@ class Abstraction:
                 counts: tuple[int, ...] = tuple(min(seen.get(sid, 0), cap) for sid, cap in visits)
             else:
                 counts = ()
-            return (state.scene, state.ending, values, counts, frozenset(state.notes) if notes else None,
-                    state.taken)
+            return (state.scene, state.ending, values, counts,
+                    sum(map(note_bit, state.notes)) if notes else 0, sum(map(once_bit, state.taken)))
 
         return key
 
@@ -247,9 +254,14 @@ class ExploreResult:
     traps: list[list[int]] = field(default_factory=list)  # each: the states of a loop with no exit
     conditions: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # -> [true, false]
     findings: list[Diagnostic] = field(default_factory=list)
-    parent: list[int] = field(default_factory=list, repr=False)
-    via: list[int] = field(default_factory=list, repr=False)
-    scene_of: list[str] = field(default_factory=list, repr=False)
+    parent: array = field(default_factory=lambda: array("i"), repr=False)  # type: ignore[type-arg]
+    via: array = field(default_factory=lambda: array("H"), repr=False)  # type: ignore[type-arg]
+    scene_index: array = field(default_factory=lambda: array("H"), repr=False)  # type: ignore[type-arg]
+    scene_ids: list[str] = field(default_factory=list, repr=False)
+
+    def scene_at(self, index: int) -> str:
+        """The scene of state number ``index``."""
+        return self.scene_ids[self.scene_index[index]]
 
     @property
     def states_per_second(self) -> float:
@@ -288,25 +300,41 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
             visit_cap: int | None = None, merge_notes: bool = False,
             progress: Progress | None = None) -> ExploreResult:
     """Walk every reachable state breadth first (up to ``max_states`` states and
-    ``max_depth`` choices) and report what is reachable. See the module docstring."""
+    ``max_depth`` choices) and report what is reachable. See the module docstring.
+
+    Memory stays near a few hundred bytes per state: only the frontier keeps whole states
+    (with their visit counts cut down to what conditions read), and the graph is kept in
+    flat arrays."""
     began = time.perf_counter()
     abst = Abstraction.of(story, visit_cap=visit_cap, notes=not merge_notes)
     res = ExploreResult(story, abst)
     tally: dict[tuple[str, str], list[int]] = {
         (s.id, c.id): [0, 0] for s in story.scenes.values() for c in s.choices if c.when is not None}
     res.conditions = tally
-    start, _ = new_game(story)
-    states: list[State | None] = [start]  # freed once expanded
-    parent, via, depth_of, scene_of = [-1], [0], [0], [start.scene]
+    caps = dict(abst.visits)
+
+    def slim(st: State) -> State:
+        """The same state with only the visit counts a condition can read (capped)."""
+        small = {sid: (n if n <= caps[sid] else caps[sid]) for sid, n in st.visits.items() if sid in caps}
+        return State(st.scene, st.vars, small, st.notes, st.taken, st.ending, 0)
+
+    start = slim(new_game(story)[0])
+    scene_no = {sid: n for n, sid in enumerate(story.scenes)}
+    res.scene_ids = list(story.scenes)
+    parent, via = array("i", [-1]), array("H", [0])
+    depth_of, scene_idx = array("I", [0]), array("H", [scene_no[start.scene]])
+    edges, starts = array("i"), array("q", [0])  # the moves out of state i: edges[starts[i]:starts[i + 1]]
+    unexplored = bytearray()  # 1: not (fully) expanded, so it may still lead anywhere
+    ends = bytearray()  # 1: a state at an ending
     key = abst.key_function()
     index: dict[Hashable, int] = {key(start): 0}
-    succ: list[list[int] | None] = []  # None: not (fully) expanded, so it may still go anywhere
+    frontier: deque[State] = deque([start])
     scenes = story.scenes
     offered, taken, notes = res.offered, res.taken, res.notes
     endings = res.endings
     softlocks = res.softlocks
     hit_states = hit_depth = False
-    ends = bytearray()  # 1 for a state at an ending
+    res.parent, res.via, res.scene_index = parent, via, scene_idx
 
     def discovered(j: int, st: State) -> None:
         notes.update(st.notes)
@@ -318,26 +346,23 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
             if len(st.notes) > info.max_notes:
                 info.max_notes = len(st.notes)
 
-    res.parent, res.via, res.scene_of = parent, via, scene_of
     discovered(0, start)
     i = 0
-    while i < len(states):
-        state = states[i]
-        assert state is not None
-        states[i] = None
+    while frontier:
+        state = frontier.popleft()
         d = depth_of[i]
-        ends.append(state.ending is not None)
-        if state.ending is not None:
-            succ.append([])
+        is_end = state.ending is not None
+        ends.append(is_end)
+        if is_end:
+            unexplored.append(0)
         elif max_depth is not None and d >= max_depth:
             hit_depth = True
-            succ.append(None)
+            unexplored.append(1)
         else:
             scene = scenes[state.scene]
             choices = _choices_now(scene.choices, scene.id, state, tally)
             if not choices:
                 softlocks.setdefault(scene.id, []).append(i)
-            out: list[int] = []
             full = True
             for number, c in enumerate(choices, 1):
                 pair = (scene.id, c.id)
@@ -354,30 +379,31 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
                         continue
                     j = len(parent)
                     index[k] = j
-                    states.append(new)
+                    frontier.append(slim(new))
                     parent.append(i)
                     via.append(number)
                     depth_of.append(d + 1)
-                    scene_of.append(new.scene)
+                    scene_idx.append(scene_no[new.scene])
                     discovered(j, new)
-                out.append(j)
-            res.edges += len(out)
-            if full:
-                succ.append(out)
-            else:
+                edges.append(j)
+            if not full:
                 hit_states = True
-                succ.append(None)
+            unexplored.append(0 if full else 1)
+        starts.append(len(edges))
         i += 1
         if progress is not None and not i & 1023:
             progress(i, len(parent), d)
+    del index
     res.expanded = i
     res.states = len(parent)
+    res.edges = len(edges)
     res.depth = max(depth_of)
     res.stopped_by = "max-states" if hit_states else "max-depth" if hit_depth else None
     res.complete = res.stopped_by is None
-    for sid in scene_of:
+    for n in scene_idx:
+        sid = res.scene_ids[n]
         res.scene_states[sid] = res.scene_states.get(sid, 0) + 1
-    res.traps = _traps(succ, ends, len(parent))
+    res.traps = _traps(edges, starts, unexplored, ends)
     res.elapsed = time.perf_counter() - began
     if progress is not None:
         progress(res.expanded, res.states, res.depth)
@@ -385,29 +411,44 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
     return res
 
 
-def _traps(succ: list[list[int] | None], ends: bytearray, n: int) -> list[list[int]]:
+def _traps(edges: array, starts: array, unexplored: bytearray, ends: bytearray) -> list[list[int]]:  # type: ignore[type-arg]
     """Loops with no way out: states from which neither an ending nor an unexplored state
     can be reached, grouped into the closed loops they end up in."""
-    good = bytearray(ends)  # an ending, or (below) a state not fully explored
-    preds: list[list[int]] = [[] for _ in range(n)]
-    for i, out in enumerate(succ):
-        if out is None:
-            good[i] = 1
-            continue
-        for j in out:
-            preds[j].append(i)
+    n = len(ends)
+    good = bytearray(a | b for a, b in zip(ends, unexplored, strict=True))
+    # The moves into each state, as flat arrays like the moves out.
+    counts = array("q", bytes(8 * (n + 1)))
+    for j in edges:
+        counts[j + 1] += 1
+    for k in range(n):
+        counts[k + 1] += counts[k]
+    pred_starts = array("q", counts)
+    preds = array("i", bytes(4 * len(edges)))
+    fill = array("q", counts)
+    for i in range(n):
+        for e in range(starts[i], starts[i + 1]):
+            j = edges[e]
+            preds[fill[j]] = i
+            fill[j] += 1
     queue = deque(i for i in range(n) if good[i])
     while queue:
         j = queue.popleft()
-        for p in preds[j]:
+        for e in range(pred_starts[j], pred_starts[j + 1]):
+            p = preds[e]
             if not good[p]:
                 good[p] = 1
                 queue.append(p)
     doomed = [i for i in range(n) if not good[i]]
-    return _closed_loops(doomed, succ) if doomed else []
+    if not doomed:
+        return []
+
+    def out_of(v: int) -> array:  # type: ignore[type-arg]
+        return edges[starts[v]:starts[v + 1]]
+
+    return _closed_loops(doomed, out_of)
 
 
-def _closed_loops(doomed: list[int], succ: list[list[int] | None]) -> list[list[int]]:
+def _closed_loops(doomed: list[int], out_of: Callable[[int], Iterable[int]]) -> list[list[int]]:
     """Strongly connected components of the doomed states that nothing leaves, and that are
     loops (more than one state, or a state that leads to itself). Iterative Tarjan."""
     inside = set(doomed)
@@ -428,7 +469,7 @@ def _closed_loops(doomed: list[int], succ: list[list[int] | None]) -> list[list[
                 counter += 1
                 stack.append(v)
                 on_stack.add(v)
-            children = [w for w in (succ[v] or ()) if w in inside]
+            children = [w for w in out_of(v) if w in inside]
             recurse = False
             for k in range(pi, len(children)):
                 w = children[k]
@@ -456,10 +497,10 @@ def _closed_loops(doomed: list[int], succ: list[list[int] | None]) -> list[list[
     loops = []
     for comp in comps:
         members = set(comp)
-        leaves = any(w not in members for v in comp for w in (succ[v] or ()))
+        leaves = any(w not in members for v in comp for w in out_of(v))
         if leaves:
             continue
-        if len(comp) > 1 or any(v in (succ[v] or ()) for v in comp):
+        if len(comp) > 1 or any(v in out_of(v) for v in comp):
             loops.append(sorted(comp))
     return loops
 
@@ -525,12 +566,12 @@ def _findings(res: ExploreResult) -> list[Diagnostic]:
             f"every case); replay it with: {replay_hint(path)}")
     seen_loops: set[frozenset[str]] = set()
     for loop in res.traps:
-        names = frozenset(res.scene_of[i] for i in loop)
+        names = frozenset(res.scene_at(i) for i in loop)
         if names in seen_loops:
             continue
         seen_loops.add(names)
         first = min(loop)
-        sid = res.scene_of[first]
+        sid = res.scene_at(first)
         path = res.path_to(first)
         listed = ", ".join(f"'{s}'" for s in sorted(names, key=lambda s: order.get(s, 0)))
         add("E402", story.scenes[sid].pos,

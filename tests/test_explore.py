@@ -31,19 +31,35 @@ def run_tool(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_shipped_story_and_fixture_explore_completely_without_errors() -> None:
-    for result in (load_story(), load_fixture()):
-        assert result.ok and result.story is not None
-        res = explore(result.story)
-        assert res.complete and res.errors == []
-        assert set(res.endings) == set(result.story.endings)
-        assert set(res.scene_states) == set(result.story.scenes)
+def test_fixture_explores_completely_without_errors() -> None:
+    result = load_fixture()
+    assert result.ok and result.story is not None
+    res = explore(result.story)
+    assert res.complete and res.errors == []
+    assert set(res.endings) == set(result.story.endings)
+    assert set(res.scene_states) == set(result.story.scenes)
+    assert res.notes == set(result.story.notes)
+    for info in res.endings.values():  # the shortest way to each ending really gets there
+        state, _ = new_game(result.story)
+        for n in info.path or []:
+            state, _ = step(result.story, state, available(result.story, state)[n - 1].id)
+        assert state.ending is not None
+
+
+@pytest.mark.slow
+def test_shipped_story_has_no_soft_locks_or_traps(long_mode: bool) -> None:
+    """Short: the first 20 choices of every path. Long (--long): every reachable state
+    (about a million with notes, a few minutes)."""
+    result = load_story()
+    assert result.ok and result.story is not None
+    if long_mode:
+        res = explore(result.story, max_states=5_000_000)
+        assert res.complete
+        assert set(res.scene_states) == set(result.story.scenes) and set(res.endings) == set(result.story.endings)
         assert res.notes == set(result.story.notes)
-        for info in res.endings.values():  # the shortest way to each ending really gets there
-            state, _ = new_game(result.story)
-            for n in info.path or []:
-                state, _ = step(result.story, state, available(result.story, state)[n - 1].id)
-            assert state.ending is not None
+    else:
+        res = explore(result.story, merge_notes=True, max_depth=20)
+    assert res.errors == [], [d.format() for d in res.errors]
 
 
 def test_mini_story_soft_lock(tmp_path: Path) -> None:
