@@ -44,8 +44,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="label choices by their id (default) or their text")
     parser.add_argument("--explore", action="store_true",
                         help="also walk the state space and mark what no playthrough reaches")
-    parser.add_argument("--max-states", type=int, default=200_000, metavar="N",
-                        help="with --explore: the bound on states (default 200,000)")
+    parser.add_argument("--max-states", type=int, default=2_000_000, metavar="N",
+                        help="with --explore: the bound on states (default 2,000,000)")
 
 
 class Map:
@@ -318,7 +318,11 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         else:
             from ..explore import explore
 
-            explored = explore(story, max_states=args.max_states)
+            # Notes never change what happens, so the map needs no states that differ only by them.
+            explored = explore(story, max_states=args.max_states, merge_notes=True)
+            if not explored.complete:
+                ctx.stderr.write(f"note: exploration stopped at {explored.states:,} states; orange and red marks "
+                                 "cover only the states explored (raise --max-states)\n")
     options = {"lang": args.lang, "labels": args.labels, "explored": explored}
     if fmt == "mermaid":
         text = to_mermaid(story, result.catalog, **options)
