@@ -452,6 +452,8 @@ class Session:
             return [self.msg(exc.key, "error", **exc.subs)]
         self.story, self.catalog = story, catalog
         self._word_cache = None
+        if self.start_at is not None and self.start_at not in story.scenes:
+            self.start_at = None  # the --start scene is gone: restart goes to the story's start
         if self.lang not in story.languages:
             self.lang = story.languages[0]
         self.state, self.history = loaded.state, loaded.history

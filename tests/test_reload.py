@@ -91,6 +91,21 @@ def test_reload_falls_back_when_the_scene_was_renamed(tmp_path: Path) -> None:
     assert s.story.scenes.get("pro_orders") is not None
 
 
+def test_restart_after_the_start_scene_was_renamed(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    files = StoryFiles(root / "story", root / "locales")
+    result, _ = files.load()
+    assert result.story is not None and result.catalog is not None
+    s = Session(result.story, result.catalog, lang="en", store=None, reloader=files, start_at="pro_order")
+    s.begin()
+    for path in (root / "story/prologue.yaml", root / "locales/en/prologue.yaml", root / "locales/es/prologue.yaml"):
+        body = path.read_text(encoding="utf-8").replace("pro_order:", "pro_orders:").replace(": pro_order\n", ": pro_orders\n")
+        path.write_text(body, encoding="utf-8")
+    s.handle("reload")
+    s.handle("restart")
+    assert s.state is not None and s.state.scene == "pro_changsha"
+
+
 def test_reload_reports_new_variables_and_warnings_in_spanish(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
     s = make(root, tmp_path, lang="es")
