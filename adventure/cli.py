@@ -18,6 +18,9 @@ from typing import IO, Any
 TOOLS: dict[str, tuple[str, str]] = {
     "check": ("adventure.tools.check", "check the story and locales; report every problem"),
     "export": ("adventure.tools.export", "write the whole story as a book (HTML or Markdown) to read or print"),
+    "explore": ("adventure.tools.explore", "walk every reachable state (or --random N games); report what is never reached, soft-locks, loops"),
+    "graph": ("adventure.tools.graph", "draw the story map (--format dot, mermaid or svg)"),
+    "i18n": ("adventure.tools.i18n", "translation status, review, export and import (csv / po)"),
 }
 LANG_CHOICES = ("en", "es", "both", "en+es", "es+en")
 
@@ -69,6 +72,8 @@ def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
                              "a report is written at the end)")
     parser.add_argument("--report-dir", metavar="DIR",
                         help="where student reports are written (default: 'reports' beside the saves folder)")
+    parser.add_argument("--watch", action="store_true",
+                        help="for writers: reload the story whenever its files change (or type reload)")
     if not tools:
         parser.set_defaults(tool=None)
         return parser
@@ -101,7 +106,15 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         from .game import play
 
         return play(args, ctx)
-    return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
+    try:
+        return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
+    except BrokenPipeError:  # e.g. `play.py i18n status | head`: the reader left; that is fine
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
 
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}

@@ -14,6 +14,7 @@ from .loader import load_story
 from .saves import SaveStore, default_save_dir
 from .session import Session
 from .transcript import Transcript
+from .watch import StoryFiles
 
 
 def _isatty(stream: Any) -> bool:
@@ -65,6 +66,7 @@ def resolve_languages(option: str | None, env: Any, available: tuple[str, ...]) 
 def play(args: argparse.Namespace, ctx: Context) -> int:
     _safe_streams(ctx)
     story_dir, locales_dir = ctx.story_dirs(args)
+    files = StoryFiles(story_dir, locales_dir)  # for reload and --watch
     result = load_story(story_dir, locales_dir)
     if not result.ok or result.story is None or result.catalog is None:
         errors = [d for d in result.diagnostics if d.is_error]
@@ -91,7 +93,9 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     store.clean_temp()
     transcript = Transcript(Path(args.transcript)) if args.transcript else None
     session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start,
-                      second=second, classroom=args.classroom, student=student, report_dir=report_dir)
+                      second=second, classroom=args.classroom, student=student, report_dir=report_dir,
+                      reloader=files)
+    watch = bool(getattr(args, "watch", False))
     plain, color = choose_mode(args, ctx)
     try:
         if plain:
@@ -103,13 +107,14 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                 import shutil
 
                 width = max(20, shutil.get_terminal_size().columns - 1)
-            return run_plain(session, stdin=stdin, stdout=ctx.stdout, width=width, echo=not _isatty(ctx.stdin))
+            return run_plain(session, stdin=stdin, stdout=ctx.stdout, width=width, echo=not _isatty(ctx.stdin),
+                             watch=watch)
         import colorama
 
         colorama.just_fix_windows_console()
         from .shell_tty import run_tty
 
-        return run_tty(session, color=color)
+        return run_tty(session, color=color, watch=watch)
     except KeyboardInterrupt:
         ctx.stdout.write("\n")
         for p in session.quit():

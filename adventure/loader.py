@@ -665,7 +665,7 @@ def _link_classroom(records: list[Record], chapter_order: list[str], add: Any) -
         path = rec["path"]
         for q in rec.get("questions", []):
             if q["chapter"] not in chapter_order:
-                add("E401", path, q["chapter_pos"], f"reflection questions name chapter '{q['chapter']}', "
+                add("E501", path, q["chapter_pos"], f"reflection questions name chapter '{q['chapter']}', "
                     "which the manifest does not list",
                     f"use a chapter id from 'chapters:' in {MANIFEST}" + suggest(q["chapter"], chapter_order))
                 continue
@@ -851,13 +851,13 @@ def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]
                 offset = opening.start()
                 if offset not in starts and offset - 1 not in starts:
                     snippet = text[offset:offset + 30].split("\n")[0]
-                    out.append(Diagnostic("W402", path, line, col, f"'{key}' has term markup that does not parse: "
+                    out.append(Diagnostic("W502", path, line, col, f"'{key}' has term markup that does not parse: "
                                           f"'{snippet}'", "write [[shown text|term_id]]: no brackets or | inside, "
                                           "and an id of letters, digits and _"))
             if terms:
                 for shown, tid, _ in marks:
                     if tid not in terms:
-                        out.append(Diagnostic("W401", path, line, col, f"'{key}' marks '{shown}' as glossary term "
+                        out.append(Diagnostic("W501", path, line, col, f"'{key}' marks '{shown}' as glossary term "
                                               f"'{tid}', which the glossary does not define",
                                               "add it to 'glossary:' in story/classroom.yaml with its texts, or use "
                                               "a defined term id" + suggest(tid, terms)))
@@ -867,7 +867,7 @@ def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]
                 if story.classroom.source_for(file) is None:
                     path, line, col = note.pos
                     known = [s.file for s in story.classroom.sources]
-                    out.append(Diagnostic("W403", path, line, col, f"note '{note.id}' cites '{file}', which the "
+                    out.append(Diagnostic("W503", path, line, col, f"note '{note.id}' cites '{file}', which the "
                                           "list of sources does not name", "correct the file name, or add it "
                                           "under 'sources:' in story/classroom.yaml" + suggest(file, known)))
     if story.classroom.questions:
@@ -875,7 +875,7 @@ def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]
         for chapter in story.chapters:
             if chapter.id not in asked:
                 path, line, col = chapter.pos
-                out.append(Diagnostic("W404", path, line, col, f"chapter '{chapter.id}' has no reflection questions",
+                out.append(Diagnostic("W504", path, line, col, f"chapter '{chapter.id}' has no reflection questions",
                                       f"add 2-3 question ids under 'questions: {chapter.id}:' in story/classroom.yaml"))
     base = story.languages[0]
     for lang in story.languages[1:]:
@@ -888,7 +888,7 @@ def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]
             mine, other = paragraph_count(text), paragraph_count(theirs)
             if mine != other:
                 path, line, col = places[lang][key]
-                out.append(Diagnostic("W405", path, line, col, f"'{key}' has {mine} paragraph(s) in {lang} but "
+                out.append(Diagnostic("W505", path, line, col, f"'{key}' has {mine} paragraph(s) in {lang} but "
                                       f"{other} in {base}", "keep one paragraph for each paragraph: reading in "
                                       "both languages pairs them in order"))
     return out

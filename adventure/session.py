@@ -27,13 +27,20 @@ from .saves import AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, SaveError, SaveStore, 
 from .transcript import Transcript
 
 # Command ids and their locale keys: ui.cmd.<id> holds the words, ui.help.<id> the help line.
-COMMANDS = ("help", "look", "notes", "save", "load", "saves", "undo", "restart", "lang", "quit")
+COMMANDS = ("help", "look", "notes", "save", "load", "saves", "undo", "restart", "lang", "reload", "quit")
 # Classroom commands (words in ui_classroom.yaml); shown in help after the others.
 CLASSROOM_COMMANDS = ("define", "progress", "classroom", "report")
 ALL_COMMANDS = COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
 WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit")
 QUICK_SLOT = "quick"
+# What a save load says about a changed story, and what a reload says instead.
+RELOAD_MESSAGES = {
+    "ui.load_scene_moved": "ui.reload_scene_moved",
+    "ui.load_var_added": "ui.reload_var_added",
+    "ui.load_var_dropped": "ui.reload_var_dropped",
+    "ui.load_note_dropped": "ui.reload_note_dropped",
+}
 
 
 @dataclass
@@ -53,7 +60,7 @@ class Session:
                  transcript: Transcript | None = None, content_note: str | None = "story.content_note",
                  clock: Callable[[], datetime.datetime] = utc_now, start_at: str | None = None,
                  second: str | None = None, classroom: bool = False, student: str | None = None,
-                 report_dir: Path | None = None) -> None:
+                 report_dir: Path | None = None, reloader: Any = None) -> None:
         self.story = story
         self.catalog = catalog
         self.lang = lang if lang in story.languages else story.languages[0]
@@ -77,6 +84,7 @@ class Session:
         self.history: list[State] = []
         self.extra: dict[str, Any] = {}
         self._word_cache: dict[str, str] | None = None
+        self.reloader = reloader  # e.g. adventure.watch.StoryFiles: .load() -> (LoadResult, diagnostics)
 
     # -- helpers ---------------------------------------------------------------------------
     @property
@@ -762,6 +770,62 @@ class Session:
             return [self.msg("ui.classroom.report_failed", "error", error=str(exc))]
         self.log("report", paths=[str(p) for p in paths])
         return [self.msg("ui.classroom.report_written", md=str(paths[0]), html=str(paths[1]))]
+
+    # -- live reload (for writers) ---------------------------------------------------------
+    def _cmd_reload(self, args: list[str]) -> Reply | None:
+        if args:
+            return None
+        return Reply(self.reload())
+
+    def reload(self, *, automatic: bool = False) -> list[Para]:
+        """Load the story files again and carry on from the same place.
+
+        The state goes through a save's reconciliation (:func:`adventure.saves.decode`): a
+        renamed scene falls back to the start of its chapter, new variables take their
+        initial values. If the files now have errors, the story being played is kept and the
+        errors are shown. ``automatic`` (``--watch``): say nothing when nothing changed."""
+        if self.reloader is None:
+            return [self.msg("ui.reload_unavailable", "error")]
+        result, diags = self.reloader.load()
+        errors = [d for d in diags if d.is_error]
+        if errors or result.story is None or result.catalog is None:
+            self.log("reload", ok=False, errors=len(errors))
+            return [self.msg("ui.reload_failed", "error", n=len(errors))] + self._diagnostic_paras(errors)
+        story, catalog = result.story, result.catalog
+        if story.hash == self.story.hash:
+            return [] if automatic else [self.msg("ui.reload_unchanged")]
+        payload = encode(self.story, self._current(), self.history, language=self.lang, saved_at=self._now(),
+                         extra=self.extra)
+        payload["story"]["id"] = story.id  # a renamed story is still the one being written
+        try:
+            loaded = decode(story, payload, slot="reload")
+        except SaveError as exc:  # pragma: no cover - encode() always writes a readable payload
+            return [self.msg(exc.key, "error", **exc.subs)]
+        self.story, self.catalog = story, catalog
+        self._word_cache = None
+        if self.start_at is not None and self.start_at not in story.scenes:
+            self.start_at = None  # the --start scene is gone: restart goes to the story's start
+        if self.lang not in story.languages:
+            self.lang = story.languages[0]
+        self.state, self.history = loaded.state, loaded.history
+        self.log("reload", ok=True, story=story.hash)
+        self.log("scene", scene=self.state.scene, lang=self.lang)
+        out = [self.msg("ui.reload_done")]
+        for key, subs in loaded.messages:
+            if key in RELOAD_MESSAGES:
+                out.append(self.msg(RELOAD_MESSAGES[key], "error" if key == "ui.load_scene_moved" else "message",
+                                    **subs))
+        warnings = [d for d in diags if not d.is_error]
+        if warnings:
+            out.append(self.msg("ui.reload_warnings", "meta", n=len(warnings)))
+            out += self._diagnostic_paras(warnings)
+        return out + [BLANK] + self.show_scene()
+
+    def _diagnostic_paras(self, diags: list[Any], limit: int = 8) -> list[Para]:
+        out = [para("meta", "  " + d.format()) for d in diags[:limit]]
+        if len(diags) > limit:
+            out.append(self.msg("ui.reload_more", "meta", n=len(diags) - limit))
+        return out
 
     # -- leaving ---------------------------------------------------------------------------
     def autosave(self) -> Para | None:

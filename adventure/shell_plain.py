@@ -57,10 +57,14 @@ def read_line(stdin: BinaryIO) -> str | object | None:
     return data.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
-def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int | None, echo: bool) -> int:
-    """Play until ``quit`` or end of input. Returns the exit code (0)."""
+def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int | None, echo: bool,
+              watch: bool = False) -> int:
+    """Play until ``quit`` or end of input. Returns the exit code (0). With ``watch``, the
+    story files are checked before each input and reloaded when they changed."""
     out = PlainWriter(stdout, width)
     out.paras(session.intro())
+    if watch:
+        out.paras([Para("meta", (("meta", session.t("ui.watching")),))])
     offer = session.resumable()
     if offer is not None:
         slot, notes = offer
@@ -72,6 +76,11 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
     out.paras(session.begin())
     interrupted = False
     while True:
+        if watch and session.reloader is not None and session.reloader.changed():
+            reloaded = session.reload(automatic=True)
+            if reloaded:
+                out.raw("\n")
+                out.paras(reloaded)
         out.raw(session.prompt())
         try:
             line = read_line(stdin)

@@ -43,6 +43,31 @@ STYLE_RULES = {
 }
 
 _ASK_QUIT = object()
+_RELOAD = object()
+WATCH_INTERVAL = 0.5  # seconds between checks of the story files with --watch
+
+
+def _watcher(session: Session) -> Any:
+    """A prompt ``pre_run`` hook: poll the story files while the prompt waits, and end the
+    prompt (keeping its text) when they change."""
+
+    def start() -> None:
+        import asyncio
+
+        from prompt_toolkit.application.current import get_app
+
+        app = get_app()
+
+        async def poll() -> None:
+            while True:
+                await asyncio.sleep(WATCH_INTERVAL)
+                if session.reloader.changed():
+                    app.exit(result=(_RELOAD, app.current_buffer.text))
+                    return
+
+        app.create_background_task(poll())
+
+    return start
 
 
 class TerminalWriter:
@@ -164,8 +189,10 @@ def ask_answer(session: Session, *, output: Any, style: Any, color: bool) -> Any
     return prompt_session.prompt(session.prompt())
 
 
-def run_tty(session: Session, *, color: bool) -> int:
-    """Play in a real terminal until the player quits. Returns the exit code."""
+def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
+    """Play in a real terminal until the player quits. Returns the exit code. With ``watch``,
+    the story files are polled while the prompt waits and reloaded when they change; what
+    was being typed is kept."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import InMemoryHistory
@@ -174,6 +201,8 @@ def run_tty(session: Session, *, color: bool) -> int:
     output = make_output(sys.stdout)
     writer = TerminalWriter(output, color=color)
     writer.paras(session.intro())
+    if watch:
+        writer.paras([Para("meta", (("meta", session.t("ui.watching")),))])
     offer = session.resumable()
     resume = None
     if offer is not None:
@@ -210,6 +239,8 @@ def run_tty(session: Session, *, color: bool) -> int:
         from prompt_toolkit.output import ColorDepth
 
         prompt_session.color_depth = ColorDepth.DEPTH_1_BIT
+    pending = ""
+    pre_run = _watcher(session) if watch and session.reloader is not None else None
     while True:
         try:
             if session.answering:
@@ -221,12 +252,19 @@ def run_tty(session: Session, *, color: bool) -> int:
                         return 0
                     continue
             else:
-                line = prompt_session.prompt("> ")
+                line = prompt_session.prompt("> ", default=pending, pre_run=pre_run)
         except EOFError:
             writer.paras(session.quit())
             return 0
         except KeyboardInterrupt:  # pragma: no cover - the key binding handles Ctrl-C
             line = _ASK_QUIT
+        pending = ""
+        if isinstance(line, tuple) and line and line[0] is _RELOAD:
+            pending = line[1]  # the files changed while the player was typing: keep the text
+            reloaded = session.reload(automatic=True)
+            if reloaded:
+                writer.paras([Para("blank", ())] + reloaded)
+            continue
         if line is _ASK_QUIT:
             if ask_yes_no(session, session.t("ui.quit_confirm"), output=output, on_interrupt=True):
                 writer.paras(session.quit())

@@ -11,6 +11,7 @@ from pathlib import Path
 from adventure.analysis import graph_diagnostics
 from adventure.diagnostics import Diagnostic
 from adventure.loader import LoadResult, load_story
+from adventure.translation import translation_diagnostics
 
 MINI: dict[str, str] = {
     "story/story.yaml": """\
@@ -179,4 +180,5 @@ def check_dir(root: Path) -> list[Diagnostic]:
     diags = list(result.diagnostics)
     if result.story is not None:
         diags += graph_diagnostics(result.story, result.catalog)
+        diags += translation_diagnostics(result.story, root / "locales")
     return diags

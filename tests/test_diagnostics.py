@@ -8,7 +8,8 @@ import pytest
 
 from adventure import yamlread
 from adventure.diagnostics import CODES, Diagnostic
-from storykit import MINI, check_dir, write_story
+from adventure.explore import explore
+from storykit import MINI, check_dir, load_dir, write_story
 
 ONE = "story/one.yaml"
 MAN = "story/story.yaml"
@@ -73,20 +74,84 @@ CASES: dict[str, tuple[dict[str, object], str, int]] = {
     "W203": ({ONE: ("    sources: [x.txt]", "    sources: [x.txt]\n  n2:\n    sources: [y.txt]")}, ONE, 30),
     "W204": ({ONE: ("      end: c", "      end: a")}, ONE, 3),
     "W205": ({MAN: ("  f: false", "  f: false\n  m: 0")}, MAN, 11),
-    "E401": ({CLS: "questions:\n  one: [q1]\n  uno: [q2]\n", **CLS_TEXTS}, CLS, 3),
-    "W401": ({**GLOSSARY, EN: ("The first scene.", "The first [[scene|scen]].")}, EN, 12),
-    "W402": ({EN: ("The first scene.", "The first [[scene| x]].")}, EN, 12),
-    "W403": ({CLS: "sources:\n  y.txt: why\n",
+    "W302": ({EN: ("    title: Scene A\n", "    title: Scene A\n    credit: Invented.\n")}, EN, 12),
+    "W303": ({"locales/es/review.lock": "scenes.a.title 00000000\n"}, ES, 11),
+    "W304": ({"locales/es/review.lock": "# lock\n<<<<<<< HEAD\n"}, "locales/es/review.lock", 2),
+    "E501": ({CLS: "questions:\n  one: [q1]\n  uno: [q2]\n", **CLS_TEXTS}, CLS, 3),
+    "W501": ({**GLOSSARY, EN: ("The first scene.", "The first [[scene|scen]].")}, EN, 12),
+    "W502": ({EN: ("The first scene.", "The first [[scene| x]].")}, EN, 12),
+    "W503": ({CLS: "sources:\n  y.txt: why\n",
               "locales/en/cls.yaml": "sources:\n  why:\n    title: Why\n    about: A text.\n",
               "locales/es/cls.yaml": "sources:\n  why:\n    title: Por qué\n    about: Un texto.\n"}, ONE, 28),
-    "W404": ({CLS: "questions:\n  one: [q1]\n", **CLS_TEXTS, MAN: ("chapters: [one]", "chapters: [one, two]"),
+    "W504": ({CLS: "questions:\n  one: [q1]\n", **CLS_TEXTS, MAN: ("chapters: [one]", "chapters: [one, two]"),
               "story/two.yaml": "chapter: two\nscenes:\n  d:\n    ending: done\n"}, "story/two.yaml", 1),
-    "W405": ({ES: ("La primera escena.\n\n      @bob: Hola.", "La primera escena.\n      @bob: Hola.")}, ES, 12),
+    "W505": ({ES: ("La primera escena.\n\n      @bob: Hola.", "La primera escena.\n      @bob: Hola.")}, ES, 12),
+}
+
+# Codes found by `python play.py explore` (the reachable state space), not by check:
+# code -> (edits, file, line, options for explore()).
+CLEAN = ("        once: true", "        once: false")  # MINI itself has a soft-lock (E401)
+UNPLAYED: dict[str, object] = {
+    ONE: [CLEAN, ("      end: c\n", "      end: c\n      odd:\n        to: d\n        when: n == 9\n"),
+          ("  c:\n", "  d:\n    effects:\n      - note: n2\n    ending: other\n  c:\n"),
+          ("    sources: [x.txt]", "    sources: [x.txt]\n  n2:\n    sources: [y.txt]")],
+    MAN: ("endings: [done]", "endings: [done, other]"),
+    EN: [("      end: Finish.\n", "      end: Finish.\n      odd: Odd.\n"),
+         ("  c:\n    title: Scene C", "  d:\n    title: D\n    text: D.\n  c:\n    title: Scene C"),
+         ("endings:\n", "endings:\n  other:\n    title: O\n    text: O.\n"),
+         ("notes:\n", "notes:\n  n2:\n    title: N2\n    body: B2.\n")],
+    ES: [("      end: Terminar.\n", "      end: Terminar.\n      odd: Raro.\n"),
+         ("  c:\n    title: Escena C", "  d:\n    title: D\n    text: D.\n  c:\n    title: Escena C"),
+         ("endings:\n", "endings:\n  other:\n    title: O\n    text: O.\n"),
+         ("notes:\n", "notes:\n  n2:\n    title: N2\n    body: B2.\n")],
+}
+EXPLORE_CASES: dict[str, tuple[dict[str, object], str, int, dict[str, int]]] = {
+    "E401": ({}, ONE, 3, {}),
+    "E402": ({ONE: [CLEAN, ("      end: c", "      end: a")]}, ONE, 18, {}),
+    "W401": (UNPLAYED, ONE, 28, {}),
+    "W402": (UNPLAYED, ONE, 25, {}),
+    "W403": ({ONE: ("        once: true", "        once: false\n        when: n < 5")}, ONE, 13, {}),
+    "W404": (UNPLAYED, MAN, 11, {}),
+    "W405": (UNPLAYED, ONE, 37, {}),
+    "W406": ({ONE: [CLEAN]}, MAN, 1, {"max_states": 3}),
 }
 
 
 def test_every_code_has_a_case() -> None:
-    assert set(CASES) == set(CODES), "add a case here for every new diagnostic code"
+    assert not set(CASES) & set(EXPLORE_CASES)
+    assert set(CASES) | set(EXPLORE_CASES) == set(CODES), "add a case here for every new diagnostic code"
+
+
+def reported(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
+    """Run the case for ``code``; the diagnostics of that code at the place it expects."""
+    if code in EXPLORE_CASES:
+        edits, where, line, options = EXPLORE_CASES[code]
+        root = write_story(tmp_path, edits)
+        monkeypatch.chdir(root)
+        result = load_dir(root)
+        assert result.ok and result.story is not None, [d.format() for d in result.diagnostics if d.is_error]
+        found = explore(result.story, **options).findings
+    else:
+        edits, where, line = CASES[code]
+        root = write_story(tmp_path, edits)
+        _break_things(code, monkeypatch)
+        monkeypatch.chdir(root)
+        found = check_dir(root)
+    return [d for d in found if d.code == code and (d.path, d.line) == (where, line)]
+
+
+def _break_things(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if code == "E110":
+        monkeypatch.setattr(yamlread, "MAX_BYTES", 200)
+    if code == "E111":
+        real = Path.read_bytes
+
+        def failing(self: Path) -> bytes:
+            if self.name == "one.yaml":
+                raise PermissionError(13, "Permission denied")
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", failing)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -116,6 +181,20 @@ def test_code_is_reported_where_it_happens(code: str, tmp_path: Path, monkeypatc
         assert " — " in text and d.fix, "every diagnostic says how to fix it"
         for leftover in ("%r", "%s", "{}", "{0}", "{!r}"):
             assert leftover not in text, text
+
+
+@pytest.mark.parametrize("code", sorted(EXPLORE_CASES))
+def test_explore_code_is_reported_where_it_happens(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    edits, where, line, options = EXPLORE_CASES[code]
+    root = write_story(tmp_path, edits)
+    monkeypatch.chdir(root)
+    result = load_dir(root)
+    assert result.ok and result.story is not None, [d.format() for d in result.diagnostics if d.is_error]
+    found = [d for d in explore(result.story, **options).findings if d.code == code]
+    assert found, f"{code} not reported"
+    assert (where, line) in [(d.path, d.line) for d in found]
+    for d in found:
+        assert d.format().startswith(f"{d.path}:{d.line}:{d.col}: {CODES[code].severity} {code}: ") and d.fix
 
 
 def test_clean_story_has_no_diagnostics(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """``python play.py check``: load everything, report every problem in one run.
 
 Each problem is one line, ``path:line:col: error CODE: message — how to fix``; warnings say
-``warning CODE`` and do not fail the run. A clean story prints a one-line summary (scenes,
+``warning CODE`` and do not fail the run (among them: translations missing or stale since
+their last review, see ``python play.py i18n status``). A clean story prints a one-line summary (scenes,
 choices, endings, notes, words per language) and exits 0; any error exits 1.
 """
 
@@ -12,7 +13,8 @@ from typing import Any
 
 from ..analysis import graph_diagnostics, summarise
 from ..diagnostics import Diagnostic
-from ..loader import load_story
+from ..loader import default_locales_dir, load_story
+from ..translation import translation_diagnostics
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +27,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     diags = list(result.diagnostics)
     if result.story is not None:
         diags.extend(graph_diagnostics(result.story, result.catalog))
+        diags.extend(translation_diagnostics(result.story, locales_dir or default_locales_dir(),
+                                             content_note="story.content_note"))
     diags.sort(key=Diagnostic.sort_key)
     for d in diags:
         ctx.stdout.write(d.format() + "\n")
