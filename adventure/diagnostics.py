@@ -132,13 +132,13 @@ def has_errors(diagnostics: list[Diagnostic]) -> bool:
 
 
 def suggest(name: str, candidates: object) -> str:
-    """A "did you mean" hint for a misspelt id, or an empty string.
+    """A "did you mean" hint for a misspelt id, to append to a fix, or an empty string.
 
-    >>> suggest("changsa", ["changsha", "kunming"])
-    " Did you mean 'changsha'?"
+    >>> "use an existing scene id" + suggest("changsa", ["changsha", "kunming"])
+    "use an existing scene id; did you mean 'changsha'?"
     """
     import difflib
 
     names = [c for c in candidates if isinstance(c, str)]  # type: ignore[attr-defined]
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+    return f"; did you mean '{close[0]}'?" if close else ""

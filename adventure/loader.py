@@ -271,8 +271,7 @@ def _parse_effects(node: Node | None, chk: Checker, what: str) -> list[Record]:
         opos = body.keypos[op]
         if op not in EFFECT_OPS:
             chk.add("E200", opos, f"unknown effect '{op}'",
-                    (suggest(op, EFFECT_OPS).strip() + " " if suggest(op, EFFECT_OPS) else "")
-                    + "effects: set, add, sub, note, end")
+                    "effects are set, add, sub, note and end" + suggest(op, EFFECT_OPS))
             continue
         if op in ("note", "end"):
             target = chk.ident(value, f"the {op} id")

@@ -64,9 +64,8 @@ class Checker:
         allowed = tuple(allowed)
         for key in node:
             if key not in allowed:
-                hint = suggest(key, allowed)
                 self.add("E200", node.keypos[key], f"unknown field '{key}' in {what}",
-                         (hint.strip() + " " if hint else "") + "allowed fields: " + ", ".join(allowed))
+                         "allowed fields: " + ", ".join(allowed) + suggest(key, allowed))
         for key in required:
             if key not in node:
                 self.add("E201", node, f"{what} has no '{key}'", f"add a '{key}:' line")

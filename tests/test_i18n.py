@@ -96,7 +96,7 @@ def test_review_records_hashes_and_makes_stale_visible(story: Path) -> None:
 
 def test_review_unknown_and_untranslated_keys(story: Path) -> None:
     code, out = run_tool(story, "i18n", "review", "scenes.a.titel", "scenes.c.credit")
-    assert code == 1 and "no such key. Did you mean 'scenes.a.title'?" in out and "translate it first" in out
+    assert code == 1 and "no such key; did you mean 'scenes.a.title'?" in out and "translate it first" in out
     code, out = run_tool(story, "i18n", "review")
     assert code == 2
 

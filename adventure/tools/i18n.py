@@ -163,7 +163,7 @@ def _review(out: IO[str], err: IO[str], locales_dir: Path, base: str, langs: lis
             out.write(f"  {key}: no {lang} text yet; translate it first\n")
             code = 1
         for pattern, hint in res.not_found:
-            out.write(f"  {pattern}: no such key.{hint}\n")
+            out.write(f"  {pattern}: no such key{hint}\n")
             code = 1
     return code
 
