@@ -34,7 +34,7 @@ Evaluator = Callable[[Mapping[str, object], Mapping[str, int]], object]
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
-  | (?P<num>\d+)
+  | (?P<num>[0-9]+)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<str>"[^"\n]*"|'[^'\n]*')
   | (?P<op>==|!=|<=|>=|<|>|\(|\)|-)
@@ -176,14 +176,14 @@ class _Parser:
     def parse_atom(self) -> tuple[str, Evaluator]:
         kind, value, col = self.take()
         if kind == "num":
-            n = int(value)
+            n = _number(value, col)
             return "int", lambda v, s: n
         if kind == "op" and value == "-":
             k2, v2, c2 = self.take()
             if k2 != "num":
                 raise ConditionError("'-' must be followed by a number", c2,
                                      fix="write a negative number like -1")
-            n = -int(v2)
+            n = -_number(v2, c2)
             return "int", lambda v, s: n
         if kind == "op" and value == "(":
             result = self.parse_or()
@@ -232,6 +232,13 @@ class _Parser:
         self.expect(")")
         self.used_scenes.add(scene)
         return "int", lambda v, s: s.get(scene, 0)
+
+
+def _number(text: str, col: int) -> int:
+    if len(text) > 15:
+        raise ConditionError(f"the number has {len(text)} digits; the limit is 15", col,
+                             fix="compare with a smaller number")
+    return int(text)
 
 
 def _did_you_mean(name: str, options: object) -> str:

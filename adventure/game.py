@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import errno
+import os
+import signal
+import sys
+import tempfile
 import traceback
 from pathlib import Path
 from typing import Any
 
+from . import ENGINE_VERSION
 from .cli import Context
 from .i18n import detect_language
 from .loader import load_story
@@ -34,11 +40,14 @@ def choose_mode(args: argparse.Namespace, ctx: Context) -> tuple[bool, bool]:
 
 
 def _safe_streams(ctx: Context) -> None:
-    """Never die of UnicodeEncodeError on an ASCII-only terminal (LC_ALL=C PYTHONUTF8=0)."""
+    """Never die of UnicodeEncodeError on an ASCII-only terminal (LC_ALL=C PYTHONUTF8=0):
+    characters the terminal lacks get ASCII stand-ins (see :mod:`adventure.charset`)."""
     for stream in (ctx.stdout, ctx.stderr):
         try:
             if (getattr(stream, "encoding", "utf-8") or "").lower().replace("-", "") not in ("utf8",):
-                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+                from .charset import use_fallback
+
+                stream.reconfigure(errors=use_fallback())  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
 
@@ -61,13 +70,29 @@ def resolve_languages(option: str | None, env: Any, available: tuple[str, ...]) 
         others = [lang for lang in available if lang != first]
         return first, (others[0] if others else None)
     return option or detect_language(env, available), None
+class Stopped(Exception):
+    """SIGTERM or SIGHUP (the terminal window was closed): save and leave."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _lost_terminal(exc: BaseException) -> bool:
+    """The reader of our output went away (``| head``), or the terminal did (window closed)."""
+    return isinstance(exc, OSError) and (
+        isinstance(exc, (BrokenPipeError, ConnectionResetError)) or exc.errno in (errno.EIO, errno.ENXIO))
 
 
 def play(args: argparse.Namespace, ctx: Context) -> int:
     _safe_streams(ctx)
+    save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     story_dir, locales_dir = ctx.story_dirs(args)
     files = StoryFiles(story_dir, locales_dir)  # for reload and --watch
-    result = load_story(story_dir, locales_dir)
+    try:
+        result = load_story(story_dir, locales_dir)
+    except Exception:  # a loader bug: say so briefly, never a traceback
+        return _crash(None, save_dir, ctx)
     if not result.ok or result.story is None or result.catalog is None:
         errors = [d for d in result.diagnostics if d.is_error]
         lang = args.lang if args.lang in ("en", "es") else "en"
@@ -82,7 +107,6 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         ctx.stderr.write(f"--start: there is no scene '{args.start}' (python play.py check lists the story)\n")
         return 2
     lang, second = resolve_languages(args.lang, ctx.env, story.languages)
-    save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
     student = (args.student or "").strip() or None
     if student:  # each student's saves apart, so a shared computer never offers another's game
@@ -97,6 +121,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                       reloader=files)
     watch = bool(getattr(args, "watch", False))
     plain, color = choose_mode(args, ctx)
+    previous = _catch_signals()
     try:
         if plain:
             from .shell_plain import run_plain
@@ -116,29 +141,93 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
 
         return run_tty(session, color=color, watch=watch)
     except KeyboardInterrupt:
-        ctx.stdout.write("\n")
-        for p in session.quit():
-            ctx.stdout.write(p.text + "\n")
+        _say(ctx, "\n" + "".join(p.text + "\n" for p in session.quit()))
         return 0
-    except Exception:  # an unexpected error: keep the player's state, then say where the report is
-        return _crash(session, store, ctx)
+    except Stopped as stop:  # killed politely or the window closed: keep the game, then go
+        session.autosave()
+        return 128 + int(stop.args[0])
+    except Exception as exc:
+        if _lost_terminal(exc):  # nobody is reading any more: keep the game, leave quietly
+            session.autosave()
+            _silence(ctx)
+            return 0
+        return _crash(session, save_dir, ctx)  # a bug: keep the player's state, say where the report is
     finally:
+        _restore_signals(previous)
         if transcript is not None:
             transcript.close()
 
 
-def _crash(session: Session, store: SaveStore, ctx: Context) -> int:
-    recovered = session.recover()
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    report = store.directory.parent / f"crash-{stamp}.txt"
-    try:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(
-            f"Hengyang 1944 crash report {stamp}\nrecovery save: {recovered}\n\n" + traceback.format_exc(),
-            encoding="utf-8")
-        where = str(report)
-    except OSError:
-        where = "(could not be written)"
-    ctx.stderr.write("\n" + session.t("ui.crash", path=where) + "\n")
-    return 70
+def _catch_signals() -> dict[int, Any]:
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        try:
+            previous[number] = signal.signal(number, _on_signal)
+        except (ValueError, OSError):  # not the main thread, or not allowed here
+            pass
+    return previous
 
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    for number, handler in previous.items():
+        try:
+            signal.signal(number, handler)
+        except (ValueError, OSError, TypeError):
+            pass
+
+
+def _say(ctx: Context, text: str) -> None:
+    try:
+        ctx.stdout.write(text)
+        ctx.stdout.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence(ctx: Context) -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, ctx.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _crash(session: Session | None, save_dir: Path, ctx: Context) -> int:
+    """Save the state to the recovery slot, write a report, say where, exit 70 (EX_SOFTWARE)."""
+    details = traceback.format_exc()
+    recovered = None
+    if session is not None:
+        try:
+            recovered = session.recover()
+        except Exception:  # the state itself may be what broke; the report still gets written
+            details += "\nThe recovery save failed too:\n" + traceback.format_exc()
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    where = "(could not be written)"
+    for folder in (save_dir, Path(tempfile.gettempdir())):
+        report = folder / f"crash-{stamp}-{os.getpid()}.txt"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            report.write_text(f"Hengyang 1944 {ENGINE_VERSION} crash report {stamp}\n"
+                              f"Python {sys.version.split()[0]} on {sys.platform}\n"
+                              f"recovery save: {recovered}\n\n" + details, encoding="utf-8")
+            where = str(report)
+            break
+        except OSError:
+            continue
+    try:
+        message = session.t("ui.crash", path=where) if session is not None else ""
+    except Exception:
+        message = ""
+    if not message:
+        message = f"Something went wrong inside the game. A report was written to {where}."
+    try:
+        ctx.stderr.write("\n" + message + "\n")
+        ctx.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return 70

@@ -34,6 +34,8 @@ SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
 AUTOSAVE = "autosave"
 AUTOSAVE_PREVIOUS = "autosave-previous"
 RECOVERY = "recovery"
+MAX_VALUE = 10**15  # variables, visit counts and turns beyond this are not a real game's
+MAX_EXTRA_DEPTH = 16  # nesting of the free-form "extra" object
 
 Message = tuple[str, dict[str, object]]  # (ui key, substitutions)
 
@@ -161,7 +163,7 @@ class SaveStore:
         except OSError as exc:
             raise SaveError("ui.save_unreadable", slot=slot, error=exc.strerror or "") from None
         try:
-            obj = json.loads(data.decode("utf-8"))
+            obj = json.loads(data.decode("utf-8-sig"))  # a BOM from a Windows editor is harmless
         except (ValueError, RecursionError):
             raise SaveError("ui.save_corrupt", slot=slot) from None
         if not isinstance(obj, dict):
@@ -178,13 +180,20 @@ class SaveStore:
         for p in paths:
             try:
                 obj = self.read(p.stem)
-                summary = obj.get("summary") or {}
-                out.append(SlotInfo(p.stem, True, str(obj.get("saved_at", "")), str(summary.get("chapter", "")),
-                                    str(summary.get("scene", "")), str(obj.get("language", ""))))
             except SaveError:
                 out.append(SlotInfo(p.stem, False))
+                continue
+            summary = obj.get("summary")
+            summary = summary if isinstance(summary, dict) else {}
+            out.append(SlotInfo(p.stem, True, _text(obj.get("saved_at")), _text(summary.get("chapter")),
+                                _text(summary.get("scene")), _text(obj.get("language"))))
         out.sort(key=lambda s: s.saved_at, reverse=True)
         return out
+
+
+def _text(value: object) -> str:
+    """A listing field: a short string, or empty for anything a hand edit put there."""
+    return value[:80] if isinstance(value, str) else ""
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -263,7 +272,7 @@ def decode(story: Story, obj: Mapping[str, Any], *, slot: str = "") -> Loaded:
     language = obj.get("language")
     language = language if isinstance(language, str) and language in story.languages else story.languages[0]
     extra = obj.get("extra", {})
-    if not isinstance(extra, dict):
+    if not isinstance(extra, dict) or _depth(extra) > MAX_EXTRA_DEPTH:
         raise SaveError("ui.save_corrupt", slot=slot)
     raw_history = obj.get("history", [])
     if not isinstance(raw_history, list):
@@ -288,8 +297,29 @@ def _dedupe(messages: list[Message]) -> list[Message]:
     return out
 
 
+def _depth(value: object, limit: int = MAX_EXTRA_DEPTH + 1) -> int:
+    """How deeply lists and objects nest in ``value``, counting no further than ``limit``
+    (iterative, so a crafted file cannot exhaust the stack).
+
+    >>> _depth({"a": [1, {"b": []}]})
+    4
+    """
+    deepest = 0
+    todo: list[tuple[object, int]] = [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if not isinstance(item, (dict, list)):
+            continue
+        deepest = max(deepest, level)
+        if level >= limit:
+            return level
+        todo.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def _is_int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    """A whole number of sane size (JSON allows 4,000-digit numbers; a game never needs them)."""
+    return isinstance(v, int) and not isinstance(v, bool) and -MAX_VALUE <= v <= MAX_VALUE
 
 
 def _state_from_json(story: Story, raw: object, messages: list[Message], slot: str) -> State:
@@ -305,7 +335,7 @@ def _state_from_json(story: Story, raw: object, messages: list[Message], slot: s
     turn = raw.get("turn", 0)
     if (not isinstance(scene, str) or not isinstance(variables, dict) or not isinstance(visits, dict)
             or not isinstance(notes, list) or not isinstance(taken, list)
-            or not (ending is None or isinstance(ending, str)) or not _is_int(turn)
+            or not (ending is None or isinstance(ending, str)) or not _is_int(turn) or turn < 0
             or not (chapter is None or isinstance(chapter, str))):
         raise SaveError("ui.save_corrupt", slot=slot)
     if not all(isinstance(k, str) and (isinstance(v, bool) or _is_int(v)) for k, v in variables.items()):

@@ -16,8 +16,9 @@ from .yamlread import Map, Node, Scalar, Seq, where
 
 ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 STORY_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
-DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")  # ASCII digits only
 INT_RE = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+MAX_DIGITS = 15  # a counter never needs more; int() refuses over 4,300 digits with a ValueError
 TRUE = {"true", "True", "TRUE"}
 FALSE = {"false", "False", "FALSE"}
 YAML11_BOOL = {"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"}
@@ -121,9 +122,13 @@ class Checker:
         if node is None:
             return None
         if isinstance(node, Scalar) and node.plain and INT_RE.match(node.value):
-            return int(node.value)
+            if len(node.value.lstrip("+-")) <= MAX_DIGITS:
+                return int(node.value)
+            self.add("E202", node, f"{what} has {len(node.value.lstrip('+-'))} digits; the limit is {MAX_DIGITS}",
+                     "write a smaller whole number")
+            return None
         fix = "write a whole number such as 3"
-        if isinstance(node, Scalar) and re.match(r"[-+]?0[0-9]+\Z", node.value):
+        if isinstance(node, Scalar) and re.match(r"[-+]?0[0-9]{1,15}\Z", node.value):
             fix = f"write {int(node.value)} without the leading zero (YAML 1.1 reads {node.value} as octal)"
         elif isinstance(node, Scalar) and ":" in node.value:
             fix = "write a whole number; YAML 1.1 reads 12:30 as a base-60 number"

@@ -12,6 +12,7 @@ everything a player can type behaves the same in both, and tests drive it direct
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,29 @@ RELOAD_MESSAGES = {
     "ui.load_var_dropped": "ui.reload_var_dropped",
     "ui.load_note_dropped": "ui.reload_note_dropped",
 }
+MAX_INPUT = 4096  # characters; a longer line is refused, as in plain mode
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_UNDECODABLE = re.compile(r"[\ud800-\udfff]")  # bytes a terminal sent that were not UTF-8
+_NUMBER = re.compile(r"[0-9]{1,9}\Z")
+
+
+def clean_input(line: str) -> str:
+    """Typed text without control characters (tabs become spaces; undecodable bytes become
+    U+FFFD), so nothing a player types or pipes in is echoed back as a terminal escape sequence.
+
+    >>> clean_input("go\\x1b[31m on\\x00\\tnow\\udcff")
+    'go[31m on now\\ufffd'
+    """
+    return _UNDECODABLE.sub("\ufffd", _CONTROL.sub("", line.replace("\t", " ")))
+
+
+def as_number(text: str) -> int | None:
+    """A choice or note number typed in ASCII digits (``²`` or ``١`` are not numbers here).
+
+    >>> as_number("12"), as_number("²"), as_number("9" * 40)
+    (12, None, None)
+    """
+    return int(text) if _NUMBER.match(text) else None
 
 
 @dataclass
@@ -181,8 +205,10 @@ class Session:
         reflection question waits, a line of the answer)."""
         self._count_time()
         if self.record.pending and self.state is not None:
-            return self._answer_line(line)
-        text = line.strip()
+            return self._answer_line(clean_input(line))
+        if len(line) > MAX_INPUT:
+            return Reply([self.msg("ui.input_too_long")])
+        text = clean_input(line).strip()
         if not text:
             return Reply([self.msg("ui.empty_input")])
         words = text.split()
@@ -192,8 +218,9 @@ class Session:
             reply = self._command(command, args)
             if reply is not None:
                 return reply
-        if text.isdigit():
-            return self._choose_number(int(text))
+        number = as_number(text)
+        if number is not None:
+            return self._choose_number(number)
         chosen = self._match_choice(text)
         if isinstance(chosen, m.Choice):
             return self._take(chosen)
@@ -336,8 +363,8 @@ class Session:
         if not args:
             return Reply(r.notes_list_paras(self.story, self.texts, state))
         query = " ".join(args)
-        if query.isdigit():
-            n = int(query)
+        n = as_number(query)
+        if n is not None:
             if 1 <= n <= len(state.notes):
                 return Reply(r.note_paras(self.story, self.texts, state.notes[n - 1], n, self.second_lang))
             return Reply([self.msg("ui.note_not_found", query=query, n=len(state.notes))])
@@ -618,7 +645,7 @@ class Session:
         if command == "define":
             return True
         if command == "notes":
-            return len(args) == 1 and args[0].isdigit()
+            return len(args) == 1 and as_number(args[0]) is not None
         if command == "lang":
             return self.language_pair(" ".join(args)) is not None
         return command in ("save", "classroom") and len(args) == 1
@@ -641,6 +668,7 @@ class Session:
         self._count_time()
         if not self.answering:
             return self.handle(text)
+        text = "\n".join(clean_input(line) for line in text.split("\n"))  # no escape codes in answers
         lines = text.strip("\n").split("\n")
         if len(lines) == 1:
             reply = self._answer_line(lines[0])
@@ -896,7 +924,6 @@ def _squeeze(paras: list[Para]) -> list[Para]:
 
 def _local_time(iso: str) -> str:
     try:
-        when = datetime.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+        return datetime.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):  # a hand-edited date such as year 1 or 9999
+        return iso[:40]

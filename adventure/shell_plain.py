@@ -16,7 +16,7 @@ from typing import BinaryIO, TextIO
 
 from .layout import plain, wrap
 from .render import Para
-from .session import Session
+from .session import Session, clean_input
 
 MAX_LINE = 4096
 TOO_LONG = object()  # read_line's answer for a line longer than MAX_LINE
@@ -102,7 +102,7 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
             continue
         assert isinstance(line, str)
         if echo:
-            out.raw(line + "\n")
+            out.raw(clean_input(line) + "\n")  # never echo an escape sequence
         reply = session.handle(line)
         if reply.paras:
             out.raw("\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from .charset import fallback
 from .layout import plain, wrap
 from .render import Para
 from .session import Session
@@ -78,7 +79,12 @@ class TerminalWriter:
 
         self.output = output
         self.color = color
+        self.encoding = getattr(getattr(output, "stdout", None), "encoding", None) or "utf-8"
         self.style = Style.from_dict({k: v for k, v in STYLE_RULES.items() if v}) if color else None
+
+    def fit(self, text: str) -> str:
+        """Text the terminal's encoding can show (ASCII stand-ins under ``LC_ALL=C``)."""
+        return fallback(text, self.encoding)
 
     def width(self) -> int:
         try:
@@ -93,7 +99,7 @@ class TerminalWriter:
                      for p in paras]
         if not self.color:
             text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
-            self.output.write_raw(text + "\n")
+            self.output.write_raw(self.fit(text) + "\n")
             self.output.flush()
             return
         from prompt_toolkit import print_formatted_text
@@ -102,7 +108,7 @@ class TerminalWriter:
         fragments: list[tuple[str, str]] = []
         for p in paras:
             for line in wrap(p, width):
-                fragments.extend((f"class:{style}", text) for style, text in line)
+                fragments.extend((f"class:{style}", self.fit(text)) for style, text in line)
                 fragments.append(("", "\n"))
         print_formatted_text(FormattedText(fragments), end="", style=self.style, output=self.output)
 
@@ -125,11 +131,31 @@ def make_output(stdout: Any) -> Any:
     return output
 
 
+def guard_bindings() -> Any:
+    """Key bindings every prompt of the game gets: mouse reports are ignored.
+
+    The game never turns mouse reporting on, yet a pasted ``ESC [ 31 m`` (a colour code copied
+    from another terminal) or a terminal's stray report parses as a mouse event, and
+    prompt_toolkit's handler then fails to unpack it and prints "Unhandled exception in event
+    loop" over the game. Bindings added later win, so this one replaces that handler."""
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Vt100MouseEvent)
+    def _(event: Any) -> None:
+        return None
+
+    return bindings
+
+
 def ask_line(message: str, *, output: Any) -> str:
     """A one-off prompt (raises EOFError / KeyboardInterrupt like any prompt)."""
     from prompt_toolkit import PromptSession
 
-    return PromptSession(output=output).prompt(message)
+    encoding = getattr(getattr(output, "stdout", None), "encoding", None)
+    return PromptSession(output=output, key_bindings=guard_bindings()).prompt(fallback(message, encoding))
 
 
 def ask_yes_no(session: Session, question: str, *, output: Any, default: bool = True,
@@ -196,7 +222,6 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import InMemoryHistory
-    from prompt_toolkit.key_binding import KeyBindings
 
     output = make_output(sys.stdout)
     writer = TerminalWriter(output, color=color)
@@ -219,7 +244,7 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
             return 0
     writer.paras(session.begin(resume))
 
-    bindings = KeyBindings()
+    bindings = guard_bindings()
 
     @bindings.add("c-c")
     def _(event: Any) -> None:
@@ -233,7 +258,7 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
     prompt_session: PromptSession[Any] = PromptSession(
         history=InMemoryHistory(), completer=completer, key_bindings=bindings, output=output,
         complete_while_typing=False, style=writer.style,
-        bottom_toolbar=lambda: " " + session.toolbar(width=writer.width()),
+        bottom_toolbar=lambda: " " + writer.fit(session.toolbar(width=writer.width())),
     )
     if not color:
         from prompt_toolkit.output import ColorDepth
