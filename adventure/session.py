@@ -154,21 +154,27 @@ class Session:
         return r.title_screen(self.story, self.texts, self.content_note)
 
     def resumable(self) -> tuple[str, list[Para]] | None:
-        """The slot to offer to continue from (recovery, autosave or the previous autosave),
-        with any message about a damaged autosave, or None."""
+        """The slot to offer to continue from, with any message about a damaged autosave, or
+        None: the recovery slot (left by a crash) unless a later autosave supersedes it, else
+        the autosave, else the previous autosave when the newest one is damaged."""
         if self.store is None or self.start_at is not None:
             return None
         notes: list[Para] = []
+        valid: dict[str, str] = {}  # slot -> saved_at
         for slot in (RECOVERY, AUTOSAVE, AUTOSAVE_PREVIOUS):
-            if not self.store.exists(slot):
+            if (slot == AUTOSAVE_PREVIOUS and AUTOSAVE in valid) or not self.store.exists(slot):
                 continue
             try:
-                decode(self.story, self.store.read(slot), slot=slot)
+                obj = self.store.read(slot)
+                decode(self.story, obj, slot=slot)
             except SaveError as exc:
                 notes.append(self.msg(exc.key, "error", **exc.subs))
                 continue
-            return slot, notes
-        return None
+            valid[slot] = obj["saved_at"] if isinstance(obj.get("saved_at"), str) else ""
+        auto = next((slot for slot in (AUTOSAVE, AUTOSAVE_PREVIOUS) if slot in valid), None)
+        if RECOVERY in valid and (auto is None or valid[RECOVERY] >= valid[auto]):
+            return RECOVERY, notes
+        return (auto, notes) if auto is not None else None
 
     def offer_text(self, slot: str) -> str:
         key = "ui.offer_recovery" if slot == RECOVERY else "ui.offer_continue"
@@ -183,14 +189,9 @@ class Session:
         self.log("start", story=self.story.id, lang=self.lang)
         self._last_seen = self.clock()
         if resume is not None:
-            out = self._load(resume, announce=False)
+            out = self._resume(resume)
             self.record.sittings += 1
             if self.state is not None:
-                if resume == RECOVERY and self.store is not None:
-                    try:
-                        self.store.path(RECOVERY).unlink()
-                    except OSError:
-                        pass
                 return out
         self.state, output = new_game(self.story, at=at or self.start_at)
         self.history = []
@@ -198,6 +199,17 @@ class Session:
         self.record.sittings += 1
         self.record.started = self.record.started or self._now()
         return self._after_step(output, banner=True)
+
+    def _resume(self, slot: str) -> list[Para]:
+        """Continue from an autosave or the recovery slot (which is used up once loaded)."""
+        before = self.state
+        out = self._load(slot, announce=False)
+        if slot == RECOVERY and self.state is not before and self.store is not None:
+            try:
+                self.store.path(RECOVERY).unlink()
+            except OSError:
+                pass
+        return out
 
     # -- input -----------------------------------------------------------------------------
     def handle(self, line: str) -> Reply:
@@ -542,7 +554,7 @@ class Session:
         offer = self.resumable()
         if offer is None:
             return Reply([self.msg("ui.no_autosave")])
-        return Reply(self._load(offer[0], announce=True))
+        return Reply(self._resume(offer[0]))
 
     # -- classroom -------------------------------------------------------------------------
     @property
