@@ -10,7 +10,8 @@ autosaves.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .charset import fallback
 from .layout import plain, wrap
@@ -69,6 +70,7 @@ def _watcher(session: Session) -> Any:
         app.create_background_task(poll())
 
     return start
+T = TypeVar("T")
 
 
 class TerminalWriter:
@@ -148,6 +150,27 @@ def guard_bindings() -> Any:
         return None
 
     return bindings
+
+
+def guarded(fn: Callable[[], T], fallback: T) -> Callable[[], T]:
+    """``fn`` for prompt_toolkit to call from its event loop (completions, the toolbar).
+
+    prompt_toolkit catches an exception there itself, prints its traceback and waits for
+    "Press ENTER to continue". Instead the prompt ends with that exception, so the game's own
+    crash handling keeps the player's state in the recovery slot and writes a report."""
+    def call() -> T:
+        try:
+            return fn()
+        except Exception as exc:
+            from prompt_toolkit.application.current import get_app
+
+            app = get_app()
+            if not app.is_running or app.future is None or app.future.done():
+                raise
+            app.exit(exception=exc)
+            return fallback
+
+    return call
 
 
 def ask_line(message: str, *, output: Any) -> str:
@@ -254,11 +277,11 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
         else:
             event.app.exit(result=_ASK_QUIT)
 
-    completer = WordCompleter(lambda: session.completions(), ignore_case=True, sentence=False)
+    completer = WordCompleter(guarded(session.completions, []), ignore_case=True, sentence=False)
     prompt_session: PromptSession[Any] = PromptSession(
         history=InMemoryHistory(), completer=completer, key_bindings=bindings, output=output,
         complete_while_typing=False, style=writer.style,
-        bottom_toolbar=lambda: " " + writer.fit(session.toolbar(width=writer.width())),
+        bottom_toolbar=guarded(lambda: " " + writer.fit(session.toolbar(width=writer.width())), ""),
     )
     if not color:
         from prompt_toolkit.output import ColorDepth
