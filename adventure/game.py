@@ -71,7 +71,7 @@ def resolve_languages(option: str | None, env: Any, available: tuple[str, ...]) 
         return first, (others[0] if others else None)
     return option or detect_language(env, available), None
 class Stopped(Exception):
-    """SIGTERM or SIGHUP (the terminal window was closed): save and leave."""
+    """SIGTERM, SIGHUP (the terminal window was closed) or SIGQUIT: save and leave."""
 
 
 def _on_signal(signum: int, frame: object) -> None:
@@ -160,7 +160,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
 
 def _catch_signals() -> dict[int, Any]:
     previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):  # SIGQUIT: Ctrl-\ pressed while the game prints
         number = getattr(signal, name, None)
         if number is None:
             continue

@@ -133,6 +133,13 @@ def make_output(stdout: Any) -> Any:
     return output
 
 
+# Every prompt runs with ``handle_sigint=False``. In a prompt the terminal is in raw mode and
+# Ctrl-C arrives as a key (bound below); a real SIGINT (Ctrl-C pressed while the game prints, or
+# ``kill -INT``) then raises KeyboardInterrupt, which the game turns into "save and quit". With
+# prompt_toolkit's own handler, a SIGINT landing as a prompt ends was scheduled on a finished
+# application and asyncio printed "Exception in callback KeyProcessor.send_sigint()".
+
+
 def guard_bindings() -> Any:
     """Key bindings every prompt of the game gets: mouse reports are ignored.
 
@@ -178,11 +185,12 @@ def ask_line(message: str, *, output: Any) -> str:
     from prompt_toolkit import PromptSession
 
     encoding = getattr(getattr(output, "stdout", None), "encoding", None)
-    return PromptSession(output=output, key_bindings=guard_bindings()).prompt(fallback(message, encoding))
+    return PromptSession(output=output, key_bindings=guard_bindings()).prompt(
+        fallback(message, encoding), handle_sigint=False)
 
 
 def ask_yes_no(session: Session, question: str, *, output: Any, default: bool = True,
-               on_interrupt: bool = False) -> bool:
+               on_interrupt: bool | None = False) -> bool | None:
     """Ask a yes/no question (Enter takes ``default``; Ctrl-C/Ctrl-D take ``on_interrupt``)."""
     yes = {w.lower() for w in session.texts.words("ui.yes_words")}
     no = {w.lower() for w in session.texts.words("ui.no_words")}
@@ -235,7 +243,7 @@ def ask_answer(session: Session, *, output: Any, style: Any, color: bool) -> Any
         from prompt_toolkit.output import ColorDepth
 
         prompt_session.color_depth = ColorDepth.DEPTH_1_BIT
-    return prompt_session.prompt(session.prompt())
+    return prompt_session.prompt(session.prompt(), handle_sigint=False)
 
 
 def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
@@ -257,7 +265,11 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
         slot, notes = offer
         if notes:
             writer.paras(notes)
-        if ask_yes_no(session, session.offer_text(slot), output=output):
+        answer = ask_yes_no(session, session.offer_text(slot), output=output, on_interrupt=None)
+        if answer is None:  # Ctrl-C / Ctrl-D: leave, and leave the autosave as it is
+            writer.paras([Para("message", (("message", session.t("ui.goodbye")),))])
+            return 0
+        if answer:
             resume = slot
     else:
         try:
@@ -300,7 +312,7 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
                         return 0
                     continue
             else:
-                line = prompt_session.prompt("> ", default=pending, pre_run=pre_run)
+                line = prompt_session.prompt("> ", default=pending, pre_run=pre_run, handle_sigint=False)
         except EOFError:
             writer.paras(session.quit())
             return 0
