@@ -9,12 +9,15 @@ punctuation gets an ASCII stand-in, so the Spanish text stays readable::
     >>> fallback("no change", "utf-8")
     'no change'
 
-:func:`use_fallback` registers the same rule as a codec error handler for text streams.
+:func:`use_fallback` registers the same rule as a codec error handler for text streams, and
+:func:`printable` is the last guard before anything reaches a terminal: no control character
+(no escape sequence) from a hand-edited save or any other file is ever printed.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 HANDLER = "hengyang-fallback"
@@ -24,6 +27,20 @@ _STAND_INS = {
     "‘": "'", "’": "'", "‚": "'", "…": "...", "¿": "", "¡": "", "\u00a0": " ", "\u202f": " ",
     "°": " deg", "×": "x", "€": "EUR", "•": "*", "→": "->", "←": "<-",
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (line breaks kept; a tab becomes a space).
+
+    >>> printable("scene \\x1b]0;owned\\x07\\x1b[2J\\tgone\\n")
+    'scene ]0;owned[2J gone\\n'
+    """
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", text.replace("\t", " "))
 
 
 def _one(ch: str, encoding: str) -> str:

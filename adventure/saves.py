@@ -31,6 +31,8 @@ SAVE_FORMAT = "hengyang-save"
 SAVE_VERSION = 1
 MAX_SAVE_BYTES = 16 * 1024 * 1024
 SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
+# Device names Windows reserves in every folder, with any extension: "con.json" is the console.
+WINDOWS_DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])\Z", re.IGNORECASE)
 AUTOSAVE = "autosave"
 AUTOSAVE_PREVIOUS = "autosave-previous"
 RECOVERY = "recovery"
@@ -59,7 +61,7 @@ def check_slot(name: str) -> str:
     ...
     adventure.saves.SaveError: ui.slot_invalid
     """
-    if not SLOT_RE.match(name):
+    if not SLOT_RE.match(name) or WINDOWS_DEVICES.match(name):
         raise SaveError("ui.slot_invalid", slot=name[:60])
     return name
 
@@ -94,10 +96,15 @@ class SaveStore:
         return self.directory / f"{check_slot(slot)}.json"
 
     def clean_temp(self) -> int:
-        """Remove temporary files left by a crash mid-save. Returns how many."""
+        """Remove temporary files left by a crash mid-save. Returns how many.
+
+        A temporary file of a game still running (a second window on the same save folder)
+        is left alone: its name holds the pid of the process writing it."""
         removed = 0
         try:
             for p in self.directory.glob(".*.tmp"):
+                if _writer_alive(p.name):
+                    continue
                 try:
                     p.unlink()
                     removed += 1
@@ -189,6 +196,25 @@ class SaveStore:
                                 _text(summary.get("scene")), _text(obj.get("language"))))
         out.sort(key=lambda s: s.saved_at, reverse=True)
         return out
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that named a temporary file ``.slot.PID.hex.tmp`` still runs."""
+    parts = name.split(".")
+    if len(parts) < 5 or not parts[-3].isdigit():
+        return False
+    pid = int(parts[-3])
+    if pid == os.getpid():
+        return False
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # it exists, and belongs to another user
+    except (OSError, OverflowError, ValueError):  # ProcessLookupError: it has gone
+        return False
+    return True
 
 
 def _text(value: object) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import BinaryIO, TextIO
 
+from .charset import printable
 from .layout import plain, wrap
 from .render import Para
 from .session import Session, clean_input
@@ -33,7 +34,7 @@ class PlainWriter:
         lines = []
         for p in paras:
             for line in wrap(p, self.width):
-                lines.append(plain(line).rstrip())
+                lines.append(printable(plain(line)).rstrip())
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
 

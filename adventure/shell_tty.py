@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .charset import fallback
+from .charset import fallback, printable
 from .layout import plain, wrap
 from .render import Para
 from .session import Session
@@ -86,7 +86,7 @@ class TerminalWriter:
 
     def fit(self, text: str) -> str:
         """Text the terminal's encoding can show (ASCII stand-ins under ``LC_ALL=C``)."""
-        return fallback(text, self.encoding)
+        return fallback(printable(text), self.encoding)
 
     def width(self) -> int:
         try:
@@ -186,7 +186,7 @@ def ask_line(message: str, *, output: Any) -> str:
 
     encoding = getattr(getattr(output, "stdout", None), "encoding", None)
     return PromptSession(output=output, key_bindings=guard_bindings()).prompt(
-        fallback(message, encoding), handle_sigint=False)
+        fallback(printable(message), encoding), handle_sigint=False)
 
 
 def ask_yes_no(session: Session, question: str, *, output: Any, default: bool = True,

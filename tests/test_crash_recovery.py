@@ -117,6 +117,8 @@ def test_crash_in_a_terminal_saves_reports_and_is_offered_next_time(tmp_path: Pa
     assert "Traceback" not in output and "Press ENTER to continue" not in output, output[-2000:]
     crash_report(saves, output)
     assert save_json(saves, "recovery")["state"]["scene"] == "pro_order"
+    if where != "Session.handle":
+        return  # the next start in a terminal is the same whatever broke
 
     child = spawn(saves)
     child.expect(r"The game stopped unexpectedly last time; your progress was kept \(Two weeks")

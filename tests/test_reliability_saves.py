@@ -38,7 +38,7 @@ from playkit import (
     spawn,
     story_args,
 )
-from storykit import load_fixture
+from storykit import check_dir, load_fixture
 
 
 def assert_every_slot_loads(saves: Path) -> int:
@@ -218,20 +218,22 @@ def _two_autosaves(saves: Path) -> None:
     assert save_json(saves, "autosave-previous")["summary"]["scene"] == "pro_order"
 
 
-@pytest.mark.parametrize("damage", [b"", b"{\"format\": \"hengyang-save\", \"vers", b"\x00" * 300])
-def test_damaged_newest_autosave_offers_the_previous_one_in_a_pipe(tmp_path: Path, damage: bytes) -> None:
-    saves = tmp_path / "saves"
-    _two_autosaves(saves)
-    (saves / "autosave.json").write_bytes(damage)
-    proc = run_pipe(saves, b"continue\nquit\n")
-    out = proc.stdout.decode("utf-8")
-    clean_exit(proc, out + proc.stderr.decode())
-    damaged = out.index('The save "autosave" is damaged')
-    offer = out.index("You have an autosave from")
-    assert damaged < offer, out
-    assert "(Two weeks)" in out[offer:offer + 200], "the offer names the previous autosave's scene"
-    assert "Continuing where you left off" in out
-    assert "Take the envelope for the southern gate" in out  # the choices of pro_order
+def test_damaged_newest_autosave_offers_the_previous_one_in_a_pipe(tmp_path: Path, long_mode: bool) -> None:
+    """Truncated mid-write (in long mode also: empty, zeroed)."""
+    damages = [b"{\"format\": \"hengyang-save\", \"vers", b"", b"\x00" * 300]
+    for n, damage in enumerate(damages if long_mode else damages[:1]):
+        saves = tmp_path / f"saves{n}"
+        _two_autosaves(saves)
+        (saves / "autosave.json").write_bytes(damage)
+        proc = run_pipe(saves, b"continue\nquit\n")
+        out = proc.stdout.decode("utf-8")
+        clean_exit(proc, out + proc.stderr.decode())
+        damaged = out.index('The save "autosave" is damaged')
+        offer = out.index("You have an autosave from")
+        assert damaged < offer, out
+        assert "(Two weeks)" in out[offer:offer + 200], "the offer names the previous autosave's scene"
+        assert "Continuing where you left off" in out
+        assert "Take the envelope for the southern gate" in out  # the choices of pro_order
 
 
 def test_damaged_newest_autosave_offers_the_previous_one_in_a_terminal(tmp_path: Path) -> None:
@@ -323,9 +325,8 @@ def test_save_from_before_a_story_edit_loads_with_a_message(name: str, tmp_path:
     change, messages, scene = EDITS[name]
     root = copy_fixture(tmp_path / "story")
     change(root)
-    check = subprocess.run([sys.executable, PLAY, "check", *story_args(root)], capture_output=True, text=True,
-                           cwd=str(ROOT), timeout=60)
-    assert " error " not in check.stdout, check.stdout  # the edit itself is a clean story
+    errors = [d.format() for d in check_dir(root) if d.is_error]
+    assert not errors, errors  # the edit itself is a clean story
     saves = tmp_path / "saves"
     saves.mkdir()
     (saves / "before.json").write_bytes((save_before_edits / "before.json").read_bytes())

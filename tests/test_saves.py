@@ -193,11 +193,38 @@ def test_failed_write_leaves_previous_slot(story: Story, tmp_path: Path, monkeyp
     assert not list(tmp_path.glob(".*.tmp")), "the temporary file is removed"
 
 
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(proc.stdout)
+
+
 def test_stale_temporary_files_are_cleaned(tmp_path: Path) -> None:
-    (tmp_path / ".quick.123.abcd.tmp").write_text("half a save")
+    (tmp_path / f".quick.{_dead_pid()}.abcd.tmp").write_text("half a save")
+    (tmp_path / ".odd.tmp").write_text("no pid in the name")
     (tmp_path / "keep.json").write_text("{}")
-    assert SaveStore(tmp_path).clean_temp() == 1
+    assert SaveStore(tmp_path).clean_temp() == 2
     assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]
+
+
+def test_a_running_games_temporary_file_is_left_alone(tmp_path: Path) -> None:
+    """Two windows on one save folder: the second start must not delete the first one's
+    in-flight save. (Our own pid counts as gone: the file cannot be ours in flight.)"""
+    import subprocess
+    import sys
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (tmp_path / f".quick.{other.pid}.abcd.tmp").write_text("being written")
+        (tmp_path / f".quick.{os.getpid()}.abcd.tmp").write_text("ours, left by an earlier failure")
+        assert SaveStore(tmp_path).clean_temp() == 1
+        assert [p.name for p in tmp_path.iterdir()] == [f".quick.{other.pid}.abcd.tmp"]
+    finally:
+        other.kill()
+        other.wait()
+    assert SaveStore(tmp_path).clean_temp() == 1
 
 
 def test_listing_marks_damaged_slots(story: Story, tmp_path: Path) -> None:

@@ -70,20 +70,19 @@ def test_term_dumb_in_a_terminal_is_plain_with_no_escape_bytes(tmp_path: Path) -
     assert ESC not in out
 
 
-@pytest.mark.parametrize("how", [{"NO_COLOR": "1"}, {"args": "--no-color"}])
-def test_no_color_in_a_terminal_has_no_colour_codes(tmp_path: Path, how: dict[str, str]) -> None:
-    env = {k: v for k, v in how.items() if k != "args"}
-    args = [how["args"]] if "args" in how else []
-    child = start(tmp_path / "saves", *args, **env)
-    for line in ("1", "notes 1", "help", "load nothing", "save ../x", "xyzzy"):
-        child.sendline(line)
-        child.expect(TOOLBAR)
-    child.sendcontrol("c")
-    child.expect("Quit the game")
-    child.sendline("y")
-    out = finish(child)
-    clean_exit(child, out)
-    assert colour_codes(out) == [], colour_codes(out)[:5]
+def test_no_color_in_a_terminal_has_no_colour_codes(tmp_path: Path, long_mode: bool) -> None:
+    """NO_COLOR=1 (and, in long mode, --no-color too)."""
+    for args, env in [((), {"NO_COLOR": "1"}), (("--no-color",), {})][:2 if long_mode else 1]:
+        child = start(tmp_path / "saves", *args, **env)
+        for line in ("1", "notes 1", "help", "load nothing", "save ../x", "xyzzy"):
+            child.sendline(line)
+            child.expect(TOOLBAR)
+        child.sendcontrol("c")
+        child.expect("Quit the game")
+        child.sendline("y")
+        out = finish(child)
+        clean_exit(child, out)
+        assert colour_codes(out) == [], colour_codes(out)[:5]
 
 
 def test_colour_is_on_by_default_in_a_terminal(tmp_path: Path) -> None:
@@ -158,27 +157,27 @@ def test_twenty_columns_and_a_resize_mid_game(tmp_path: Path) -> None:
 
 # -- Ctrl-C and Ctrl-D at every prompt ------------------------------------------------------
 
-@pytest.mark.parametrize("key", ["c", "d"])
-def test_ctrl_c_or_d_at_press_enter_leaves_quietly(tmp_path: Path, key: str) -> None:
-    child = spawn(tmp_path / "saves")
-    child.expect("Press Enter to begin")
-    child.sendcontrol(key)
-    child.expect("Goodbye")
-    clean_exit(child, finish(child))
-    assert not (tmp_path / "saves" / "autosave.json").exists()
+def test_ctrl_c_or_d_at_press_enter_leaves_quietly(tmp_path: Path, long_mode: bool) -> None:
+    for key in ("c", "d") if long_mode else ("c",):
+        child = spawn(tmp_path / "saves")
+        child.expect("Press Enter to begin")
+        child.sendcontrol(key)
+        child.expect("Goodbye")
+        clean_exit(child, finish(child))
+        assert not (tmp_path / "saves" / "autosave.json").exists()
 
 
-@pytest.mark.parametrize("key", ["c", "d"])
-def test_ctrl_c_or_d_at_the_continue_question_leaves_the_autosave_alone(tmp_path: Path, key: str) -> None:
+def test_ctrl_c_or_d_at_the_continue_question_leaves_the_autosave_alone(tmp_path: Path, long_mode: bool) -> None:
     saves = tmp_path / "saves"
     clean_exit(proc := run_pipe(saves, b"1\n2\nquit\n"), proc.stdout + proc.stderr)
     before = (saves / "autosave.json").read_bytes()
-    child = spawn(saves)
-    child.expect("Continue from it")
-    child.sendcontrol(key)
-    child.expect("Goodbye")
-    clean_exit(child, finish(child))
-    assert (saves / "autosave.json").read_bytes() == before, "Ctrl-C at the question must not start afresh"
+    for key in ("c", "d") if long_mode else ("d",):
+        child = spawn(saves)
+        child.expect("Continue from it")
+        child.sendcontrol(key)
+        child.expect("Goodbye")
+        clean_exit(child, finish(child))
+        assert (saves / "autosave.json").read_bytes() == before, "Ctrl-C/D at the question must not start afresh"
 
 
 def test_ctrl_c_at_the_main_prompt_with_and_without_text_and_at_the_quit_question(tmp_path: Path) -> None:
@@ -255,14 +254,14 @@ def test_sigint_through_a_pipe_saves_and_exits_zero(tmp_path: Path) -> None:
 
 # -- garbage, long lines, redirection -------------------------------------------------------
 
-@pytest.mark.parametrize("seed", range(3))
-def test_garbage_bytes_through_a_pipe(tmp_path: Path, seed: int) -> None:
-    rng = random.Random(seed)
-    data = rng.randbytes(20000) + b"\n" + b"\n".join(rng.randbytes(rng.randrange(1, 80)) for _ in range(300))
-    proc = run_pipe(tmp_path / "saves", data + b"\nquit\n")
-    clean_exit(proc, proc.stdout + proc.stderr)
-    assert ESC not in proc.stdout, "escape bytes from the input are never echoed"
-    assert proc.stderr == b""
+def test_garbage_bytes_through_a_pipe(tmp_path: Path, long_mode: bool) -> None:
+    for seed in range(20 if long_mode else 1):
+        rng = random.Random(seed)
+        data = rng.randbytes(20000) + b"\n" + b"\n".join(rng.randbytes(rng.randrange(1, 80)) for _ in range(300))
+        proc = run_pipe(tmp_path / "saves", data + b"\nquit\n")
+        clean_exit(proc, proc.stdout + proc.stderr)
+        assert ESC not in proc.stdout, "escape bytes from the input are never echoed"
+        assert proc.stderr == b""
 
 
 @pytest.mark.slow
