@@ -70,8 +70,13 @@ def resolve_languages(option: str | None, env: Any, available: tuple[str, ...]) 
         others = [lang for lang in available if lang != first]
         return first, (others[0] if others else None)
     return option or detect_language(env, available), None
-class Stopped(Exception):
-    """SIGTERM, SIGHUP (the terminal window was closed) or SIGQUIT: save and leave."""
+
+
+class Stopped(BaseException):
+    """SIGTERM, SIGHUP (the terminal window was closed) or SIGQUIT: save and leave.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way out --
+    asyncio's callback runner inside prompt_toolkit above all -- can swallow it."""
 
 
 def _on_signal(signum: int, frame: object) -> None:
