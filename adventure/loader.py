@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import model as m
+from . import yamlread
 from .conditions import ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
 from .schema import STORY_ID_RE, Checker
@@ -422,6 +423,10 @@ def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *
 
     def read(path: Path) -> bytes | None:
         try:
+            size = path.stat().st_size
+            if size > yamlread.MAX_BYTES:  # never read a huge file (a video renamed .yaml) into memory
+                diags.append(yamlread.too_large(display_path(path), size))
+                return None
             data = path.read_bytes()
         except OSError as exc:
             diags.append(Diagnostic("E111", display_path(path), 0, 0, f"cannot read the file: {exc.strerror}",

@@ -89,14 +89,18 @@ def where(node: object) -> tuple[int, int]:
     return (getattr(node, "line", 1), getattr(node, "col", 1))
 
 
+def too_large(path: str, size: int) -> Diagnostic:
+    """E110 for a file of ``size`` bytes (callers check the size before reading, too)."""
+    return Diagnostic("E110", path, 1, 1,
+                      f"the file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
+                      "split it into several files (one per chapter, say)")
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     """Bytes to text, or a located diagnostic saying why not."""
     diags: list[Diagnostic] = []
     if len(data) > MAX_BYTES:
-        diags.append(Diagnostic(
-            "E110", path, 1, 1,
-            f"the file is {len(data) / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
-            "split it into several files (one per chapter, say)"))
+        diags.append(too_large(path, len(data)))
         return None, diags
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         diags.append(Diagnostic(

@@ -176,3 +176,17 @@ def test_crash_report_goes_in_the_save_folder(tmp_path: Path) -> None:
     assert "RuntimeError: boom" in reports[0].read_text(encoding="utf-8")
     assert (saves / "recovery.json").is_file()
     assert datetime.date.today().strftime("%Y%m%d") in reports[0].name
+
+
+def test_a_huge_file_in_the_story_folder_is_not_read_into_memory(tmp_path: Path) -> None:
+    """A 4 GB file named .yaml (a video, a disk image) was read whole before its size was
+    checked; now its size is checked first."""
+    from storykit import check_dir, write_story
+
+    root = write_story(tmp_path)
+    with (root / "story" / "video.yaml").open("wb") as f:
+        f.truncate(4 * 1024**3)  # sparse: takes no disk space
+    started = time.perf_counter()
+    found = [d for d in check_dir(root) if d.code == "E110"]
+    assert time.perf_counter() - started < 2
+    assert found and found[0].path.endswith("video.yaml") and "4096.0 MB" in found[0].message
