@@ -89,7 +89,23 @@ def _lost_terminal(exc: BaseException) -> bool:
         isinstance(exc, (BrokenPipeError, ConnectionResetError)) or exc.errno in (errno.EIO, errno.ENXIO))
 
 
+def _present_streams(ctx: Context) -> Context:
+    """``python play.py <&- >&-``: a closed stdin is an empty input, a closed output a sink."""
+    if ctx.stdin is not None and ctx.stdout is not None and ctx.stderr is not None:
+        return ctx
+    import dataclasses
+    import io
+
+    def sink() -> Any:
+        return open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the game
+
+    return dataclasses.replace(ctx, stdin=ctx.stdin if ctx.stdin is not None else io.BytesIO(b""),
+                               stdout=ctx.stdout if ctx.stdout is not None else sink(),
+                               stderr=ctx.stderr if ctx.stderr is not None else sink())
+
+
 def play(args: argparse.Namespace, ctx: Context) -> int:
+    ctx = _present_streams(ctx)
     _safe_streams(ctx)
     save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     story_dir, locales_dir = ctx.story_dirs(args)
@@ -151,16 +167,28 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     except Stopped as stop:  # killed politely or the window closed: keep the game, then go
         session.autosave()
         return 128 + int(stop.args[0])
-    except Exception as exc:
+    except OSError as exc:  # saves and transcripts handle their own: this is the terminal or a stream
+        saved = session.autosave()
         if _lost_terminal(exc):  # nobody is reading any more: keep the game, leave quietly
-            session.autosave()
             _silence(ctx)
             return 0
+        try:  # e.g. output redirected to a full disk
+            note = session.t("ui.output_failed", error=exc.strerror or type(exc).__name__)
+            ctx.stderr.write(note + (" " + saved.text if saved is not None else "") + "\n")
+            ctx.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        _silence(ctx)
+        return 74  # EX_IOERR
+    except Exception:
         return _crash(session, save_dir, ctx)  # a bug: keep the player's state, say where the report is
     finally:
         _restore_signals(previous)
         if transcript is not None:
-            transcript.close()
+            try:
+                transcript.close()
+            except OSError:  # the last lines of a transcript on a full disk are lost; the game is not
+                pass
 
 
 def _catch_signals() -> dict[int, Any]:

@@ -190,3 +190,26 @@ def test_a_huge_file_in_the_story_folder_is_not_read_into_memory(tmp_path: Path)
     found = [d for d in check_dir(root) if d.code == "E110"]
     assert time.perf_counter() - started < 2
     assert found and found[0].path.endswith("video.yaml") and "4096.0 MB" in found[0].message
+
+
+@pytest.mark.parametrize("redirect, code", [("<&-", 0), (">&-", 0), (">&- 2>&-", 0), ("> /dev/full", 74)])
+def test_closed_or_full_standard_streams(redirect: str, code: int, tmp_path: Path) -> None:
+    """`python play.py <&-` (no stdin) and `>&-` (no stdout) wrote crash reports; output to a
+    full disk did too. Now: no input is the end of input, no output is a sink, and a full disk
+    is a one-line message and exit 74 -- with the game saved whenever it had begun."""
+    saves = tmp_path / "saves"
+    proc = subprocess.run(f'printf "2\\nquit\\n" | "{sys.executable}" "{PLAY}" {" ".join(story_args())} {redirect}',
+                          shell=True, capture_output=True, cwd=str(ROOT), env=game_env(saves), timeout=60)
+    assert proc.returncode == code, proc.stderr
+    assert b"Traceback" not in proc.stderr and not list(saves.glob("crash-*"))
+    if code == 74:
+        assert proc.stderr.startswith(b"The game's output could not be written (No space left on device).")
+    else:
+        assert (saves / "autosave.json").is_file()
+
+
+def test_a_transcript_on_a_full_disk_does_not_stop_the_game(tmp_path: Path) -> None:
+    """The transcript's last flush on close raised OSError after the game had said goodbye."""
+    proc = run_pipe(tmp_path / "saves", b"1\nquit\n", "--transcript", "/dev/full")
+    clean_exit(proc, proc.stdout + proc.stderr)
+    assert proc.stderr == b"" and b"Goodbye" in proc.stdout
