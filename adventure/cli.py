@@ -115,6 +115,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         except (OSError, ValueError, AttributeError):
             pass
         return 0
+    except KeyboardInterrupt:  # Ctrl-C during a long check or explore: no traceback
+        return 130
 
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}

@@ -213,3 +213,19 @@ def test_a_transcript_on_a_full_disk_does_not_stop_the_game(tmp_path: Path) -> N
     proc = run_pipe(tmp_path / "saves", b"1\nquit\n", "--transcript", "/dev/full")
     clean_exit(proc, proc.stdout + proc.stderr)
     assert proc.stderr == b"" and b"Goodbye" in proc.stdout
+
+
+def test_check_into_a_closed_pipe(tmp_path: Path) -> None:
+    """`python play.py check | head -1` on a story with many problems ended in a traceback."""
+    import shutil
+
+    from storykit import FIXTURE
+
+    root = tmp_path / "story"
+    shutil.copytree(FIXTURE, root)
+    with (root / "locales/en/story.yaml").open("a", encoding="utf-8") as f:
+        f.writelines(f"  extra_{i}: text\n" for i in range(3000))
+    proc = subprocess.run(f'"{sys.executable}" "{PLAY}" check {" ".join(story_args(root))} | head -1', shell=True,
+                          capture_output=True, cwd=str(ROOT), timeout=60)
+    assert proc.stdout.count(b"\n") == 1 and b"W301" in proc.stdout
+    assert proc.stderr == b"", proc.stderr
