@@ -70,6 +70,8 @@ def _watcher(session: Session) -> Any:
         app.create_background_task(poll())
 
     return start
+
+
 T = TypeVar("T")
 
 
@@ -184,9 +186,13 @@ def ask_line(message: str, *, output: Any) -> str:
     """A one-off prompt (raises EOFError / KeyboardInterrupt like any prompt)."""
     from prompt_toolkit import PromptSession
 
-    encoding = getattr(getattr(output, "stdout", None), "encoding", None)
-    return PromptSession(output=output, key_bindings=guard_bindings()).prompt(
-        fallback(printable(message), encoding), handle_sigint=False)
+    return PromptSession(output=output, key_bindings=guard_bindings()).prompt(_fit(output, message),
+                                                                            handle_sigint=False)
+
+
+def _fit(output: Any, text: str) -> str:
+    """Text for this terminal: no control characters, ASCII stand-ins where it lacks a character."""
+    return fallback(printable(text), getattr(getattr(output, "stdout", None), "encoding", None))
 
 
 def ask_yes_no(session: Session, question: str, *, output: Any, default: bool = True,
@@ -212,9 +218,8 @@ def ask_answer(session: Session, *, output: Any, style: Any, color: bool) -> Any
     or command) hands the text over; otherwise Enter starts a new line. Arrow keys move
     through the answer to edit it. Returns the text, or raises EOFError/KeyboardInterrupt."""
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.key_binding import KeyBindings
 
-    bindings = KeyBindings()
+    bindings = guard_bindings()
 
     @bindings.add("enter")
     def _(event: Any) -> None:
@@ -237,13 +242,13 @@ def ask_answer(session: Session, *, output: Any, style: Any, color: bool) -> Any
     prompt_session: PromptSession[Any] = PromptSession(
         multiline=True, key_bindings=bindings, output=output, style=style,
         prompt_continuation=lambda width, line_number, wrap_count: " " * (width - 2) + "| ",
-        bottom_toolbar=lambda: " " + session.t("ui.classroom.answer_toolbar"),
+        bottom_toolbar=guarded(lambda: " " + _fit(output, session.t("ui.classroom.answer_toolbar")), ""),
     )
     if not color:
         from prompt_toolkit.output import ColorDepth
 
         prompt_session.color_depth = ColorDepth.DEPTH_1_BIT
-    return prompt_session.prompt(session.prompt(), handle_sigint=False)
+    return prompt_session.prompt(_fit(output, session.prompt()), handle_sigint=False)
 
 
 def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:

@@ -229,3 +229,30 @@ def test_check_into_a_closed_pipe(tmp_path: Path) -> None:
                           capture_output=True, cwd=str(ROOT), timeout=60)
     assert proc.stdout.count(b"\n") == 1 and b"W301" in proc.stdout
     assert proc.stderr == b"", proc.stderr
+
+
+def test_answer_editor_survives_pasted_escape_codes(tmp_path: Path) -> None:
+    """The classroom answer editor had its own key bindings, without the guard: a pasted
+    colour code parsed as a mouse report and printed prompt_toolkit's traceback. And an
+    answer keeps no control characters (it goes into the save and the teacher's report)."""
+    classroom = Path(__file__).resolve().parent / "fixtures" / "classroom"
+    child = spawn(tmp_path / "saves", "--classroom", story=classroom)
+    child.expect("Press Enter to begin")
+    child.sendline("")
+    for choice in ["1", "1", "2", "1", "2", "1", "1", "1"]:  # to the first chapter's end
+        child.expect(r"(reflections \d+/\d+|Enter on an empty line: finish)")
+        child.sendline(choice)
+    child.expect("Enter on an empty line: finish")
+    child.send(b"They \x1b[31mneeded\x1b[0m \x1b[M !!time\x07.\r\r")
+    child.expect("Your answer is kept")
+    child.expect("Enter on an empty line: finish")
+    child.send("skip\r")
+    child.expect(r"reflections \d+/\d+")
+    child.sendline("save mine")
+    child.expect('Saved as "mine"')
+    child.sendline("quit")
+    out = finish(child)
+    clean_exit(child, out)
+    answers = save_json(tmp_path / "saves", "mine")["extra"]["classroom"]["answers"]
+    text = next(iter(answers.values()))["text"]
+    assert "\x1b" not in text and "\x07" not in text and "They" in text and "time" in text
