@@ -72,8 +72,8 @@ def test_term_dumb_in_a_terminal_is_plain_with_no_escape_bytes(tmp_path: Path) -
 
 def test_no_color_in_a_terminal_has_no_colour_codes(tmp_path: Path, long_mode: bool) -> None:
     """NO_COLOR=1 (and, in long mode, --no-color too)."""
-    for args, env in [((), {"NO_COLOR": "1"}), (("--no-color",), {})][:2 if long_mode else 1]:
-        child = start(tmp_path / "saves", *args, **env)
+    for n, (args, env) in enumerate([((), {"NO_COLOR": "1"}), (("--no-color",), {})][:2 if long_mode else 1]):
+        child = start(tmp_path / f"saves{n}", *args, **env)
         for line in ("1", "notes 1", "help", "load nothing", "save ../x", "xyzzy"):
             child.sendline(line)
             child.expect(TOOLBAR)
