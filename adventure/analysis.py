@@ -119,7 +119,11 @@ def count_words(text: str) -> int:
     >>> count_words("@deng: The [[pillboxes|pillbox]] held {n} days.")
     4
     """
-    return len(_MARKUP.sub(" ", _TERM.sub(r"\1", text)).split())
+    if "[[" in text:
+        text = _TERM.sub(r"\1", text)
+    if "@" in text or ">" in text or "{" in text:
+        text = _MARKUP.sub(" ", text)
+    return len(text.split())
 
 
 @dataclass

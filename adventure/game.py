@@ -8,6 +8,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from .cache import open_cache
 from .cli import Context
 from .i18n import detect_language
 from .loader import load_story
@@ -66,8 +67,9 @@ def resolve_languages(option: str | None, env: Any, available: tuple[str, ...]) 
 def play(args: argparse.Namespace, ctx: Context) -> int:
     _safe_streams(ctx)
     story_dir, locales_dir = ctx.story_dirs(args)
-    files = StoryFiles(story_dir, locales_dir)  # for reload and --watch
-    result = load_story(story_dir, locales_dir)
+    cache = open_cache(ctx.env)
+    files = StoryFiles(story_dir, locales_dir, cache=cache)  # for reload and --watch
+    result = load_story(story_dir, locales_dir, cache=cache)
     if not result.ok or result.story is None or result.catalog is None:
         errors = [d for d in result.diagnostics if d.is_error]
         lang = args.lang if args.lang in ("en", "es") else "en"

@@ -30,7 +30,7 @@ from . import model as m
 from .conditions import ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
 from .schema import STORY_ID_RE, Checker
-from .yamlread import Map, Node, Scalar, read_yaml_bytes, where
+from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 
 MANIFEST = "story.yaml"
 SUPPORTED_LANGUAGES = ("en", "es")
@@ -351,6 +351,11 @@ def _parse_classroom(root: Map, chk: Checker, rec: Record) -> None:
 
 def parse_locale_file(data: bytes, path: str) -> Record:
     """Flatten one locale file to ``(key, text, line, col)`` entries."""
+    text, decode_diags = decode(data, path)
+    if text is not None:
+        flat = read_flat_mapping(text)  # the common case, fast; None sends it the long way
+        if flat is not None:
+            return {"path": path, "entries": flat, "diags": _diag_rows(decode_diags)}
     tree, read_diags = read_yaml_bytes(data, path)
     chk = Checker(path)
     entries: list[tuple[str, str, int, int]] = []
@@ -412,7 +417,31 @@ def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *
                ui_dir: Path | None = None, cache: object | None = None) -> LoadResult:
     """Load a story folder and its locales. ``ui_dir`` holds the engine's interface texts
     (``<ui_dir>/<lang>/ui*.yaml``, by default the project's ``locales/``); a story's own
-    locales may override them. ``cache`` (optional) has ``get(path, data, kind)``."""
+    locales may override them. ``cache`` (optional, see :mod:`adventure.cache`) has
+    ``get(path, shown, data, kind)`` and a ``refresh`` flag."""
+    # Loading makes many small objects and frees none: the cyclic garbage collector would
+    # only walk them again and again (a third of the time of a large load).
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+        except Exception:
+            if cache is None:
+                raise
+            # A cache entry that decodes but does not fit the loader (edited by hand, say):
+            # load again from the files, rewriting every entry.
+            cache.refresh = True  # type: ignore[attr-defined]
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
+                ui_dir: Path | None, cache: object | None) -> LoadResult:
     story_dir = story_dir or default_story_dir()
     locales_dir = locales_dir or default_locales_dir()
     ui_dir = ui_dir or default_locales_dir()
@@ -779,12 +808,18 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
             if key not in table:
                 diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
                                         f"add '{key}' to a file in locales/{lang}/"))
+        base_table = texts.get(base, {}) if lang != base else {}
         for key, text in table.items():
-            path, line, col = where_[key]
             if key not in needed and not _optional(key, story):
+                path, line, col = where_[key]
                 diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
                                         "remove it, or check the scene/choice id it should match"
                                         + suggest(key, needed)))
+            if "{" not in text:  # no placeholders here (most texts): only the other language can differ
+                other = base_table.get(key)
+                if other is None or "{" not in other or not placeholders(other)[0]:
+                    continue
+            path, line, col = where_[key]
             good, bad = placeholders(text)
             for b in bad:
                 diags.append(Diagnostic("E302", path, line, col, f"placeholder '{{{b}}}' in '{key}' is not allowed",
@@ -796,7 +831,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                         diags.append(Diagnostic("E302", path, line, col,
                                                 f"placeholder '{{{g}}}' in '{key}' names no variable",
                                                 f"declare '{g}' under variables: in {MANIFEST}" + suggest(g, kinds)))
-            if lang != base and key in texts.get(base, {}):
+            if key in base_table:
                 ours = sorted(set(good))
                 theirs = sorted(set(placeholders(texts[base][key])[0]))
                 if ours != theirs:

@@ -28,8 +28,9 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 class StoryFiles:
     """The story and locale folders of one game."""
 
-    def __init__(self, story_dir: Path | None, locales_dir: Path | None) -> None:
+    def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, cache: object | None = None) -> None:
         self.story_dir = story_dir or default_story_dir()
+        self.cache = cache  # the parsed-story cache (adventure.cache), or None
         self.locales_dir = locales_dir or default_locales_dir()
         self.ui_dir = default_locales_dir()
         self.seen: Fingerprint = self.fingerprint()
@@ -68,7 +69,7 @@ class StoryFiles:
         """Load the story again: the result, and every diagnostic ``check`` would show
         (loading, the story graph, translations), sorted."""
         self.seen = self.fingerprint()
-        result = load_story(self.story_dir, self.locales_dir)
+        result = load_story(self.story_dir, self.locales_dir, cache=self.cache)
         diags = list(result.diagnostics)
         if result.story is not None and result.ok:
             diags += graph_diagnostics(result.story, result.catalog)

@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from ..analysis import graph_diagnostics, summarise
+from ..cache import open_cache
 from ..diagnostics import Diagnostic
 from ..loader import default_locales_dir, load_story
 from ..translation import translation_diagnostics
@@ -23,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     story_dir, locales_dir = ctx.story_dirs(args)
-    result = load_story(story_dir, locales_dir)
+    result = load_story(story_dir, locales_dir, cache=open_cache(ctx.env))
     diags = list(result.diagnostics)
     if result.story is not None:
         diags.extend(graph_diagnostics(result.story, result.catalog))
