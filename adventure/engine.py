@@ -12,7 +12,7 @@ result; undo is keeping earlier states::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Choice, Effect, Story, Value
 
@@ -21,8 +21,7 @@ class InvalidChoice(ValueError):
     """The choice id is not available in the current state."""
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(NamedTuple):
     """Where the player is and what they have done. Treat the mappings as read-only."""
 
     scene: str
@@ -34,15 +33,13 @@ class State:
     turn: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class VarChange:
+class VarChange(NamedTuple):
     name: str
     old: Value
     new: Value
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(NamedTuple):
     """What a step did: the choice taken, the scene now shown, changes, notes, an ending."""
 
     choice: str | None

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime
-import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import open_cache
 from .cli import Context
@@ -16,6 +13,9 @@ from .saves import SaveStore, default_save_dir
 from .session import Session
 from .transcript import Transcript
 from .watch import StoryFiles
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _isatty(stream: Any) -> bool:
@@ -130,6 +130,9 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _crash(session: Session, store: SaveStore, ctx: Context) -> int:
+    import datetime
+    import traceback
+
     recovered = session.recover()
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     report = store.directory.parent / f"crash-{stamp}.txt"

@@ -21,10 +21,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import model as m
 from .conditions import ConditionError, compile_condition
@@ -41,14 +40,13 @@ EFFECT_OPS = ("set", "add", "sub", "note", "end")
 Record = dict[str, Any]
 
 
-@dataclass
-class LoadResult:
+class LoadResult(NamedTuple):
     """The outcome of loading: the story and catalog (None if errors stop it), every diagnostic."""
 
     story: m.Story | None
     catalog: m.Catalog | None
     diagnostics: list[Diagnostic]
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = []  # never changed; load_story always passes its own list
 
     @property
     def ok(self) -> bool:

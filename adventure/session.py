@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import classroom as cl
 from . import model as m
@@ -43,9 +42,8 @@ RELOAD_MESSAGES = {
 }
 
 
-@dataclass
-class Reply:
-    paras: list[Para] = field(default_factory=list)
+class Reply(NamedTuple):
+    paras: list[Para]
     quit: bool = False
 
 
