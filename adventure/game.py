@@ -83,6 +83,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     if args.start and args.start not in story.scenes:
         ctx.stderr.write(f"--start: there is no scene '{args.start}' (python play.py check lists the story)\n")
         return 2
+    # The story lives as long as the game: the garbage collector need never walk it again.
+    import gc
+
+    gc.freeze()
     lang, second = resolve_languages(args.lang, ctx.env, story.languages)
     save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"

@@ -83,11 +83,16 @@ class Session:
         self.extra: dict[str, Any] = {}
         self._word_cache: dict[str, str] | None = None
         self.reloader = reloader  # e.g. adventure.watch.StoryFiles: .load() -> (LoadResult, diagnostics)
+        self._texts: Texts | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     @property
     def texts(self) -> Texts:
-        return Texts(self.catalog, self.lang)
+        texts = self._texts
+        # One per language and catalog (a reload brings a new catalog): it remembers work done.
+        if texts is None or texts.lang != self.lang or texts.catalog is not self.catalog:
+            texts = self._texts = Texts(self.catalog, self.lang)
+        return texts
 
     def t(self, key: str, **subs: object) -> str:
         return self.texts(key, **subs)

@@ -215,6 +215,7 @@ def engine_walker(subject: Subject, seed: int) -> Callable[[float], tuple[int, f
     result = load_story(subject.story, subject.locales)
     story, catalog = result.story, result.catalog
     assert story is not None and catalog is not None
+    gc.freeze()  # as the game does once the story is loaded (adventure.game.play)
     texts = Texts(catalog, "en")
     rng = random.Random(seed)
 
