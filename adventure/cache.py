@@ -44,18 +44,23 @@ _engine_key: str | None = None
 
 
 def engine_key() -> str | None:
-    """The engine version and a hash of the record-shaping sources, or None if unreadable."""
+    """This engine's key (see :func:`compute_engine_key`), worked out once per process."""
     global _engine_key
     if _engine_key is None:
-        h = sha256(ENGINE_VERSION.encode() + b"\0")
-        here = Path(__file__).resolve().parent
-        try:
-            for name in RECORD_SOURCES:
-                h.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
-        except OSError:
-            return None
-        _engine_key = f"{ENGINE_VERSION}-{h.hexdigest()[:24]}"
+        _engine_key = compute_engine_key(Path(__file__).resolve().parent, ENGINE_VERSION)
     return _engine_key
+
+
+def compute_engine_key(package: Path, version: str) -> str | None:
+    """The version and a hash of the record-shaping sources in ``package``; None if one of
+    them cannot be read (then nothing is cached: a stale record is worse than a slow start)."""
+    h = sha256(version.encode() + b"\0")
+    try:
+        for name in RECORD_SOURCES:
+            h.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+    except OSError:
+        return None
+    return f"{version}-{h.hexdigest()[:24]}"
 
 
 def default_cache_dir(env: Mapping[str, str]) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,9 +116,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                 width = max(20, shutil.get_terminal_size().columns - 1)
             return run_plain(session, stdin=stdin, stdout=ctx.stdout, width=width, echo=not _isatty(ctx.stdin),
                              watch=watch)
-        import colorama
+        if sys.platform == "win32":  # escape codes for the old Windows console; a no-op elsewhere
+            import colorama
 
-        colorama.just_fix_windows_console()
+            colorama.just_fix_windows_console()
         from .shell_tty import run_tty
 
         return run_tty(session, color=color, watch=watch)

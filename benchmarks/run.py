@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
-import json
 import os
 import platform
 import random
@@ -90,7 +89,7 @@ def _num(x: float, unit: str, *, bare: bool = False) -> str:
 
 def ratio(a: Fig, b: Fig) -> Fig:
     """Ratios of paired runs (a[i] / b[i]); the runs were measured alternately."""
-    return Fig([x / y for x, y in zip(a.values, b.values) if y], "x")
+    return Fig([x / y for x, y in zip(a.values, b.values, strict=False) if y], "x")
 
 
 # -- stories -------------------------------------------------------------------------------
