@@ -21,12 +21,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from . import model as m
-from .conditions import ConditionError, compile_condition
+from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
 from .schema import STORY_ID_RE, Checker
 from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
@@ -585,6 +587,8 @@ def link(manifest: Record | None, records: list[Record],
     scene_ids = set(raw_scenes)
 
     def effects(items: list[Record], path: str) -> tuple[m.Effect, ...]:
+        if not items:
+            return ()
         out = []
         for e in items:
             op, target, pos = e["op"], e["target"], e["pos"]
@@ -616,6 +620,7 @@ def link(manifest: Record | None, records: list[Record],
         return tuple(out)
 
     scenes: dict[str, m.Scene] = {}
+    compiled: dict[str, Condition] = {}
     for sid, (rec, sc) in raw_scenes.items():
         path = rec["path"]
         chapter_id = rec["chapter"]["id"]
@@ -633,7 +638,9 @@ def link(manifest: Record | None, records: list[Record],
             cond = None
             if ch["when"] is not None:
                 try:
-                    cond = compile_condition(ch["when"], variables=kinds, scenes=scene_ids)
+                    cond = compiled.get(ch["when"])  # the same condition text is often written many times
+                    if cond is None:
+                        cond = compiled[ch["when"]] = compile_condition(ch["when"], variables=kinds, scenes=scene_ids)
                 except ConditionError as exc:
                     line, col = ch["when_pos"]
                     col += exc.col - 1 + (0 if ch.get("when_plain") else 1)  # quoted: skip the quote
@@ -729,11 +736,12 @@ def required_keys(story: m.Story, content_note: str | None = None) -> dict[str, 
         keys[content_note] = origin
     for ch in story.chapters:
         keys[m.chapter_title_key(ch.id)] = ch.pos
-    for sc in story.scenes.values():
-        keys[m.scene_title_key(sc.id)] = sc.pos
-        keys[m.scene_text_key(sc.id)] = sc.pos
+    for sc in story.scenes.values():  # the keys of m.scene_title_key and friends, written out: 10,000s of them
+        sid, pos = sc.id, sc.pos
+        keys[f"scenes.{sid}.title"] = pos
+        keys[f"scenes.{sid}.text"] = pos
         for c in sc.choices:
-            keys[m.choice_key(sc.id, c.id)] = c.pos
+            keys[f"scenes.{sid}.choices.{c.id}"] = c.pos
     for n in story.notes.values():
         keys[m.note_title_key(n.id)] = n.pos
         keys[m.note_body_key(n.id)] = n.pos
@@ -770,6 +778,9 @@ def _optional(key: str, story: m.Story) -> bool:
     return parts[0] == "scenes" and parts[2] == "credit" and parts[1] in story.scenes
 
 
+_first, _second, _third, _fourth = (itemgetter(i) for i in range(4))
+
+
 def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]],
                   manifest: Record) -> tuple[m.Catalog, list[Diagnostic]]:
     diags: list[Diagnostic] = []
@@ -780,7 +791,16 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
         where_: dict[str, tuple[str, int, int]] = {}
         engine_keys: set[str] = set()
         for rec, is_engine in recs:
-            for key, text, line, col in rec["entries"]:
+            entries = rec["entries"]
+            keys = list(map(_first, entries))
+            if where_.keys().isdisjoint(keys) and len(set(keys)) == len(keys):  # the usual case, at C speed
+                table.update(zip(keys, map(_second, entries), strict=True))
+                places_ = zip(repeat(rec["path"]), map(_third, entries), map(_fourth, entries))  # noqa: B905
+                where_.update(zip(keys, places_, strict=True))
+                if is_engine:
+                    engine_keys.update(keys)
+                continue
+            for key, text, line, col in entries:
                 if key in where_ and key not in engine_keys:
                     first = where_[key]
                     diags.append(Diagnostic("E304", rec["path"], line, col,
@@ -802,21 +822,21 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
     for lang in story.languages:
         table = texts.get(lang, {})
         where_ = places.get(lang, {})
-        for key, pos in needed.items():
-            if key not in table:
-                diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
-                                        f"add '{key}' to a file in locales/{lang}/"))
+        for key in [k for k in needed if k not in table]:
+            pos = needed[key]
+            diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
+                                    f"add '{key}' to a file in locales/{lang}/"))
         base_table = texts.get(base, {}) if lang != base else {}
-        for key, text in table.items():
-            if key not in needed and not _optional(key, story):
+        for key in [k for k in table if k not in needed]:
+            if not _optional(key, story):
                 path, line, col = where_[key]
                 diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
                                         "remove it, or check the scene/choice id it should match"
                                         + suggest(key, needed)))
-            if "{" not in text:  # no placeholders here (most texts): only the other language can differ
-                other = base_table.get(key)
-                if other is None or "{" not in other or not placeholders(other)[0]:
-                    continue
+        # Placeholders: only texts with a brace here or in the first language can have a problem.
+        base_braced = {k for k, t in base_table.items() if "{" in t}
+        for key in [k for k, t in table.items() if "{" in t or k in base_braced]:
+            text = table[key]
             path, line, col = where_[key]
             good, bad = placeholders(text)
             for b in bad:
@@ -837,11 +857,10 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                                             f"'{key}' has placeholders {_fmt(ours)} in {lang} but {_fmt(theirs)} in {base}",
                                             "use the same {names} in every language"))
         if lang != base:
-            for key in texts.get(base, {}):
-                if key.startswith("ui.") and key not in table:
-                    path, line, col = places[base][key]
-                    diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
-                                            f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
+            for key in [k for k in texts.get(base, {}) if k not in table and k.startswith("ui.")]:
+                path, line, col = places[base][key]
+                diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
+                                        f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
     diags.extend(_classroom_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags

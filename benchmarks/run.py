@@ -362,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sizes", default="", help="comma-separated N (default 100,1000,10000)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
+    parser.add_argument("--only", default="start,check,walk,explore,saves",
+                        help="comma-separated parts to measure (default: all)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x] or ([100, 1000] if args.quick else [100, 1000, 10000])
     reps = args.reps or (5 if args.quick else 7)
@@ -375,13 +377,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measuring {subject.name} ...", file=sys.stderr, flush=True)
             big = subject.name == "N=10,000"
             r = max(3, reps - 2) if big else reps
-            col: dict[str, object] = {}
-            col.update(measure_start(subject, work, r))
-            col.update(measure_check(subject, work, r))
+            col: dict[str, object] = {k: Fig([], "s") for k in (
+                "title", "scene", "prompt", "floor", "rss", "floor_rss", "cold", "bare", "edited", "engine",
+                "naive", "save", "load")}
+            col["explore"] = "n/a"
+            only = set(args.only.split(","))
+            if "start" in only:
+                col.update(measure_start(subject, work, r))
+            if "check" in only:
+                col.update(measure_check(subject, work, r))
             gc.collect()
-            col.update(measure_walk(subject, reps, 0.4, args.seed))
-            col["explore"] = measure_explore(subject, 3)
-            col.update(measure_saves(subject, work, 15, args.seed))
+            if "walk" in only:
+                col.update(measure_walk(subject, reps, 0.4, args.seed))
+            if "explore" in only:
+                col["explore"] = measure_explore(subject, 3)
+            if "saves" in only:
+                col.update(measure_saves(subject, work, 15, args.seed))
             cols[subject.name] = col
         print(render_table(cols, sizes))
     finally:
@@ -418,7 +429,7 @@ def render_table(cols: dict[str, dict], sizes: list[int]) -> str:
     lines = [machine(), "", "| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for label, get in ROWS:
         lines.append(f"| {label} | " + " | ".join(str(get(cols[n])) for n in names) + " |")
-    if "N=1,000" in cols and "N=10,000" in cols:
+    if "N=1,000" in cols and "N=10,000" in cols and cols["N=1,000"]["cold"].values:
         growth = cols["N=10,000"]["cold"].median / cols["N=1,000"]["cold"].median
         lines.append("")
         lines.append(f"check cold growth, N=10,000 / N=1,000 (medians): {growth:.1f} (target ≤ 12)")
