@@ -110,3 +110,10 @@ def test_placeholders_are_filled_with_every_render(tmp_path: Path) -> None:
     later = at_b._replace(vars={"n": 7, "f": True})
     shown = [p.text for p in scene_paras(result.story, texts, later)]
     assert "You have 7 points." in shown and "  1. Go back." in shown
+
+
+def test_the_quick_options_know_every_option_of_the_game() -> None:
+    quick = _play_options([])
+    assert quick is not None
+    assert vars(quick) == vars(build_parser(tools=False).parse_args([]))
+    assert vars(_play_options(["--start", "b"])) == vars(build_parser(tools=False).parse_args(["--start", "b"]))
