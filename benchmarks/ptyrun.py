@@ -32,6 +32,7 @@ class PtyResult:
     times: dict[str, float] = field(default_factory=dict)  # step name -> seconds since start
     exit_time: float = 0.0
     maxrss_kb: int = 0
+    cpu: float = 0.0  # user + system CPU seconds of the whole process
     status: int = 0
     output: bytes = b""
 
@@ -79,6 +80,7 @@ def run(argv: list[str], steps: list[Step], *, env: dict[str, str], cwd: str | N
     if pending:
         raise RuntimeError(f"{argv[:3]} exited before {pending[0].name}: {bytes(buf[-600:])!r}")
     result.maxrss_kb = usage.ru_maxrss
+    result.cpu = usage.ru_utime + usage.ru_stime
     result.status = status
     result.output = bytes(buf)
     return result
