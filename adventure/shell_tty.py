@@ -148,7 +148,8 @@ class ToolkitImport:
 
     MODULES = ("prompt_toolkit", "prompt_toolkit.shortcuts", "prompt_toolkit.completion",
                "prompt_toolkit.history", "prompt_toolkit.key_binding", "prompt_toolkit.styles",
-               "prompt_toolkit.output.vt100", "prompt_toolkit.formatted_text")
+               "prompt_toolkit.output.vt100", "prompt_toolkit.formatted_text",
+               "ctypes")  # prompt_toolkit imports ctypes when its first prompt starts
 
     def __init__(self) -> None:
         import threading
