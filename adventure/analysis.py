@@ -41,8 +41,9 @@ def reachable(story: m.Story) -> set[str]:
         return set()
     seen = {story.start}
     queue = deque([story.start])
+    scenes = story.scenes
     while queue:
-        for nxt in successors(story, queue.popleft()):
+        for nxt in [c.to for c in scenes[queue.popleft()].choices if c.to is not None and c.to in scenes]:
             if nxt not in seen:
                 seen.add(nxt)
                 queue.append(nxt)
@@ -68,8 +69,9 @@ def can_finish(story: m.Story) -> set[str]:
     for sid, scene in story.scenes.items():
         if _ends(scene):
             done.add(sid)
-        for nxt in successors(story, sid):
-            preds[nxt].append(sid)
+        for c in scene.choices:
+            if c.to is not None and c.to in preds:
+                preds[c.to].append(sid)
     queue = deque(done)
     while queue:
         for p in preds[queue.popleft()]:

@@ -25,6 +25,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Any) -> int:
     story_dir, locales_dir = ctx.story_dirs(args)
     result = load_story(story_dir, locales_dir, cache=open_cache(ctx.env))
+    # What was loaded lives until the end: the garbage collector need not walk it again
+    # (at 10,000 scenes that walk, once now and once at exit, is a fifth of a check).
+    import gc
+
+    gc.freeze()
     diags = list(result.diagnostics)
     if result.story is not None:
         diags.extend(graph_diagnostics(result.story, result.catalog))
