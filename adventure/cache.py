@@ -137,13 +137,15 @@ class ParseCache:
     def _read(self, entry: Path, header: dict[str, str]) -> dict[str, Any] | None:
         try:
             with open(entry, "rb") as f:
-                first = f.readline(4096)
-                stored = json.loads(first)
-                if not isinstance(stored, dict) or stored.pop("body", None) is None or stored != header:
+                stored = json.loads(f.readline(4096))
+                if not isinstance(stored, dict):
+                    return None
+                body_digest = stored.pop("body", None)
+                if body_digest is None or stored != header:
                     return None
                 body = f.read(MAX_ENTRY_BYTES + 1)
             # The body's own checksum: an entry edited or cut short by hand is never used.
-            if len(body) > MAX_ENTRY_BYTES or sha256(body).hexdigest() != json.loads(first)["body"]:
+            if len(body) > MAX_ENTRY_BYTES or sha256(body).hexdigest() != body_digest:
                 return None
             record = json.loads(body)
         except (OSError, ValueError, RecursionError):

@@ -460,11 +460,22 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         hasher.update(str(path.name).encode() + b"\0" + data + b"\0")
         return data
 
+    shown_dirs: dict[Path, str] = {}
+
+    def shown_of(path: Path) -> str:
+        """display_path(path), resolving each folder once rather than each file."""
+        if path.is_symlink():
+            return display_path(path)
+        folder = shown_dirs.get(path.parent)
+        if folder is None:
+            folder = shown_dirs[path.parent] = display_path(path.parent)
+        return str(Path(folder) / path.name)
+
     def parsed(path: Path, kind: str) -> Record | None:
         data = read(path)
         if data is None:
             return None
-        shown = display_path(path)
+        shown = shown_of(path)
         if cache is not None:
             return cache.get(path, shown, data, kind)  # type: ignore[attr-defined]
         return parse_file(data, shown, kind)

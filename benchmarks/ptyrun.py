@@ -2,7 +2,9 @@
 
 A tiny driver (no pexpect): the child gets a fresh pseudo-terminal of 100x40 as its stdin,
 stdout and stderr; we read everything it writes, note the moment each awaited text first
-appears, answer when told to, and collect its peak memory (``ru_maxrss``) with ``wait4``.
+appears, answer when told to, and read its peak memory (``VmHWM`` in ``/proc``) while it runs:
+``ru_maxrss`` from ``wait4`` would also count the pages of this (large) process that ``fork``
+copied before the child's ``exec``.
 """
 
 from __future__ import annotations
@@ -25,16 +27,30 @@ class Step:
     name: str
     expect: bytes
     send: bytes | None = None
+    sample_memory: bool = False  # read the peak memory so far (VmHWM) before sending
 
 
 @dataclass
 class PtyResult:
     times: dict[str, float] = field(default_factory=dict)  # step name -> seconds since start
     exit_time: float = 0.0
-    maxrss_kb: int = 0
+    maxrss_kb: int = 0  # ru_maxrss from wait4 (on Linux it can include the parent's pages copied by fork)
+    peak_kb: int = 0  # VmHWM sampled at the steps that ask for it: the process's own peak
     cpu: float = 0.0  # user + system CPU seconds of the whole process
     status: int = 0
     output: bytes = b""
+
+
+def _vm_hwm(pid: int) -> int:
+    """Peak resident memory of a running process in kB (0 where /proc cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def run(argv: list[str], steps: list[Step], *, env: dict[str, str], cwd: str | None = None,
@@ -70,6 +86,8 @@ def run(argv: list[str], steps: list[Step], *, env: dict[str, str], cwd: str | N
             while pending and re.search(pending[0].expect, buf):
                 step = pending.pop(0)
                 result.times[step.name] = seen - start
+                if step.sample_memory:
+                    result.peak_kb = max(result.peak_kb, _vm_hwm(proc.pid))
                 if step.send is not None:
                     os.write(master, step.send)
     finally:

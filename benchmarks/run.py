@@ -44,7 +44,9 @@ from benchmarks.ptyrun import Step, run  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PLAY = str(ROOT / "play.py")
-FLOOR_CODE = "import prompt_toolkit, yaml, colorama; print('floor ' + 'ready')"
+# The floor prints a line when its imports are done (timed), then waits for a line (so its
+# memory can be read while it runs) and exits.
+FLOOR_CODE = "import prompt_toolkit, yaml, colorama, sys; print('floor ' + 'ready', flush=True); sys.stdin.readline()"
 BARE_CODE = ("import sys, yaml\n"
              "for p in sys.argv[1:]:\n"
              "    with open(p, 'rb') as f:\n"
@@ -150,18 +152,18 @@ def measure_start(subject: Subject, work: Path, reps: int) -> dict[str, Fig]:
     subprocess.run([PY, PLAY, "check", *subject.args()], env=env, capture_output=True, check=False)
     out: dict[str, list[float]] = {k: [] for k in ("title", "scene", "prompt", "floor", "rss", "floor_rss")}
     for i in range(reps):
-        floor = run([PY, "-c", FLOOR_CODE], [Step("ready", rb"floor ready")], env=env)
+        floor = run([PY, "-c", FLOOR_CODE], [Step("ready", rb"floor ready", b"\r", sample_memory=True)], env=env)
         out["floor"].append(floor.times["ready"])
-        out["floor_rss"].append(floor.maxrss_kb / 1024)
+        out["floor_rss"].append(floor.peak_kb / 1024)
         saves = work / f"saves-{subject.name}-{i}"
         game = run([PY, PLAY, *subject.args()], [
             Step("title", rb"Press Enter to begin", b"\r"),
             Step("scene", re.escape(title.encode())),
-            Step("prompt", rb"notes \d+/\d+", b"quit\r"),
+            Step("prompt", rb"notes \d+/\d+", b"quit\r", sample_memory=True),
         ], env=dict(env, HENGYANG_SAVE_DIR=str(saves)), cwd=str(ROOT))
         for k in ("title", "scene", "prompt"):
             out[k].append(game.times[k])
-        out["rss"].append(game.maxrss_kb / 1024)
+        out["rss"].append(game.peak_kb / 1024)
         shutil.rmtree(saves, ignore_errors=True)
     figs = {k: Fig(v, "MB" if "rss" in k else "s") for k, v in out.items()}
     return figs
@@ -372,28 +374,32 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["HENGYANG_CACHE_DIR"] = str(work / "cache-inproc")  # in-process loads use a cache too
     try:
         subjects = make_subjects(work, sizes, args.seed)
+        only = set(args.only.split(","))
         cols: dict[str, dict[str, object]] = {}
         for subject in subjects:
-            print(f"measuring {subject.name} ...", file=sys.stderr, flush=True)
-            big = subject.name == "N=10,000"
-            r = max(3, reps - 2) if big else reps
             col: dict[str, object] = {k: Fig([], "s") for k in (
                 "title", "scene", "prompt", "floor", "rss", "floor_rss", "cold", "bare", "edited", "engine",
                 "naive", "save", "load")}
             col["explore"] = "n/a"
-            only = set(args.only.split(","))
+            cols[subject.name] = col
+        # Whole processes first, while this process is small; then what runs in this process.
+        for subject in subjects:
+            print(f"measuring {subject.name}: start and check ...", file=sys.stderr, flush=True)
+            r = max(5, reps - 2) if subject.name == "N=10,000" else reps
             if "start" in only:
-                col.update(measure_start(subject, work, r))
+                cols[subject.name].update(measure_start(subject, work, r))
             if "check" in only:
-                col.update(measure_check(subject, work, r))
-            gc.collect()
+                cols[subject.name].update(measure_check(subject, work, r))
+        for subject in subjects:
+            print(f"measuring {subject.name}: walks, explore, saves ...", file=sys.stderr, flush=True)
+            col = cols[subject.name]
             if "walk" in only:
                 col.update(measure_walk(subject, reps, 0.4, args.seed))
             if "explore" in only:
                 col["explore"] = measure_explore(subject, 3)
             if "saves" in only:
                 col.update(measure_saves(subject, work, 15, args.seed))
-            cols[subject.name] = col
+            gc.collect()
         print(render_table(cols, sizes))
     finally:
         if not args.keep:
