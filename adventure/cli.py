@@ -124,7 +124,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
 
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}
-_FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom"}
+_FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom",
+          "--watch": "watch"}
 
 
 def _play_options(argv: list[str]) -> Any:
@@ -141,7 +142,7 @@ def _play_options(argv: list[str]) -> Any:
 
     opts: dict[str, Any] = {"story": None, "locales": None, "lang": None, "plain": False, "no_color": False,
                             "save_dir": None, "transcript": None, "start": None, "classroom": False,
-                            "student": None, "report_dir": None, "tool": None}
+                            "student": None, "report_dir": None, "watch": False, "tool": None}
     i = 0
     while i < len(argv):
         arg = argv[i]

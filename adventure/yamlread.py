@@ -438,6 +438,7 @@ def node_spans(text: str) -> dict[tuple[str, ...], Span] | None:
     >>> s = spans[("a", "b")]; (s.style, s.start, s.end, s.key_col)
     ("'", 8, 11, 2)
     """
+    yaml, _Loader = _yaml()  # PyYAML is imported on first use (see _yaml)
     spans: dict[tuple[str, ...], Span] = {}
     # Each open mapping: [path, span, pending key (or None), pending key start, key col].
     stack: list[list] = []  # type: ignore[type-arg]

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("argv", [
-    [], ["--lang", "es"], ["--lang=en"], ["--plain"], ["--no-color"], ["--no-colour", "--plain"],
+    [], ["--lang", "es"], ["--lang=en"], ["--plain"], ["--no-color"], ["--no-colour", "--plain"], ["--watch"],
     ["--story", "s", "--locales", "l"], ["--story=s", "--locales=l", "--save-dir", "d", "--transcript", "t.jsonl"],
 ])
 def test_play_options_read_as_argparse_reads_them(argv: list[str]) -> None:
