@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .analysis import graph_diagnostics
 from .diagnostics import Diagnostic
 from .loader import LoadResult, default_locales_dir, default_story_dir, load_story
-from .translation import translation_diagnostics
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -68,6 +66,11 @@ class StoryFiles:
     def load(self) -> tuple[LoadResult, list[Diagnostic]]:
         """Load the story again: the result, and every diagnostic ``check`` would show
         (loading, the story graph, translations), sorted."""
+        # Imported here, not with the module: every game makes a StoryFiles, few reload, and
+        # these are a quarter of the time before the first scene (docs/performance.md).
+        from .analysis import graph_diagnostics
+        from .translation import translation_diagnostics
+
         self.seen = self.fingerprint()
         result = load_story(self.story_dir, self.locales_dir, cache=self.cache)
         diags = list(result.diagnostics)
