@@ -107,6 +107,10 @@ class ParseCache:
         self.misses = 0
         self.refresh = False  # True: parse every file again and rewrite its entry
         self._made_dir = False
+        # Records already handed out in this process, by entry: a second reader of the same
+        # bytes (check's translation pass, a reload) gets them without decoding JSON again.
+        # Records are read, never changed, by everything that gets them.
+        self._seen: dict[Path, tuple[str, dict[str, Any]]] = {}
 
     def entry_path(self, path: Path, shown: str, kind: str) -> Path:
         ident = sha256(f"{os.path.abspath(path)}\0{shown}\0{kind}".encode()).hexdigest()[:32]
@@ -119,9 +123,14 @@ class ParseCache:
         digest = sha256(data).hexdigest()
         header = {"format": CACHE_FORMAT, "engine": self.engine, "hash": digest, "kind": kind, "shown": shown}
         entry = self.entry_path(path, shown, kind)
+        seen = None if self.refresh else self._seen.get(entry)
+        if seen is not None and seen[0] == digest:
+            self.hits += 1
+            return seen[1]
         record = None if self.refresh else self._read(entry, header)
         if record is not None:
             self.hits += 1
+            self._seen[entry] = (digest, record)
             return record
         self.misses += 1
         if parse is None:
@@ -130,6 +139,7 @@ class ParseCache:
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         header["body"] = sha256(text.encode("utf-8")).hexdigest()
         self._write(entry, json.dumps(header, separators=(",", ":")) + "\n" + text)
+        self._seen[entry] = (digest, record)
         # A later hit hands back lists where the parser made tuples; the loader's link stage
         # reads both alike (tests compare the stories built each way).
         return record

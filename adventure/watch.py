@@ -76,6 +76,7 @@ class StoryFiles:
         diags = list(result.diagnostics)
         if result.story is not None and result.ok:
             diags += graph_diagnostics(result.story, result.catalog)
-            diags += translation_diagnostics(result.story, self.locales_dir, content_note="story.content_note")
+            diags += translation_diagnostics(result.story, self.locales_dir, content_note="story.content_note",
+                                             cache=self.cache)
         diags.sort(key=Diagnostic.sort_key)
         return result, diags

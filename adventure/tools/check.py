@@ -24,7 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     story_dir, locales_dir = ctx.story_dirs(args)
-    result = load_story(story_dir, locales_dir, cache=open_cache(ctx.env))
+    cache = open_cache(ctx.env)
+    result = load_story(story_dir, locales_dir, cache=cache)
     # What was loaded lives until the end: the garbage collector need not walk it again
     # (at 10,000 scenes that walk, once now and once at exit, is a fifth of a check).
     import gc
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if result.story is not None:
         diags.extend(graph_diagnostics(result.story, result.catalog))
         diags.extend(translation_diagnostics(result.story, locales_dir or default_locales_dir(),
-                                             content_note="story.content_note"))
+                                             content_note="story.content_note", cache=cache))
     diags.sort(key=Diagnostic.sort_key)
     for d in diags:
         ctx.stdout.write(d.format() + "\n")
