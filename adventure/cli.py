@@ -50,7 +50,9 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="locales folder holding en/ and es/ (default: the shipped locales/)")
 
 
-def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, tools: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line. With ``only``, the options of that tool alone are set up (the
+    others are listed with their help line), so running one tool imports no other."""
     import argparse
 
     parser = argparse.ArgumentParser(
@@ -84,6 +86,8 @@ def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="tool", metavar="TOOL")
     for name, (module, help_text) in TOOLS.items():
         tool_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if only is not None and name != only:
+            continue
         _common(tool_parser, suppress=True)
         _load_tool(module).configure(tool_parser)
     return parser
@@ -107,7 +111,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
 
         quick = _play_options(argv)
         return play(quick if quick is not None else build_parser(tools=False).parse_args(argv), ctx)
-    args = build_parser().parse_args(argv)
+    first = _first_positional(argv)
+    args = build_parser(only=first if first in TOOLS else None).parse_args(argv)
     if args.tool is None:
         from .game import play
 
