@@ -737,8 +737,19 @@ def _link_classroom(records: list[Record], chapter_order: list[str], add: Any) -
     return m.Classroom(tuple(ordered), MappingProxyType(terms), tuple(sources.values()))
 
 
+_required: list[Any] = [None, None, None]  # the last (story, content_note, keys): check asks twice
+
+
 def required_keys(story: m.Story, content_note: str | None = None) -> dict[str, tuple[str, int, int]]:
-    """Every locale key the story needs, with the place that needs it."""
+    """Every locale key the story needs, with the place that needs it (do not change it)."""
+    if _required[0] is story and _required[1] == content_note:
+        return _required[2]  # type: ignore[no-any-return]
+    keys = _required_keys(story, content_note)
+    _required[:] = [story, content_note, keys]
+    return keys
+
+
+def _required_keys(story: m.Story, content_note: str | None) -> dict[str, tuple[str, int, int]]:
     keys: dict[str, tuple[str, int, int]] = {}
     first = next(iter(story.scenes.values()), None)
     origin = first.pos if first else ("story.yaml", 1, 1)
