@@ -737,25 +737,26 @@ def _link_classroom(records: list[Record], chapter_order: list[str], add: Any) -
     return m.Classroom(tuple(ordered), MappingProxyType(terms), tuple(sources.values()))
 
 
-_required: list[Any] = [None, None, None]  # the last (story, content_note, keys): check asks twice
+_required: list[Any] = [None, None]  # the last (story, keys without a content note): check asks twice
 
 
 def required_keys(story: m.Story, content_note: str | None = None) -> dict[str, tuple[str, int, int]]:
     """Every locale key the story needs, with the place that needs it (do not change it)."""
-    if _required[0] is story and _required[1] == content_note:
-        return _required[2]  # type: ignore[no-any-return]
-    keys = _required_keys(story, content_note)
-    _required[:] = [story, content_note, keys]
+    if _required[0] is not story:
+        _required[:] = [story, _required_keys(story)]
+    keys: dict[str, tuple[str, int, int]] = _required[1]
+    if content_note and content_note not in keys:
+        keys = dict(keys)
+        first = next(iter(story.scenes.values()), None)
+        keys[content_note] = first.pos if first else ("story.yaml", 1, 1)
     return keys
 
 
-def _required_keys(story: m.Story, content_note: str | None) -> dict[str, tuple[str, int, int]]:
+def _required_keys(story: m.Story) -> dict[str, tuple[str, int, int]]:
     keys: dict[str, tuple[str, int, int]] = {}
     first = next(iter(story.scenes.values()), None)
     origin = first.pos if first else ("story.yaml", 1, 1)
     keys[story.title_key] = origin
-    if content_note:
-        keys[content_note] = origin
     for ch in story.chapters:
         keys[m.chapter_title_key(ch.id)] = ch.pos
     for sc in story.scenes.values():  # the keys of m.scene_title_key and friends, written out: 10,000s of them
