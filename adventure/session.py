@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from . import classroom as cl
 from . import model as m
@@ -42,9 +42,25 @@ RELOAD_MESSAGES = {
 }
 
 
-class Reply(NamedTuple):
-    paras: list[Para]
-    quit: bool = False
+class Reply:
+    """What one line of input gives back: paragraphs to show, and whether to leave.
+
+    A plain class rather than a dataclass (importing ``dataclasses`` is ~10 ms of the start);
+    it stays changeable, as callers add paragraphs to a reply."""
+
+    __slots__ = ("paras", "quit")
+
+    def __init__(self, paras: list[Para] | None = None, quit: bool = False) -> None:
+        self.paras = paras if paras is not None else []
+        self.quit = quit
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reply) and (self.paras, self.quit) == (other.paras, other.quit)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Reply(paras={self.paras!r}, quit={self.quit!r})"
 
 
 def utc_now() -> datetime.datetime:

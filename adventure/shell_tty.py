@@ -95,12 +95,21 @@ def sgr(rule: str) -> str:
     return f"\x1b[0;{';'.join(codes)}m" if codes else ""
 
 
+def on_screen(paras: list[Para], *, color: bool) -> list[Para]:
+    """In colour, colour tells the second language apart; plain text keeps its "Spanish:" tag."""
+    if not color:
+        return paras
+    return [p._replace(spans=tuple(sp for sp in p.spans if sp[0] != "langtag")) if p.kind == "second" else p
+            for p in paras]
+
+
 class AnsiWriter:
     """Writes paragraphs before prompt_toolkit is loaded: wrapped like :class:`TerminalWriter`
     and styled with the same rules, as escape codes on the text stream."""
 
     def __init__(self, stream: Any, *, color: bool) -> None:
         self.stream = stream
+        self.color = color
         self.codes = {k: sgr(v) for k, v in STYLE_RULES.items()} if color else {}
 
     def width(self) -> int:
@@ -111,6 +120,11 @@ class AnsiWriter:
 
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
+        paras = on_screen(paras, color=self.color)
+        if not self.color:
+            self.stream.write("\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width)) + "\n")
+            self.stream.flush()
+            return
         codes = self.codes
         out = []
         for p in paras:
@@ -191,9 +205,7 @@ class TerminalWriter:
 
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
-        if self.color:  # colour tells the second language apart; plain text keeps its "Spanish:" tag
-            paras = [p._replace(spans=tuple(sp for sp in p.spans if sp[0] != "langtag")) if p.kind == "second" else p
-                     for p in paras]
+        paras = on_screen(paras, color=self.color)
         if not self.color:
             text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
             self.output.write_raw(text + "\n")

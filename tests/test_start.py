@@ -117,3 +117,26 @@ def test_the_quick_options_know_every_option_of_the_game() -> None:
     assert quick is not None
     assert vars(quick) == vars(build_parser(tools=False).parse_args([]))
     assert vars(_play_options(["--start", "b"])) == vars(build_parser(tools=False).parse_args(["--start", "b"]))
+
+
+@pytest.mark.parametrize("color", [True, False])
+def test_the_lean_writer_matches_the_toolkit_writer_in_bilingual_reading(color: bool) -> None:
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    result = load_fixture()
+    assert result.story is not None and result.catalog is not None
+    session = Session(result.story, result.catalog, lang="es", store=None, second="en")
+    paras = session.intro() + session.begin()
+    assert any(p.kind == "second" for p in paras)
+    lean_out = io.StringIO()
+    lean = AnsiWriter(lean_out, color=color)
+    lean.width = lambda: 70  # type: ignore[method-assign]
+    lean.paras(paras)
+    toolkit_out = io.StringIO()
+    output = Vt100_Output(toolkit_out, lambda: Size(rows=40, columns=71), term="xterm-256color")
+    writer = TerminalWriter(output, color=color)
+    writer.paras(paras)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", toolkit_out.getvalue()).replace("\r", "")
+    assert _strip(lean_out.getvalue()) == shown
+    assert ("Inglés: " in shown) == (not color)  # in colour, colour tells the languages apart
