@@ -17,7 +17,22 @@ from .loader import placeholders
 
 
 def successors(story: m.Story, scene_id: str) -> list[str]:
-    return [c.to for c in story.scenes[scene_id].choices if c.to is not None and c.to in story.scenes]
+    scenes = story.scenes
+    return [c.to for c in scenes[scene_id].choices if c.to is not None and c.to in scenes]
+
+
+def _ends(scene: m.Scene) -> bool:
+    """The scene is an ending, or it or one of its choices ends the story."""
+    if scene.ending:
+        return True
+    for e in scene.effects:
+        if e.op == "end":
+            return True
+    for c in scene.choices:
+        for e in c.effects:
+            if e.op == "end":
+                return True
+    return False
 
 
 def reachable(story: m.Story) -> set[str]:
@@ -26,8 +41,9 @@ def reachable(story: m.Story) -> set[str]:
         return set()
     seen = {story.start}
     queue = deque([story.start])
+    scenes = story.scenes
     while queue:
-        for nxt in successors(story, queue.popleft()):
+        for nxt in [c.to for c in scenes[queue.popleft()].choices if c.to is not None and c.to in scenes]:
             if nxt not in seen:
                 seen.add(nxt)
                 queue.append(nxt)
@@ -51,11 +67,11 @@ def can_finish(story: m.Story) -> set[str]:
     preds: dict[str, list[str]] = {sid: [] for sid in story.scenes}
     done = set()
     for sid, scene in story.scenes.items():
-        if scene.ending or any(e.op == "end" for e in scene.effects) or any(
-                e.op == "end" for c in scene.choices for e in c.effects):
+        if _ends(scene):
             done.add(sid)
-        for nxt in successors(story, sid):
-            preds[nxt].append(sid)
+        for c in scene.choices:
+            if c.to is not None and c.to in preds:
+                preds[c.to].append(sid)
     queue = deque(done)
     while queue:
         for p in preds[queue.popleft()]:
@@ -84,8 +100,15 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
         path, line, col = story.scenes[sid].pos
         out.append(Diagnostic("W204", path, line, col, f"from scene '{sid}' no path leads to an ending",
                               "add a choice that leads on towards an ending (this is a loop with no exit)"))
-    unlocked = {e.target for s in story.scenes.values() for e in list(s.effects) + [x for c in s.choices for x in c.effects]
-                if e.op == "note"}
+    unlocked = set()
+    for s in story.scenes.values():
+        for e in s.effects:
+            if e.op == "note":
+                unlocked.add(e.target)
+        for c in s.choices:
+            for e in c.effects:
+                if e.op == "note":
+                    unlocked.add(e.target)
     for nid, note in story.notes.items():
         if nid not in unlocked:
             path, line, col = note.pos
@@ -98,9 +121,8 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
                 read |= c.when.names
     if catalog is not None:
         for table in catalog.texts.values():
-            for key, text in table.items():
-                if "{" in text and not key.startswith("ui."):
-                    read.update(placeholders(text)[0])
+            for text in [t for k, t in table.items() if "{" in t and not k.startswith("ui.")]:
+                read.update(placeholders(text)[0])
     for name, var in story.variables.items():
         if name not in read:
             path, line, col = var.pos
@@ -119,7 +141,11 @@ def count_words(text: str) -> int:
     >>> count_words("@deng: The [[pillboxes|pillbox]] held {n} days.")
     4
     """
-    return len(_MARKUP.sub(" ", _TERM.sub(r"\1", text)).split())
+    if "[[" in text:
+        text = _TERM.sub(r"\1", text)
+    if "@" in text or ">" in text or "{" in text:
+        text = _MARKUP.sub(" ", text)
+    return len(text.split())
 
 
 @dataclass

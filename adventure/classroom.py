@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import model as m
 from .engine import State
@@ -30,21 +29,39 @@ IDLE_CAP = 300  # seconds: a longer pause between two inputs counts as this much
 MAX_ANSWER = 20_000  # characters kept of one answer
 
 
-@dataclass
 class Record:
-    """One student's classroom record (kept in the save)."""
+    """One student's classroom record (kept in the save).
 
-    on: bool = False
-    student: str | None = None
-    answers: dict[str, dict[str, str]] = field(default_factory=dict)  # question id -> text, lang, at, chapter
-    skipped: list[str] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)  # questions waiting for an answer, in order
-    defined: list[str] = field(default_factory=list)  # terms already explained inline
-    looked_up: list[str] = field(default_factory=list)  # terms the student asked for
-    languages: list[str] = field(default_factory=list)  # languages the story was read in
-    seconds: int = 0
-    sittings: int = 0
-    started: str = ""
+    A plain class, not a dataclass: every game makes one, and importing ``dataclasses``
+    costs ~10 ms of the start (docs/performance.md)."""
+
+    _FIELDS = ("on", "student", "answers", "skipped", "pending", "defined", "looked_up", "languages",
+               "seconds", "sittings", "started")
+
+    def __init__(self, on: bool = False, student: str | None = None,
+                 answers: dict[str, dict[str, str]] | None = None, skipped: list[str] | None = None,
+                 pending: list[str] | None = None, defined: list[str] | None = None,
+                 looked_up: list[str] | None = None, languages: list[str] | None = None,
+                 seconds: int = 0, sittings: int = 0, started: str = "") -> None:
+        self.on = on
+        self.student = student
+        self.answers: dict[str, dict[str, str]] = answers if answers is not None else {}  # question id -> text, lang, at, chapter
+        self.skipped: list[str] = skipped if skipped is not None else []
+        self.pending: list[str] = pending if pending is not None else []  # questions waiting for an answer, in order
+        self.defined: list[str] = defined if defined is not None else []  # terms already explained inline
+        self.looked_up: list[str] = looked_up if looked_up is not None else []  # terms the student asked for
+        self.languages: list[str] = languages if languages is not None else []  # languages the story was read in
+        self.seconds = seconds
+        self.sittings = sittings
+        self.started = started
+
+    def __repr__(self) -> str:
+        return "Record(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and all(getattr(self, n) == getattr(other, n) for n in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -123,8 +140,7 @@ def lang_name(texts: Texts, code: str) -> str:
 
 # -- progress ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     chapters_done: int
     chapters_total: int
     notes: int

@@ -7,13 +7,14 @@ Tools are modules listed in :data:`TOOLS`, imported only when used; each has
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import argparse
 
 TOOLS: dict[str, tuple[str, str]] = {
     "check": ("adventure.tools.check", "check the story and locales; report every problem"),
@@ -25,8 +26,7 @@ TOOLS: dict[str, tuple[str, str]] = {
 LANG_CHOICES = ("en", "es", "both", "en+es", "es+en")
 
 
-@dataclass
-class Context:
+class Context(NamedTuple):
     """What a command needs from the outside world (so tests can pass their own)."""
 
     env: Mapping[str, str]
@@ -41,6 +41,8 @@ class Context:
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    import argparse
+
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--story", metavar="DIR", default=default,
                         help="story folder (default: the shipped story/)")
@@ -48,7 +50,11 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="locales folder holding en/ and es/ (default: the shipped locales/)")
 
 
-def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, tools: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line. With ``only``, the options of that tool alone are set up (the
+    others are listed with their help line), so running one tool imports no other."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="play.py",
         description="Hengyang 1944: an interactive story of the defence of Hengyang, June-August 1944.",
@@ -80,6 +86,8 @@ def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="tool", metavar="TOOL")
     for name, (module, help_text) in TOOLS.items():
         tool_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if only is not None and name != only:
+            continue
         _common(tool_parser, suppress=True)
         _load_tool(module).configure(tool_parser)
     return parser
@@ -97,11 +105,14 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
                   stderr or sys.stderr)
     argv = list(sys.argv[1:] if argv is None else argv)
     if _first_positional(argv) is None and not {"-h", "--help"} & set(argv):
-        # Playing: parse without importing the tools, so the game starts fast.
+        # Playing: parse without importing the tools (or argparse, for the usual options),
+        # so the game starts fast.
         from .game import play
 
-        return play(build_parser(tools=False).parse_args(argv), ctx)
-    args = build_parser().parse_args(argv)
+        quick = _play_options(argv)
+        return play(quick if quick is not None else build_parser(tools=False).parse_args(argv), ctx)
+    first = _first_positional(argv)
+    args = build_parser(only=first if first in TOOLS else None).parse_args(argv)
     if args.tool is None:
         from .game import play
 
@@ -120,6 +131,44 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
 
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}
+_FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom",
+          "--watch": "watch"}
+
+
+def _play_options(argv: list[str]) -> Any:
+    """The game's options as :func:`build_parser` would give them, or None for anything it
+    should judge itself (a mistake, an abbreviation, ``--``...): then argparse reads them.
+    A new option of the game needs its default here too (a test compares the two).
+
+    >>> vars(_play_options(["--lang", "es", "--plain", "--story=s"]))["lang"]
+    'es'
+    >>> _play_options(["--lang", "fr"]) is None
+    True
+    """
+    import types
+
+    opts: dict[str, Any] = {"story": None, "locales": None, "lang": None, "plain": False, "no_color": False,
+                            "save_dir": None, "transcript": None, "start": None, "classroom": False,
+                            "student": None, "report_dir": None, "watch": False, "tool": None}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in _TAKES_VALUE:
+            if not eq:
+                if i + 1 >= len(argv) or argv[i + 1].startswith("-"):
+                    return None
+                i += 1
+                value = argv[i]
+            if name == "--lang" and value not in LANG_CHOICES:
+                return None
+            opts[name[2:].replace("-", "_")] = value
+        elif arg in _FLAGS:
+            opts[_FLAGS[arg]] = True
+        else:
+            return None
+        i += 1
+    return types.SimpleNamespace(**opts)
 
 
 def _first_positional(argv: list[str]) -> str | None:

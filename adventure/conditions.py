@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .diagnostics import suggest
 
@@ -66,8 +66,7 @@ class ConditionError(Exception):
         self.fix = fix
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """A compiled condition: its source, what it reads, and how to test it."""
 
     source: str

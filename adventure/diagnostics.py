@@ -15,7 +15,6 @@ triggered by a fixture story and documented.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -100,8 +99,7 @@ CODES: dict[str, Code] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """A located problem. ``line`` and ``col`` are 1-based; 0 means "the whole file"."""
 
     code: str

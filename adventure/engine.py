@@ -12,7 +12,7 @@ result; undo is keeping earlier states::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Choice, Effect, Story, Value
 
@@ -21,8 +21,7 @@ class InvalidChoice(ValueError):
     """The choice id is not available in the current state."""
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(NamedTuple):
     """Where the player is and what they have done. Treat the mappings as read-only."""
 
     scene: str
@@ -34,15 +33,13 @@ class State:
     turn: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class VarChange:
+class VarChange(NamedTuple):
     name: str
     old: Value
     new: Value
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(NamedTuple):
     """What a step did: the choice taken, the scene now shown, changes, notes, an ending."""
 
     choice: str | None
@@ -65,8 +62,7 @@ def new_game(story: Story, *, at: str | None = None,
         if name not in values or isinstance(value, bool) != isinstance(values[name], bool):
             raise InvalidChoice(f"no {type(value).__name__} variable '{name}'")
         values[name] = value
-    state = State(scene=scene, vars=values, visits={}, notes=(), taken=frozenset())
-    return _enter(story, state, scene, None, [], [], None)
+    return _enter(story, values, {}, frozenset(), 0, scene, None, [], [], ())
 
 
 def available(story: Story, state: State) -> tuple[Choice, ...]:
@@ -78,10 +74,11 @@ def available(story: Story, state: State) -> tuple[Choice, ...]:
     for choice in scene.choices:
         if choice.once and f"{scene.id}.{choice.id}" in state.taken:
             continue
-        if choice.when is not None and not choice.when.evaluate(state.vars, state.visits):
+        when = choice.when
+        if when is not None and not when.evaluate(state.vars, state.visits):
             continue
         out.append(choice)
-    return tuple(out)
+    return tuple(out) if len(out) != len(scene.choices) else scene.choices
 
 
 def step(story: Story, state: State, choice_id: str) -> tuple[State, Output]:
@@ -96,30 +93,36 @@ def step(story: Story, state: State, choice_id: str) -> tuple[State, Output]:
         raise InvalidChoice(f"choice '{choice_id}' was already taken")
     if choice.when is not None and not choice.when.evaluate(state.vars, state.visits):
         raise InvalidChoice(f"choice '{choice_id}' is not available")
-    variables = dict(state.vars)
     changes: list[VarChange] = []
     notes: list[str] = []
-    ending = _apply(choice.effects, variables, state.notes, changes, notes)
+    if choice.effects:
+        variables: Mapping[str, Value] = dict(state.vars)
+        ending = _apply(choice.effects, variables, state.notes, changes, notes)  # type: ignore[arg-type]
+    else:  # states share what does not change: nothing ever writes into a state's mappings
+        variables, ending = state.vars, None
     taken = state.taken | {f"{scene.id}.{choice.id}"} if choice.once else state.taken
     if ending is not None or choice.to is None:
         return (State(state.scene, variables, state.visits, state.notes + tuple(notes), taken, ending,
                       state.turn + 1),
                 Output(choice.id, state.scene, False, tuple(changes), tuple(notes), ending))
-    moved = State(state.scene, variables, state.visits, state.notes, taken, None, state.turn + 1)
-    return _enter(story, moved, choice.to, choice.id, changes, notes, state.notes)
+    return _enter(story, variables, state.visits, taken, state.turn + 1, choice.to, choice.id,
+                  changes, notes, state.notes)
 
 
-def _enter(story: Story, state: State, target: str, choice_id: str | None,
-           changes: list[VarChange], notes: list[str], before: tuple[str, ...] | None) -> tuple[State, Output]:
+def _enter(story: Story, variables: Mapping[str, Value], visits: Mapping[str, int],
+           taken: frozenset[str], turn: int, target: str, choice_id: str | None, changes: list[VarChange],
+           notes: list[str], have: tuple[str, ...]) -> tuple[State, Output]:
     scene = story.scenes[target]
-    variables = state.vars if not scene.effects else dict(state.vars)
-    have = state.notes if before is None else before
-    ending = _apply(scene.effects, variables, have + tuple(notes), changes, notes)  # type: ignore[arg-type]
-    visits = dict(state.visits)
-    visits[target] = visits.get(target, 0) + 1
+    ending = None
+    if scene.effects:
+        variables = dict(variables)
+        ending = _apply(scene.effects, variables, have + tuple(notes), changes, notes)  # type: ignore[arg-type]
+    new_visits = dict(visits)
+    new_visits[target] = visits.get(target, 0) + 1
     ending = ending or scene.ending
-    new = State(target, variables, visits, have + tuple(notes), state.taken, ending, state.turn)
-    return new, Output(choice_id, target, True, tuple(changes), tuple(notes), ending)
+    got = tuple(notes) if notes else ()
+    new = State(target, variables, new_visits, have + got if got else have, taken, ending, turn)
+    return new, Output(choice_id, target, True, tuple(changes) if changes else (), got, ending)
 
 
 def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], have: tuple[str, ...],

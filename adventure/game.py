@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime
 import errno
 import os
 import signal
 import sys
-import tempfile
-import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ENGINE_VERSION
+from .cache import open_cache
 from .cli import Context
 from .i18n import detect_language
 from .loader import load_story
@@ -21,6 +18,9 @@ from .saves import SaveStore, default_save_dir
 from .session import Session
 from .transcript import Transcript
 from .watch import StoryFiles
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _isatty(stream: Any) -> bool:
@@ -93,15 +93,14 @@ def _present_streams(ctx: Context) -> Context:
     """``python play.py <&- >&-``: a closed stdin is an empty input, a closed output a sink."""
     if ctx.stdin is not None and ctx.stdout is not None and ctx.stderr is not None:
         return ctx
-    import dataclasses
     import io
 
     def sink() -> Any:
         return open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the game
 
-    return dataclasses.replace(ctx, stdin=ctx.stdin if ctx.stdin is not None else io.BytesIO(b""),
-                               stdout=ctx.stdout if ctx.stdout is not None else sink(),
-                               stderr=ctx.stderr if ctx.stderr is not None else sink())
+    return ctx._replace(stdin=ctx.stdin if ctx.stdin is not None else io.BytesIO(b""),
+                        stdout=ctx.stdout if ctx.stdout is not None else sink(),
+                        stderr=ctx.stderr if ctx.stderr is not None else sink())
 
 
 def play(args: argparse.Namespace, ctx: Context) -> int:
@@ -109,9 +108,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     _safe_streams(ctx)
     save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     story_dir, locales_dir = ctx.story_dirs(args)
-    files = StoryFiles(story_dir, locales_dir)  # for reload and --watch
+    cache = open_cache(ctx.env)
+    files = StoryFiles(story_dir, locales_dir, cache=cache)  # for reload and --watch
     try:
-        result = load_story(story_dir, locales_dir)
+        result = load_story(story_dir, locales_dir, cache=cache)
     except Exception:  # a loader bug: say so briefly, never a traceback
         return _crash(None, save_dir, ctx)
     if not result.ok or result.story is None or result.catalog is None:
@@ -127,6 +127,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     if args.start and args.start not in story.scenes:
         ctx.stderr.write(f"--start: there is no scene '{args.start}' (python play.py check lists the story)\n")
         return 2
+    # The story lives as long as the game: the garbage collector need never walk it again.
+    import gc
+
+    gc.freeze()
     lang, second = resolve_languages(args.lang, ctx.env, story.languages)
     report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
     student = (args.student or "").strip() or None
@@ -155,9 +159,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                 width = max(20, shutil.get_terminal_size().columns - 1)
             return run_plain(session, stdin=stdin, stdout=ctx.stdout, width=width, echo=not _isatty(ctx.stdin),
                              watch=watch)
-        import colorama
+        if sys.platform == "win32":  # escape codes for the old Windows console; a no-op elsewhere
+            import colorama
 
-        colorama.just_fix_windows_console()
+            colorama.just_fix_windows_console()
         from .shell_tty import run_tty
 
         return run_tty(session, color=color, watch=watch)
@@ -232,6 +237,10 @@ def _silence(ctx: Context) -> None:
 
 def _crash(session: Session | None, save_dir: Path, ctx: Context) -> int:
     """Save the state to the recovery slot, write a report, say where, exit 70 (EX_SOFTWARE)."""
+    import datetime
+    import tempfile
+    import traceback
+
     details = traceback.format_exc()
     recovered = None
     if session is not None:

@@ -72,19 +72,34 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+_DATES: dict[tuple[str, str | None, str, str, str], str] = {}
+
+
 class Texts:
     """Text lookup for one language with a fallback to the story's first language."""
+
+    __slots__ = ("catalog", "lang", "_table", "_base", "memo", "_dates")
 
     def __init__(self, catalog: Catalog, lang: str) -> None:
         self.catalog = catalog
         self.lang = lang
+        # What renderers work out once per text in this language (see adventure.render).
+        self.memo: dict[object, object] = {}
+        self._dates: dict[tuple[str, str | None], str] = {}
+        empty: Mapping[str, str] = {}
+        self._table = catalog.texts.get(lang, empty)
+        self._base = catalog.texts.get(catalog.languages[0], empty) if catalog.languages else empty
 
     def has(self, key: str) -> bool:
-        return self.catalog.get(self.lang, key) is not None
+        return key in self._table or key in self._base
 
     def raw(self, key: str) -> str:
-        value = self.catalog.get(self.lang, key)
-        return value if value is not None else f"[{key}]"
+        value = self._table.get(key)
+        if value is None:
+            value = self._base.get(key)
+            if value is None:
+                return f"[{key}]"
+        return value
 
     def __call__(self, key: str, **subs: object) -> str:
         return fill(self.raw(key), subs)
@@ -97,6 +112,17 @@ class Texts:
         """A localised date with the day of the siege, e.g. ``28 June 1944 · day 7``."""
         if not iso:
             return ""
+        # The same inputs always give the same text; a scene's date is shown with every step.
+        text = self._dates.get((iso, siege_start))
+        if text is None:
+            key = (iso, siege_start, self.raw("ui.months"), self.raw("ui.date"), self.raw("ui.siege_day"))
+            text = _DATES.get(key)
+            if text is None:
+                text = _DATES[key] = self._date(iso, siege_start)
+            self._dates[(iso, siege_start)] = text
+        return text
+
+    def _date(self, iso: str, siege_start: str | None) -> str:
         import datetime
 
         year, month, day = (int(x) for x in iso.split("-"))

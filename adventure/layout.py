@@ -17,7 +17,7 @@ _PREFIX_STYLE = {"choice": "number", "help": "command"}
 
 @lru_cache(maxsize=4096)
 def width_of(text: str) -> int:
-    if text.isascii():
+    if text.isascii() or max(text) < "\u0300":  # Latin letters, accents included: one column each
         return len(text)
     from wcwidth import wcswidth
 

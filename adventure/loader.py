@@ -19,19 +19,22 @@ Every problem is a located :class:`Diagnostic`; nothing raises for bad input::
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import model as m
 from . import yamlread
-from .conditions import ConditionError, compile_condition
+from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
 from .schema import STORY_ID_RE, Checker
-from .yamlread import Map, Node, Scalar, read_yaml_bytes, where
+from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 
 MANIFEST = "story.yaml"
 SUPPORTED_LANGUAGES = ("en", "es")
@@ -42,14 +45,13 @@ EFFECT_OPS = ("set", "add", "sub", "note", "end")
 Record = dict[str, Any]
 
 
-@dataclass
-class LoadResult:
+class LoadResult(NamedTuple):
     """The outcome of loading: the story and catalog (None if errors stop it), every diagnostic."""
 
     story: m.Story | None
     catalog: m.Catalog | None
     diagnostics: list[Diagnostic]
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = []  # never changed; load_story always passes its own list
 
     @property
     def ok(self) -> bool:
@@ -73,10 +75,19 @@ def default_locales_dir() -> Path:
 
 def display_path(path: Path) -> str:
     """A path as a writer would type it: relative to the working folder when inside it."""
+    if path.is_symlink():
+        return _display(str(path), os.getcwd())
+    # Resolving asks the file system about every folder on the way: a story of 10,000 scenes
+    # has hundreds of files in three folders, so each folder is resolved once.
+    return str(Path(_display(str(path.parent), os.getcwd())) / path.name)
+
+
+@lru_cache(maxsize=256)
+def _display(path: str, cwd: str) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(path)
+        return path
 
 
 # -- stage 1: one story file ---------------------------------------------------------------
@@ -352,6 +363,11 @@ def _parse_classroom(root: Map, chk: Checker, rec: Record) -> None:
 
 def parse_locale_file(data: bytes, path: str) -> Record:
     """Flatten one locale file to ``(key, text, line, col)`` entries."""
+    text, decode_diags = decode(data, path)
+    if text is not None:
+        flat = read_flat_mapping(text)  # the common case, fast; None sends it the long way
+        if flat is not None:
+            return {"path": path, "entries": flat, "diags": _diag_rows(decode_diags)}
     tree, read_diags = read_yaml_bytes(data, path)
     chk = Checker(path)
     entries: list[tuple[str, str, int, int]] = []
@@ -413,7 +429,31 @@ def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *
                ui_dir: Path | None = None, cache: object | None = None) -> LoadResult:
     """Load a story folder and its locales. ``ui_dir`` holds the engine's interface texts
     (``<ui_dir>/<lang>/ui*.yaml``, by default the project's ``locales/``); a story's own
-    locales may override them. ``cache`` (optional) has ``get(path, data, kind)``."""
+    locales may override them. ``cache`` (optional, see :mod:`adventure.cache`) has
+    ``get(path, shown, data, kind)`` and a ``refresh`` flag."""
+    # Loading makes many small objects and frees none: the cyclic garbage collector would
+    # only walk them again and again (a third of the time of a large load).
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+        except Exception:
+            if cache is None:
+                raise
+            # A cache entry that decodes but does not fit the loader (edited by hand, say):
+            # load again from the files, rewriting every entry.
+            cache.refresh = True  # type: ignore[attr-defined]
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
+                ui_dir: Path | None, cache: object | None) -> LoadResult:
     story_dir = story_dir or default_story_dir()
     locales_dir = locales_dir or default_locales_dir()
     ui_dir = ui_dir or default_locales_dir()
@@ -563,6 +603,8 @@ def link(manifest: Record | None, records: list[Record],
     scene_ids = set(raw_scenes)
 
     def effects(items: list[Record], path: str) -> tuple[m.Effect, ...]:
+        if not items:
+            return ()
         out = []
         for e in items:
             op, target, pos = e["op"], e["target"], e["pos"]
@@ -594,6 +636,7 @@ def link(manifest: Record | None, records: list[Record],
         return tuple(out)
 
     scenes: dict[str, m.Scene] = {}
+    compiled: dict[str, Condition] = {}
     for sid, (rec, sc) in raw_scenes.items():
         path = rec["path"]
         chapter_id = rec["chapter"]["id"]
@@ -611,7 +654,9 @@ def link(manifest: Record | None, records: list[Record],
             cond = None
             if ch["when"] is not None:
                 try:
-                    cond = compile_condition(ch["when"], variables=kinds, scenes=scene_ids)
+                    cond = compiled.get(ch["when"])  # the same condition text is often written many times
+                    if cond is None:
+                        cond = compiled[ch["when"]] = compile_condition(ch["when"], variables=kinds, scenes=scene_ids)
                 except ConditionError as exc:
                     line, col = ch["when_pos"]
                     col += exc.col - 1 + (0 if ch.get("when_plain") else 1)  # quoted: skip the quote
@@ -697,21 +742,34 @@ def _link_classroom(records: list[Record], chapter_order: list[str], add: Any) -
     return m.Classroom(tuple(ordered), MappingProxyType(terms), tuple(sources.values()))
 
 
+_required: list[Any] = [None, None]  # the last (story, keys without a content note): check asks twice
+
+
 def required_keys(story: m.Story, content_note: str | None = None) -> dict[str, tuple[str, int, int]]:
-    """Every locale key the story needs, with the place that needs it."""
+    """Every locale key the story needs, with the place that needs it (do not change it)."""
+    if _required[0] is not story:
+        _required[:] = [story, _required_keys(story)]
+    keys: dict[str, tuple[str, int, int]] = _required[1]
+    if content_note and content_note not in keys:
+        keys = dict(keys)
+        first = next(iter(story.scenes.values()), None)
+        keys[content_note] = first.pos if first else ("story.yaml", 1, 1)
+    return keys
+
+
+def _required_keys(story: m.Story) -> dict[str, tuple[str, int, int]]:
     keys: dict[str, tuple[str, int, int]] = {}
     first = next(iter(story.scenes.values()), None)
     origin = first.pos if first else ("story.yaml", 1, 1)
     keys[story.title_key] = origin
-    if content_note:
-        keys[content_note] = origin
     for ch in story.chapters:
         keys[m.chapter_title_key(ch.id)] = ch.pos
-    for sc in story.scenes.values():
-        keys[m.scene_title_key(sc.id)] = sc.pos
-        keys[m.scene_text_key(sc.id)] = sc.pos
+    for sc in story.scenes.values():  # the keys of m.scene_title_key and friends, written out: 10,000s of them
+        sid, pos = sc.id, sc.pos
+        keys[f"scenes.{sid}.title"] = pos
+        keys[f"scenes.{sid}.text"] = pos
         for c in sc.choices:
-            keys[m.choice_key(sc.id, c.id)] = c.pos
+            keys[f"scenes.{sid}.choices.{c.id}"] = c.pos
     for n in story.notes.values():
         keys[m.note_title_key(n.id)] = n.pos
         keys[m.note_body_key(n.id)] = n.pos
@@ -748,17 +806,56 @@ def _optional(key: str, story: m.Story) -> bool:
     return parts[0] == "scenes" and parts[2] == "credit" and parts[1] in story.scenes
 
 
+_first, _second, _third, _fourth = (itemgetter(i) for i in range(4))
+
+
+class _Places:
+    """Where each text of one language is written, ``key -> (path, line, col)``, worked out
+    when a diagnostic asks: a story of 10,000 scenes has 150,000 texts a language, and few
+    of them ever need their place."""
+
+    __slots__ = ("recs", "owner", "exact", "_index")
+
+    def __init__(self, recs: list[tuple[Record, bool]]) -> None:
+        self.recs = recs
+        self.owner: dict[str, int] = {}  # key -> the record that defines it
+        self.exact: dict[str, tuple[str, int, int]] = {}  # places set one by one (they win)
+        self._index: dict[int, dict[str, tuple[str, int, int]]] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.exact or key in self.owner
+
+    def __getitem__(self, key: str) -> tuple[str, int, int]:
+        got = self.exact.get(key)
+        if got is not None:
+            return got
+        i = self.owner[key]
+        index = self._index.get(i)
+        if index is None:
+            rec = self.recs[i][0]
+            index = self._index[i] = {e[0]: (rec["path"], e[2], e[3]) for e in rec["entries"]}
+        return index[key]
+
+
 def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]],
                   manifest: Record) -> tuple[m.Catalog, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     texts: dict[str, dict[str, str]] = {}
-    places: dict[str, dict[str, tuple[str, int, int]]] = {}
+    places: dict[str, _Places] = {}
     for lang, recs in locales.items():
         table: dict[str, str] = {}
-        where_: dict[str, tuple[str, int, int]] = {}
+        where_ = _Places(recs)
         engine_keys: set[str] = set()
-        for rec, is_engine in recs:
-            for key, text, line, col in rec["entries"]:
+        for i, (rec, is_engine) in enumerate(recs):
+            entries = rec["entries"]
+            keys = list(map(_first, entries))
+            if table.keys().isdisjoint(keys) and len(set(keys)) == len(keys):  # the usual case, at C speed
+                table.update(zip(keys, map(_second, entries), strict=True))
+                where_.owner.update(zip(keys, repeat(i)))  # noqa: B905 - repeat() has no end
+                if is_engine:
+                    engine_keys.update(keys)
+                continue
+            for key, text, line, col in entries:
                 if key in where_ and key not in engine_keys:
                     first = where_[key]
                     diags.append(Diagnostic("E304", rec["path"], line, col,
@@ -766,7 +863,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                                             "keep one definition"))
                     continue
                 table[key] = text
-                where_[key] = (rec["path"], line, col)
+                where_.exact[key] = (rec["path"], line, col)
                 if is_engine:
                     engine_keys.add(key)
                 else:
@@ -779,17 +876,23 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
     kinds = set(story.variables)
     for lang in story.languages:
         table = texts.get(lang, {})
-        where_ = places.get(lang, {})
-        for key, pos in needed.items():
-            if key not in table:
-                diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
-                                        f"add '{key}' to a file in locales/{lang}/"))
-        for key, text in table.items():
-            path, line, col = where_[key]
-            if key not in needed and not _optional(key, story):
+        where_ = places[lang] if lang in places else _Places([])
+        for key in [k for k in needed if k not in table]:
+            pos = needed[key]
+            diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
+                                    f"add '{key}' to a file in locales/{lang}/"))
+        base_table = texts.get(base, {}) if lang != base else {}
+        for key in [k for k in table if k not in needed]:
+            if not _optional(key, story):
+                path, line, col = where_[key]
                 diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
                                         "remove it, or check the scene/choice id it should match"
                                         + suggest(key, needed)))
+        # Placeholders: only texts with a brace here or in the first language can have a problem.
+        base_braced = {k for k, t in base_table.items() if "{" in t}
+        for key in [k for k, t in table.items() if "{" in t or k in base_braced]:
+            text = table[key]
+            path, line, col = where_[key]
             good, bad = placeholders(text)
             for b in bad:
                 diags.append(Diagnostic("E302", path, line, col, f"placeholder '{{{b}}}' in '{key}' is not allowed",
@@ -801,7 +904,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                         diags.append(Diagnostic("E302", path, line, col,
                                                 f"placeholder '{{{g}}}' in '{key}' names no variable",
                                                 f"declare '{g}' under variables: in {MANIFEST}" + suggest(g, kinds)))
-            if lang != base and key in texts.get(base, {}):
+            if key in base_table:
                 ours = sorted(set(good))
                 theirs = sorted(set(placeholders(texts[base][key])[0]))
                 if ours != theirs:
@@ -809,11 +912,10 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                                             f"'{key}' has placeholders {_fmt(ours)} in {lang} but {_fmt(theirs)} in {base}",
                                             "use the same {names} in every language"))
         if lang != base:
-            for key in texts.get(base, {}):
-                if key.startswith("ui.") and key not in table:
-                    path, line, col = places[base][key]
-                    diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
-                                            f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
+            for key in [k for k in texts.get(base, {}) if k not in table and k.startswith("ui.")]:
+                path, line, col = places[base][key]
+                diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
+                                        f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
     diags.extend(_classroom_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags

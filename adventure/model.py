@@ -3,13 +3,17 @@
 A :class:`Story` is frozen and holds only structure (ids, choices, conditions, effects,
 notes, endings). All player-visible text lives in a :class:`Catalog`, keyed by conventions
 derived from the ids (see :func:`scene_title_key` and friends), so a writer never types a key.
+
+The values are immutable named tuples rather than frozen dataclasses: creating a dataclass
+costs about a millisecond at import and importing ``dataclasses`` ten more, a fifth of the time
+a start has before the first scene is on screen (see docs/performance.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .conditions import Condition
 
@@ -19,8 +23,7 @@ Pos = tuple[str, int, int]  # (path, line, col) for diagnostics
 EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Variable:
+class Variable(NamedTuple):
     """A declared flag (bool) or counter (int) and its initial value."""
 
     name: str
@@ -29,8 +32,7 @@ class Variable:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Effect:
+class Effect(NamedTuple):
     """One effect: ``set``/``add``/``sub`` a variable, unlock a ``note``, or ``end`` the story."""
 
     op: str
@@ -39,8 +41,7 @@ class Effect:
     pos: Pos = ("", 0, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """A choice offered in a scene. ``to`` is None only when an ``end`` effect ends the story."""
 
     id: str
@@ -51,8 +52,7 @@ class Choice:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Scene:
+class Scene(NamedTuple):
     """A scene: its chapter, date, witness, entry effects, choices, or the ending it is."""
 
     id: str
@@ -64,19 +64,17 @@ class Scene:
     ending: str | None
     pos: Pos
     # A quick index for the engine: choice id -> choice.
-    by_id: Mapping[str, Choice] = field(compare=False, repr=False)
+    by_id: Mapping[str, Choice]
 
 
-@dataclass(frozen=True, slots=True)
-class Chapter:
+class Chapter(NamedTuple):
     id: str
     start: str
     date: str | None
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """A historical note: its sources (file names), an optional date and a category."""
 
     id: str
@@ -86,8 +84,7 @@ class Note:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     """A reflection question asked at the end of ``chapter`` in classroom mode."""
 
     id: str
@@ -95,16 +92,14 @@ class Question:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """A glossary term; ``[[shown text|id]]`` in scene text marks a use of it."""
 
     id: str
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A source file the notes cite, with an id for its citation text in the locales."""
 
     id: str
@@ -112,8 +107,7 @@ class Source:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Classroom:
+class Classroom(NamedTuple):
     """Classroom data (optional): reflection questions, glossary terms, the sources cited.
 
     >>> Classroom().for_chapter("prologue")
@@ -121,7 +115,7 @@ class Classroom:
     """
 
     questions: tuple[Question, ...] = ()
-    terms: Mapping[str, Term] = field(default_factory=lambda: MappingProxyType({}))
+    terms: Mapping[str, Term] = MappingProxyType({})
     sources: tuple[Source, ...] = ()
 
     def for_chapter(self, chapter_id: str) -> tuple[Question, ...]:
@@ -131,8 +125,7 @@ class Classroom:
         return next((s for s in self.sources if s.file == file), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Story:
+class Story(NamedTuple):
     """Everything structural about a story, frozen. ``hash`` identifies this version."""
 
     id: str
@@ -148,8 +141,8 @@ class Story:
     characters: tuple[str, ...]
     hash: str
     manifest: str = "story/story.yaml"
-    ending_pos: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
-    classroom: Classroom = field(default_factory=Classroom, compare=False, repr=False)
+    ending_pos: Mapping[str, Pos] = MappingProxyType({})
+    classroom: Classroom = Classroom()
 
     def chapter_of(self, scene_id: str) -> Chapter | None:
         scene = self.scenes.get(scene_id)
@@ -164,8 +157,7 @@ class Story:
         return {name: var.initial for name, var in self.variables.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class Catalog(NamedTuple):
     """Player-visible text per language: ``texts[lang][key] -> str``."""
 
     languages: tuple[str, ...]

@@ -17,7 +17,8 @@ Scene text is light markup written by writers in the locale files:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import model as m
@@ -25,6 +26,7 @@ from .engine import State, available
 from .i18n import Texts, fill
 
 _SPEAKER_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_]*):\s*")
+_PARAGRAPHS = re.compile(r"\n\s*\n")
 TERM_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
 
 
@@ -45,10 +47,37 @@ def para(kind: str, text: str, prefix: str = "") -> Para:
 BLANK = Para("blank", ())
 
 
-def subs_for(texts: Texts, state: State) -> dict[str, object]:
-    """Placeholder values from the state (flags shown as localised yes/no)."""
-    yes, no = texts("ui.yes"), texts("ui.no")
-    return {k: (yes if v else no) if isinstance(v, bool) else v for k, v in state.vars.items()}
+def subs_for(texts: Texts, state: State) -> Mapping[str, object]:
+    """Placeholder values from the state (flags shown as localised yes/no), worked out only
+    if a text asks for one (most texts have no placeholder)."""
+    return _Subs(texts, state.vars)
+
+
+class _Subs(Mapping[str, object]):
+    __slots__ = ("_texts", "_vars", "_values")
+
+    def __init__(self, texts: Texts, variables: Mapping[str, object]) -> None:
+        self._texts = texts
+        self._vars = variables
+        self._values: dict[str, object] | None = None
+
+    def _all(self) -> dict[str, object]:
+        if self._values is None:
+            yes, no = self._texts("ui.yes"), self._texts("ui.no")
+            self._values = {k: (yes if v else no) if isinstance(v, bool) else v for k, v in self._vars.items()}
+        return self._values
+
+    def __getitem__(self, key: str) -> object:
+        return self._all()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._vars
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._vars)
 
 
 def split_blocks(raw: str) -> list[tuple[str, str | None, str]]:
@@ -59,7 +88,7 @@ def split_blocks(raw: str) -> list[tuple[str, str | None, str]]:
     [('text', None, 'One two.'), ('quote', None, 'Said.'), ('speech', 'deng', 'Go.')]
     """
     out: list[tuple[str, str | None, str]] = []
-    for block in re.split(r"\n\s*\n", raw.strip()):
+    for block in _PARAGRAPHS.split(raw.strip()):
         lines = [ln.strip() for ln in block.strip().splitlines()]
         if not lines:
             continue
@@ -80,23 +109,40 @@ def speaker_name(texts: Texts, character_id: str) -> str:
     return texts(key) if texts.has(key) else character_id
 
 
-def text_paras(raw: str, texts: Texts, subs: Mapping[str, object], *, kind: str = "text") -> list[Para]:
-    """Split marked-up text into paragraphs."""
-    out: list[Para] = []
+# A text's paragraphs, worked out once per text: (para kind, prefix, speaker id or None,
+# body before placeholders are filled, its spans when the body has no placeholder).
+_Block = tuple[str, str, "str | None", str, "tuple[tuple[str, str], ...] | None"]
+
+
+@lru_cache(maxsize=8192)
+def _blocks(raw: str, kind: str) -> tuple[_Block, ...]:
+    out: list[_Block] = []
     for block_kind, speaker, body in split_blocks(raw):
         if block_kind == "quote":
-            out.append(Para("quote", term_spans("quote", fill(body, subs)), "  "))
+            out.append(("quote", "  ", None, body, _static_spans("quote", body)))
         elif block_kind == "speech" and speaker is not None:
-            out.append(Para("speech", (("speaker", speaker_name(texts, speaker) + ": "),)
-                            + term_spans("text", fill(body, subs))))
+            out.append(("speech", "", speaker, body, _static_spans("text", body)))
         else:
-            out.append(Para(kind, term_spans(kind, fill(body, subs))))
-    spaced: list[Para] = []
-    for p in out:  # a blank line between paragraphs
-        if spaced:
-            spaced.append(BLANK)
-        spaced.append(p)
-    return spaced
+            out.append((kind, "", None, body, _static_spans(kind, body)))
+    return tuple(out)
+
+
+def _static_spans(style: str, body: str) -> tuple[tuple[str, str], ...] | None:
+    return None if "{" in body or "}" in body else term_spans(style, body)
+
+
+def text_paras(raw: str, texts: Texts, subs: Mapping[str, object], *, kind: str = "text") -> list[Para]:
+    """Split marked-up text into paragraphs (with a blank one between each two)."""
+    out: list[Para] = []
+    for pkind, prefix, speaker, body, spans in _blocks(raw, kind):
+        if out:
+            out.append(BLANK)
+        if spans is None:
+            spans = term_spans("text" if pkind == "speech" else pkind, fill(body, subs))
+        if speaker is not None:
+            spans = (("speaker", speaker_name(texts, speaker) + ": "),) + spans
+        out.append(Para(pkind, spans, prefix))
+    return out
 
 
 def term_spans(style: str, text: str) -> tuple[tuple[str, str], ...]:
@@ -205,10 +251,24 @@ def scene_paras(story: m.Story, texts: Texts, state: State, *, banner: bool = Fa
     unlocked), then an ending or the choices. With ``second``, each title, paragraph and
     choice is followed by its text in the second language."""
     scene = story.scenes[state.scene]
-    out: list[Para] = []
-    if banner:
-        out.extend(chapter_banner(story, texts, scene.chapter, second))
-    out.extend(line_both("heading", m.scene_title_key(scene.id), texts, second))
+    out: list[Para] = chapter_banner(story, texts, scene.chapter, second) if banner else []
+    # Everything above the choices depends only on the scene and the language(s), unless the
+    # text has placeholders: worked out once per language (this runs with every step).
+    key = ("head", scene.id) if second is None else ("head", scene.id, second.texts.lang, second.tag)
+    head = texts.memo.get(key)
+    if head is None:
+        head = _scene_head(story, texts, scene, state, second, key)
+    out += head  # type: ignore[arg-type]
+    if between:
+        out.extend(between)
+        out.append(BLANK)
+    out.extend(after_text(story, texts, state, second))
+    return out
+
+
+def _scene_head(story: m.Story, texts: Texts, scene: m.Scene, state: State, second: Second | None,
+                key: object) -> list[Para]:
+    out = line_both("heading", m.scene_title_key(scene.id), texts, second)
     date = texts.date(scene.date, story.siege_start)
     if date:
         out.append(para("meta", date))
@@ -216,14 +276,13 @@ def scene_paras(story: m.Story, texts: Texts, state: State, *, banner: bool = Fa
     if texts.has(credit):
         out.extend(line_both("credit", credit, texts, second))
     out.append(BLANK)
-    subs = subs_for(texts, state)
+    text_key = m.scene_text_key(scene.id)
     second_subs = subs_for(second.texts, state) if second else None
-    out.extend(both_texts(m.scene_text_key(scene.id), texts, subs, second, second_subs))
+    out.extend(both_texts(text_key, texts, subs_for(texts, state), second, second_subs))
     out.append(BLANK)
-    if between:
-        out.extend(between)
-        out.append(BLANK)
-    out.extend(after_text(story, texts, state, second))
+    raws = [texts.raw(text_key)] + ([second.texts.raw(text_key)] if second is not None else [])
+    if not any("{" in raw or "}" in raw for raw in raws):
+        texts.memo[key] = tuple(out)
     return out
 
 
@@ -239,6 +298,8 @@ def after_text(story: m.Story, texts: Texts, state: State, second: Second | None
 
 def choice_paras(story: m.Story, texts: Texts, state: State, choices: tuple[m.Choice, ...],
                  second: Second | None = None) -> list[Para]:
+    if second is None:
+        return _choice_paras(story, texts, state, choices)
     subs = subs_for(texts, state)
     out = []
     for i, c in enumerate(choices, 1):
@@ -248,6 +309,29 @@ def choice_paras(story: m.Story, texts: Texts, state: State, choices: tuple[m.Ch
         if second is not None and second.texts.has(key):
             label = fill(second.texts.raw(key), subs_for(second.texts, state))
             out.append(Para("second", (("langtag", second.tag), ("second", label)), " " * len(prefix)))
+    return out
+
+
+def _choice_paras(story: m.Story, texts: Texts, state: State, choices: tuple[m.Choice, ...]) -> list[Para]:
+    """The numbered choices in one language; labels without placeholders are remembered."""
+    memo = texts.memo
+    scene = state.scene
+    whole = memo.get(scene)  # every choice open, as in most scenes: (the scene's choices, their paras)
+    if whole is not None and whole[0] is choices:  # type: ignore[index]
+        return list(whole[1])  # type: ignore[index]
+    out = []
+    for i, c in enumerate(choices, 1):
+        p = memo.get((scene, c.id, i))  # a label without placeholders, numbered i
+        if p is None:
+            label = texts.raw(m.choice_key(scene, c.id))
+            if "{" in label or "}" in label:
+                p = Para("choice", (("choice", fill(label, subs_for(texts, state))),), f"{i:>3}. ")
+            else:
+                p = memo[(scene, c.id, i)] = Para("choice", (("choice", label),), f"{i:>3}. ")
+        out.append(p)  # type: ignore[arg-type]
+    if len(out) == len(choices) and story.scenes[scene].choices is choices and all(
+            memo.get((scene, c.id, i)) is p for i, (c, p) in enumerate(zip(choices, out, strict=True), 1)):
+        memo[scene] = (choices, tuple(out))
     return out
 
 

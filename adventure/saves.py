@@ -17,11 +17,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import ENGINE_VERSION
 from .engine import State
@@ -76,8 +74,7 @@ def default_save_dir(env: Mapping[str, str]) -> Path:
     return Path(platformdirs.user_data_dir("hengyang", appauthor=False)) / "saves"
 
 
-@dataclass
-class SlotInfo:
+class SlotInfo(NamedTuple):
     slot: str
     ok: bool
     saved_at: str = ""
@@ -121,6 +118,8 @@ class SaveStore:
         is raised."""
         target = self.path(slot)
         data = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+        import secrets
+
         tmp = self.directory / f".{slot}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -269,13 +268,12 @@ def encode(story: Story, state: State, history: list[State], *, language: str, s
     }
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     state: State
     history: list[State]
     language: str
     extra: dict[str, Any]
-    messages: list[Message] = field(default_factory=list)
+    messages: list[Message]
 
 
 def decode(story: Story, obj: Mapping[str, Any], *, slot: str = "") -> Loaded:

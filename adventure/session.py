@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +66,25 @@ def as_number(text: str) -> int | None:
     return int(text) if _NUMBER.match(text) else None
 
 
-@dataclass
 class Reply:
-    paras: list[Para] = field(default_factory=list)
-    quit: bool = False
+    """What one line of input gives back: paragraphs to show, and whether to leave.
+
+    A plain class rather than a dataclass (importing ``dataclasses`` is ~10 ms of the start);
+    it stays changeable, as callers add paragraphs to a reply."""
+
+    __slots__ = ("paras", "quit")
+
+    def __init__(self, paras: list[Para] | None = None, quit: bool = False) -> None:
+        self.paras = paras if paras is not None else []
+        self.quit = quit
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reply) and (self.paras, self.quit) == (other.paras, other.quit)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Reply(paras={self.paras!r}, quit={self.quit!r})"
 
 
 def utc_now() -> datetime.datetime:
@@ -109,11 +123,16 @@ class Session:
         self.extra: dict[str, Any] = {}
         self._word_cache: dict[str, str] | None = None
         self.reloader = reloader  # e.g. adventure.watch.StoryFiles: .load() -> (LoadResult, diagnostics)
+        self._texts: Texts | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     @property
     def texts(self) -> Texts:
-        return Texts(self.catalog, self.lang)
+        texts = self._texts
+        # One per language and catalog (a reload brings a new catalog): it remembers work done.
+        if texts is None or texts.lang != self.lang or texts.catalog is not self.catalog:
+            texts = self._texts = Texts(self.catalog, self.lang)
+        return texts
 
     def t(self, key: str, **subs: object) -> str:
         return self.texts(key, **subs)

@@ -5,10 +5,18 @@ stream wrapper); the prompt has a bottom toolbar (chapter, date in the siege, no
 tab completion of commands and choice words, and history on the up arrow. Ctrl-C clears a
 line that has text and, on an empty line, asks whether to quit; Ctrl-D quits. Quitting
 autosaves.
+
+To feel instant, the start does not wait for prompt_toolkit (the largest import by far): the
+title, the question before the story (press Enter, or continue from the autosave) and the
+first scene are written by :class:`AnsiWriter` -- the same wrapping and the same styles as
+escape codes -- and read as one line in the terminal's normal line mode, while a background
+thread imports prompt_toolkit. prompt_toolkit takes the terminal from the first prompt on.
+One owner at a time: nothing is written by the first while the second runs.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -71,6 +79,119 @@ def _watcher(session: Session) -> Any:
 
     return start
 
+_SGR = {"bold": "1", "italic": "3", "underline": "4", "reverse": "7",
+        **{f"ansi{name}": str(30 + i) for i, name in enumerate(
+            ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "gray"))},
+        **{f"ansibright{name}": str(90 + i) for i, name in enumerate(
+            ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"))}}
+
+
+def sgr(rule: str) -> str:
+    """The escape code for a style rule of :data:`STYLE_RULES` ("" for no style).
+
+    >>> sgr("bold ansicyan")
+    '\\x1b[0;1;36m'
+    """
+    codes = [_SGR[word] for word in rule.split() if word in _SGR]
+    return f"\x1b[0;{';'.join(codes)}m" if codes else ""
+
+
+def on_screen(paras: list[Para], *, color: bool) -> list[Para]:
+    """In colour, colour tells the second language apart; plain text keeps its "Spanish:" tag."""
+    if not color:
+        return paras
+    return [p._replace(spans=tuple(sp for sp in p.spans if sp[0] != "langtag")) if p.kind == "second" else p
+            for p in paras]
+
+
+class AnsiWriter:
+    """Writes paragraphs before prompt_toolkit is loaded: wrapped like :class:`TerminalWriter`
+    and styled with the same rules, as escape codes on the text stream."""
+
+    def __init__(self, stream: Any, *, color: bool) -> None:
+        self.stream = stream
+        self.color = color
+        self.codes = {k: sgr(v) for k, v in STYLE_RULES.items()} if color else {}
+        self.encoding = getattr(stream, "encoding", None)
+
+    def fit(self, text: str) -> str:
+        """Text the terminal's encoding can show (ASCII stand-ins under ``LC_ALL=C``)."""
+        return fallback(printable(text), self.encoding)
+
+    def width(self) -> int:
+        try:
+            return max(20, os.get_terminal_size(self.stream.fileno()).columns - 1)
+        except (AttributeError, ValueError, OSError):
+            return 79
+
+    def paras(self, paras: list[Para]) -> None:
+        width = self.width()
+        paras = on_screen(paras, color=self.color)
+        if not self.color:
+            self.stream.write(self.fit("\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))) + "\n")
+            self.stream.flush()
+            return
+        codes = self.codes
+        out = []
+        for p in paras:
+            for line in wrap(p, width):
+                run_code, run = "", []
+                for style, text in line:  # one escape code per run of the same look
+                    code = codes.get(style, "")
+                    if code != run_code and run:
+                        out.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
+                        run = []
+                    run_code = code
+                    run.append(self.fit(text))
+                if run:
+                    out.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
+                out.append("\n")
+        self.stream.write("".join(out))
+        self.stream.flush()
+
+    def ask(self, message: str) -> str:
+        """Ask for one line in the terminal's own line mode (EOFError at Ctrl-D).
+
+        The line is read straight from the file descriptor: a terminal in line mode hands
+        over one line per read, so anything typed after it stays for prompt_toolkit."""
+        self.stream.write(self.fit(message))
+        self.stream.flush()
+        fd = sys.stdin.fileno()
+        data = os.read(fd, 4096)
+        if not data:
+            raise EOFError
+        return data.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+class ToolkitImport:
+    """prompt_toolkit imported in a background thread while the player reads."""
+
+    MODULES = ("prompt_toolkit", "prompt_toolkit.shortcuts", "prompt_toolkit.completion",
+               "prompt_toolkit.history", "prompt_toolkit.key_binding", "prompt_toolkit.styles",
+               "prompt_toolkit.output.vt100", "prompt_toolkit.formatted_text",
+               "ctypes")  # prompt_toolkit imports ctypes when its first prompt starts
+
+    def __init__(self) -> None:
+        import threading
+
+        self._thread = threading.Thread(target=self._run, name="import-prompt_toolkit")
+
+    def _run(self) -> None:
+        import importlib
+
+        try:
+            for name in self.MODULES:
+                importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the main thread imports again and reports it
+            pass
+
+    def start(self) -> ToolkitImport:
+        self._thread.start()
+        return self
+
+    def wait(self) -> None:
+        self._thread.join()
+
 
 T = TypeVar("T")
 
@@ -98,9 +219,7 @@ class TerminalWriter:
 
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
-        if self.color:  # colour tells the second language apart; plain text keeps its "Spanish:" tag
-            paras = [p._replace(spans=tuple(sp for sp in p.spans if sp[0] != "langtag")) if p.kind == "second" else p
-                     for p in paras]
+        paras = on_screen(paras, color=self.color)
         if not self.color:
             text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
             self.output.write_raw(self.fit(text) + "\n")
@@ -195,14 +314,18 @@ def _fit(output: Any, text: str) -> str:
     return fallback(printable(text), getattr(getattr(output, "stdout", None), "encoding", None))
 
 
-def ask_yes_no(session: Session, question: str, *, output: Any, default: bool = True,
-               on_interrupt: bool | None = False) -> bool | None:
-    """Ask a yes/no question (Enter takes ``default``; Ctrl-C/Ctrl-D take ``on_interrupt``)."""
+def ask_yes_no(session: Session, question: str, *, output: Any = None, default: bool = True,
+               on_interrupt: bool | None = False, ask: Callable[[str], str] | None = None) -> bool | None:
+    """Ask a yes/no question (Enter takes ``default``; Ctrl-C/Ctrl-D take ``on_interrupt``).
+    ``ask`` reads the answer (by default a prompt_toolkit prompt on ``output``)."""
     yes = {w.lower() for w in session.texts.words("ui.yes_words")}
     no = {w.lower() for w in session.texts.words("ui.no_words")}
+    if ask is None:
+        def ask(message: str) -> str:
+            return ask_line(message, output=output)
     while True:
         try:
-            answer = ask_line(f"{question} {session.t('ui.yes_no')} ", output=output).strip().lower()
+            answer = ask(f"{question} {session.t('ui.yes_no')} ").strip().lower()
         except (EOFError, KeyboardInterrupt):
             return on_interrupt
         if not answer:
@@ -255,34 +378,44 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
     """Play in a real terminal until the player quits. Returns the exit code. With ``watch``,
     the story files are polled while the prompt waits and reloaded when they change; what
     was being typed is kept."""
+    lean = AnsiWriter(sys.stdout, color=color)
+    lean.paras(session.intro())
+    if watch:
+        lean.paras([Para("meta", (("meta", session.t("ui.watching")),))])
+    toolkit = ToolkitImport().start()  # while the player reads the title
+    try:
+        offer = session.resumable()
+        resume = None
+        if offer is not None:
+            slot, notes = offer
+            if notes:
+                lean.paras(notes)
+            answer = ask_yes_no(session, session.offer_text(slot), ask=lean.ask, on_interrupt=None)
+            if answer is None:  # Ctrl-C / Ctrl-D: leave, and leave the autosave as it is
+                lean.paras([Para("message", (("message", session.t("ui.goodbye")),))])
+                return 0
+            if answer:
+                resume = slot
+        else:
+            try:
+                lean.ask(session.t("ui.press_enter") + " ")
+            except (EOFError, KeyboardInterrupt):
+                lean.paras([Para("message", (("message", session.t("ui.goodbye")),))])
+                return 0
+        lean.paras(session.begin(resume))
+    finally:
+        toolkit.wait()
+    return _prompt_loop(session, color=color, watch=watch)
+
+
+def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
+    """From the first prompt on, prompt_toolkit owns the terminal."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import InMemoryHistory
 
     output = make_output(sys.stdout)
     writer = TerminalWriter(output, color=color)
-    writer.paras(session.intro())
-    if watch:
-        writer.paras([Para("meta", (("meta", session.t("ui.watching")),))])
-    offer = session.resumable()
-    resume = None
-    if offer is not None:
-        slot, notes = offer
-        if notes:
-            writer.paras(notes)
-        answer = ask_yes_no(session, session.offer_text(slot), output=output, on_interrupt=None)
-        if answer is None:  # Ctrl-C / Ctrl-D: leave, and leave the autosave as it is
-            writer.paras([Para("message", (("message", session.t("ui.goodbye")),))])
-            return 0
-        if answer:
-            resume = slot
-    else:
-        try:
-            ask_line(session.t("ui.press_enter") + " ", output=output)
-        except (EOFError, KeyboardInterrupt):
-            writer.paras([Para("message", (("message", session.t("ui.goodbye")),))])
-            return 0
-    writer.paras(session.begin(resume))
 
     bindings = guard_bindings()
 

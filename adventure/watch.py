@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .analysis import graph_diagnostics
 from .diagnostics import Diagnostic
 from .loader import LoadResult, default_locales_dir, default_story_dir, load_story
-from .translation import translation_diagnostics
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -28,8 +26,9 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 class StoryFiles:
     """The story and locale folders of one game."""
 
-    def __init__(self, story_dir: Path | None, locales_dir: Path | None) -> None:
+    def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, cache: object | None = None) -> None:
         self.story_dir = story_dir or default_story_dir()
+        self.cache = cache  # the parsed-story cache (adventure.cache), or None
         self.locales_dir = locales_dir or default_locales_dir()
         self.ui_dir = default_locales_dir()
         self.seen: Fingerprint = self.fingerprint()
@@ -67,11 +66,17 @@ class StoryFiles:
     def load(self) -> tuple[LoadResult, list[Diagnostic]]:
         """Load the story again: the result, and every diagnostic ``check`` would show
         (loading, the story graph, translations), sorted."""
+        # Imported here, not with the module: every game makes a StoryFiles, few reload, and
+        # these are a quarter of the time before the first scene (docs/performance.md).
+        from .analysis import graph_diagnostics
+        from .translation import translation_diagnostics
+
         self.seen = self.fingerprint()
-        result = load_story(self.story_dir, self.locales_dir)
+        result = load_story(self.story_dir, self.locales_dir, cache=self.cache)
         diags = list(result.diagnostics)
         if result.story is not None and result.ok:
             diags += graph_diagnostics(result.story, result.catalog)
-            diags += translation_diagnostics(result.story, self.locales_dir, content_note="story.content_note")
+            diags += translation_diagnostics(result.story, self.locales_dir, content_note="story.content_note",
+                                             cache=self.cache)
         diags.sort(key=Diagnostic.sort_key)
         return result, diags

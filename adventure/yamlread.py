@@ -22,8 +22,7 @@ Nothing in a file is ever executed or constructed as an arbitrary Python object:
 from __future__ import annotations
 
 import re
-
-import yaml
+from typing import Any
 
 from .diagnostics import Diagnostic
 
@@ -32,10 +31,17 @@ MAX_BYTES = 32 * 1024 * 1024
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-try:  # libyaml's parser when present; the pure-Python one otherwise.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def _yaml() -> tuple[Any, type]:
+    """PyYAML and its parser: libyaml's when present, the pure-Python one otherwise.
+
+    Imported on first use, not with this module: a game that starts from the parsed-story
+    cache never needs YAML, and importing it is a noticeable part of a start."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Scalar:
@@ -52,7 +58,7 @@ class Scalar:
     @property
     def is_null(self) -> bool:
         """An empty plain scalar, ``~`` or ``null``: YAML's way of writing nothing."""
-        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
+        return self.plain and self.value in _NULLS
 
     def __repr__(self) -> str:
         return f"Scalar({self.value!r}, plain={self.plain}, at {self.line}:{self.col})"
@@ -149,55 +155,61 @@ def read_yaml_text(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> tuple
     Returns ``(tree, diagnostics)``; ``tree`` is None when the file cannot be used at all.
     Duplicate keys are reported and the first value kept, so later checks still run.
     """
+    yaml, loader_class = _yaml()
     diags: list[Diagnostic] = []
-    stack: list[Node] = []
-    keys: list[Scalar | None] = []  # pending key per open mapping (None: expecting a key)
+    # One frame per open collection: [node, is_map, pending key (None: expecting a key)].
+    # The loop is written out by hand (no helper calls per event): it runs once per scalar
+    # of every file, and is most of the cost of a cold ``check``.
+    stack: list[list] = []  # type: ignore[type-arg]
     root: Node | None = None
     documents = 0
     ev_scalar = yaml.ScalarEvent
     ev_map = yaml.MappingStartEvent
     ev_seq = yaml.SequenceStartEvent
-    ev_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    ev_map_end = yaml.MappingEndEvent
+    ev_seq_end = yaml.SequenceEndEvent
     ev_alias = yaml.AliasEvent
     ev_doc = yaml.DocumentStartEvent
+    ev_stream_end = yaml.StreamEndEvent
     skip_depth = 0  # >0 while skipping the value of a duplicate key
-
-    def add(node: Node) -> None:
-        nonlocal root, skip_depth
-        if not stack:
-            root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, Seq):
-            parent.append(node)
-            return
-        key = keys[-1]
-        if key is None:  # this node is a key
-            if not isinstance(node, Scalar):
-                diags.append(Diagnostic(
-                    "E202", path, node.line, node.col, "a key must be plain text, not a list or mapping",
-                    "write the key as a simple word"))
-                keys[-1] = Scalar("?", True, node.line, node.col)
-                return
-            keys[-1] = node
-            return
-        keys[-1] = None
-        name = key.value
-        assert isinstance(parent, Map)
-        if name in parent:
-            first = parent.keypos[name]
-            diags.append(Diagnostic(
-                "E101", path, key.line, key.col,
-                f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last",
-                "remove one of the two, or merge them"))
-            return
-        parent[name] = node
-        parent.keypos[name] = (key.line, key.col)
+    loader = loader_class(text)
+    get_event = loader.get_event
+    node: Node
 
     try:
-        for ev in yaml.parse(text, Loader=_Loader):
+        while True:
+            ev = get_event()
             kind = type(ev)
-            if kind is ev_doc:
+            if kind is ev_scalar:
+                if ev.anchor is not None or ev.tag is not None:
+                    err = _refused(ev, path)
+                    diags.append(err)
+                    return None, diags
+                if skip_depth:
+                    continue
+                m = ev.start_mark
+                node = Scalar(ev.value, ev.implicit[0], m.line + 1, m.column + 1)
+            elif kind is ev_map or kind is ev_seq:
+                if ev.anchor is not None or ev.tag is not None:
+                    diags.append(_refused(ev, path))
+                    return None, diags
+                if skip_depth:
+                    skip_depth += 1
+                    continue
+                m = ev.start_mark
+                if len(stack) >= max_depth:
+                    diags.append(Diagnostic(
+                        "E103", path, m.line + 1, m.column + 1, f"nesting deeper than {max_depth} levels",
+                        "flatten the structure; story files need only a few levels"))
+                    return None, diags
+                node = Map(m.line + 1, m.column + 1) if kind is ev_map else Seq(m.line + 1, m.column + 1)
+            elif kind is ev_map_end or kind is ev_seq_end:
+                if skip_depth:
+                    skip_depth -= 1
+                    continue
+                stack.pop()
+                continue
+            elif kind is ev_doc:
                 documents += 1
                 if documents > 1:
                     m = ev.start_mark
@@ -207,54 +219,53 @@ def read_yaml_text(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> tuple
                         "keep one document per file: remove the '---' line or move the rest to its own file"))
                     break
                 continue
-            if kind is ev_alias:
+            elif kind is ev_alias:
                 m = ev.start_mark
                 diags.append(Diagnostic(
                     "E102", path, m.line + 1, m.column + 1, f"alias '*{ev.anchor}' is not allowed",
                     "write the value out in full; anchors and aliases are refused so a file "
                     "cannot expand into a huge structure"))
                 return None, diags
-            if kind is ev_scalar or kind is ev_map or kind is ev_seq:
-                m = ev.start_mark
-                line, col = m.line + 1, m.column + 1
-                if ev.anchor is not None:
-                    diags.append(Diagnostic(
-                        "E102", path, line, col, f"anchor '&{ev.anchor}' is not allowed",
-                        "remove the anchor and write values out in full"))
-                    return None, diags
-                if ev.tag is not None:
-                    diags.append(Diagnostic(
-                        "E104", path, line, col, f"explicit tag '{ev.tag}' is not allowed",
-                        "remove the tag; quote the value if you want it kept as text"))
-                    return None, diags
-                if kind is ev_scalar:
-                    if skip_depth:
-                        continue
-                    add(Scalar(ev.value, ev.implicit[0], line, col))
-                    continue
-                if skip_depth:
-                    skip_depth += 1
-                    continue
-                if len(stack) >= max_depth:
-                    diags.append(Diagnostic(
-                        "E103", path, line, col, f"nesting deeper than {max_depth} levels",
-                        "flatten the structure; story files need only a few levels"))
-                    return None, diags
-                node: Node = Map(line, col) if kind is ev_map else Seq(line, col)
-                before = len(diags)
-                add(node)
-                if len(diags) > before and diags[-1].code == "E101":
-                    skip_depth = 1  # skip the duplicate's nested value
-                    continue
-                stack.append(node)
-                keys.append(None)
+            elif kind is ev_stream_end or ev is None:
+                break
+            else:
                 continue
-            if kind in ev_end:
-                if skip_depth:
-                    skip_depth -= 1
+            # Attach the node to its parent.
+            is_collection = kind is not ev_scalar
+            if not stack:
+                root = node
+            else:
+                frame = stack[-1]
+                if not frame[1]:
+                    frame[0].append(node)
+                elif frame[2] is None:  # this node is a key
+                    if is_collection:
+                        diags.append(Diagnostic(
+                            "E202", path, node.line, node.col, "a key must be plain text, not a list or mapping",
+                            "write the key as a simple word"))
+                        frame[2] = Scalar("?", True, node.line, node.col)
+                        stack.append([node, kind is ev_map, None])  # read on, but into nothing
+                        continue
+                    frame[2] = node
                     continue
-                stack.pop()
-                keys.pop()
+                else:
+                    key = frame[2]
+                    frame[2] = None
+                    parent = frame[0]
+                    name = key.value
+                    if name in parent:
+                        first = parent.keypos[name]
+                        diags.append(Diagnostic(
+                            "E101", path, key.line, key.col,
+                            f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last",
+                            "remove one of the two, or merge them"))
+                        if is_collection:
+                            skip_depth = 1  # skip the duplicate's nested value
+                        continue
+                    parent[name] = node
+                    parent.keypos[name] = (key.line, key.col)
+            if is_collection:
+                stack.append([node, kind is ev_map, None])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -270,11 +281,103 @@ def read_yaml_text(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> tuple
         diags.append(Diagnostic("E100", path, 1, 1, f"YAML could not be read: {type(exc).__name__}",
                                 "check the file for unusual syntax"))
         return None, diags
+    finally:
+        loader.dispose()
     if root is None or (isinstance(root, Scalar) and root.is_null):
         diags.append(Diagnostic("E107", path, 1, 1, "the file holds no data",
                                 "add content, or delete the file"))
         return None, diags
     return root, diags
+
+
+def read_flat_mapping(text: str, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, str, int, int]] | None:
+    """A document made only of nested mappings with text values, flattened in order to
+    ``(dotted.key, text, line, col)``; None if it is anything else.
+
+    This is the fast way through the common case of a locale file; for None (a list, a null
+    or dotted key, a duplicate key, an anchor, a syntax error...) read it with
+    :func:`read_yaml_text`, which locates every problem. Both agree wherever this one answers::
+
+        >>> read_flat_mapping("a:\\n  b: x\\nc: 'y'\\n")
+        [('a.b', 'x', 2, 6), ('c', 'y', 3, 4)]
+        >>> read_flat_mapping("a: [x]\\n") is None
+        True
+    """
+    yaml, loader_class = _yaml()
+    ev_scalar = yaml.ScalarEvent
+    ev_map = yaml.MappingStartEvent
+    ev_map_end = yaml.MappingEndEvent
+    passing = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+    ev_doc = yaml.DocumentStartEvent
+    ev_stream_end = yaml.StreamEndEvent
+    out: list[tuple[str, str, int, int]] = []
+    prefixes: list[str] = []  # the dotted prefix of each open mapping
+    seen: set[str] = set()  # every full key so far, to find duplicates
+    key: str | None = None  # the key waiting for its value
+    documents = 0
+    loader = loader_class(text)
+    get_event = loader.get_event
+    try:
+        while True:
+            ev = get_event()
+            kind = type(ev)
+            if kind is ev_scalar:
+                if ev.anchor is not None or ev.tag is not None or not prefixes:
+                    return None
+                if key is None:
+                    key = ev.value
+                    if not key or "." in key:
+                        return None
+                    full = prefixes[-1] + key
+                    if full in seen:
+                        return None
+                    seen.add(full)
+                    continue
+                value = ev.value
+                if ev.implicit[0] and value in _NULLS:
+                    return None
+                m = ev.start_mark
+                out.append((prefixes[-1] + key, value, m.line + 1, m.column + 1))
+                key = None
+            elif kind is ev_map:
+                if ev.anchor is not None or ev.tag is not None or len(prefixes) >= max_depth:
+                    return None
+                if not prefixes:
+                    if documents != 1:
+                        return None
+                    prefixes.append("")
+                elif key is None:
+                    return None  # a mapping used as a key
+                else:
+                    prefixes.append(prefixes[-1] + key + ".")
+                    key = None
+            elif kind is ev_map_end:
+                prefixes.pop()
+            elif kind is ev_doc:
+                documents += 1
+                if documents > 1:
+                    return None
+            elif kind in passing:
+                continue
+            elif kind is ev_stream_end:
+                break
+            else:  # a sequence, an alias, no event at all
+                return None
+    except (yaml.YAMLError, ValueError, RecursionError, MemoryError):
+        return None
+    finally:
+        loader.dispose()
+    return out if documents == 1 else None
+
+
+def _refused(ev: object, path: str) -> Diagnostic:
+    m = ev.start_mark  # type: ignore[attr-defined]
+    line, col = m.line + 1, m.column + 1
+    if ev.anchor is not None:  # type: ignore[attr-defined]
+        return Diagnostic("E102", path, line, col, f"anchor '&{ev.anchor}' is not allowed",  # type: ignore[attr-defined]
+                          "remove the anchor and write values out in full")
+    return Diagnostic("E104", path, line, col, f"explicit tag '{ev.tag}' is not allowed",  # type: ignore[attr-defined]
+                      "remove the tag; quote the value if you want it kept as text")
 
 
 def _is_tab_at(text: str, mark: object) -> bool:
@@ -339,6 +442,7 @@ def node_spans(text: str) -> dict[tuple[str, ...], Span] | None:
     >>> s = spans[("a", "b")]; (s.style, s.start, s.end, s.key_col)
     ("'", 8, 11, 2)
     """
+    yaml, _Loader = _yaml()  # PyYAML is imported on first use (see _yaml)
     spans: dict[tuple[str, ...], Span] = {}
     # Each open mapping: [path, span, pending key (or None), pending key start, key col].
     stack: list[list] = []  # type: ignore[type-arg]
