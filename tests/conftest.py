@@ -21,4 +21,6 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("HENGYANG_SAVE_DIR", str(home / "saves"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    # Tools run with env={} still find the user's folders through HOME: point it here too.
+    monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(os.path.dirname(os.path.dirname(__file__)))

@@ -82,7 +82,8 @@ def test_soft_lock_replay_works_in_the_real_game(tmp_path: Path) -> None:
     inputs = out.split("printf '")[1].split("'")[0].replace("\\n", "\n")
     done = subprocess.run([sys.executable, str(ROOT / "play.py"), "--story", str(root / "story"), "--locales",
                            str(root / "locales"), "--lang", "en"], input=inputs, capture_output=True, text=True,
-                          env={"HENGYANG_SAVE_DIR": str(tmp_path / "saves"), "PATH": ""}, timeout=60)
+                          env={"HENGYANG_SAVE_DIR": str(tmp_path / "saves"), "PATH": "", "HOME": str(tmp_path)},
+                          timeout=60)
     assert "No choice is open here" in done.stdout
 
 

@@ -39,6 +39,9 @@ def no_eval(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("the engine must never evaluate or compile text from a file")
 
+    # The engine imports some modules on first use (PyYAML, for one); importing a module runs
+    # its code through exec, so load a story once before exec is forbidden.
+    assert load_fixture().ok
     for name in ("eval", "exec"):
         monkeypatch.setattr(builtins, name, forbidden)
 
@@ -169,6 +172,8 @@ def test_the_engine_never_uses_an_unsafe_yaml_loader_or_pickle() -> None:
     reviewed = {
         "translation.py calls .format(...)": "fills CSV column names from the engine's own constants",
         "graph.py imports subprocess": "runs Graphviz `dot -Tsvg` (fixed argv, no shell) on a graph it wrote",
+        "shell_tty.py calls importlib.import_module": "imports prompt_toolkit's own modules, by fixed names, "
+                                                      "in a background thread while the player reads",
     }
     unreviewed = [f for f in found if f.split(":")[0] + " " + f.split(" ", 1)[1] not in reviewed]
     assert not unreviewed, unreviewed
