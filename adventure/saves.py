@@ -34,6 +34,8 @@ WINDOWS_DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])\Z", re.IGNORE
 AUTOSAVE = "autosave"
 AUTOSAVE_PREVIOUS = "autosave-previous"
 RECOVERY = "recovery"
+BEFORE_LOAD = "before-load"  # the game that a load replaced, kept so that nothing is lost
+RESERVED = (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, BEFORE_LOAD)
 MAX_VALUE = 10**15  # variables, visit counts and turns beyond this are not a real game's
 MAX_EXTRA_DEPTH = 16  # nesting of the free-form "extra" object
 

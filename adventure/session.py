@@ -23,7 +23,18 @@ from . import render as r
 from .engine import InvalidChoice, Output, State, available, new_game, step
 from .i18n import LANGUAGE_NAMES, Texts, fold
 from .render import BLANK, Para, para
-from .saves import AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, SaveError, SaveStore, check_slot, decode, encode
+from .saves import (
+    AUTOSAVE,
+    AUTOSAVE_PREVIOUS,
+    BEFORE_LOAD,
+    RECOVERY,
+    RESERVED,
+    SaveError,
+    SaveStore,
+    check_slot,
+    decode,
+    encode,
+)
 from .transcript import Transcript
 
 # Command ids and their locale keys: ui.cmd.<id> holds the words, ui.help.<id> the help line.
@@ -118,6 +129,8 @@ class Session:
         self.content_note = content_note if content_note and catalog.get(self.lang, content_note) else None
         self.clock = clock
         self.start_at = start_at  # a writer's --start scene: new games begin there
+        self._checkpoint_failed = False  # a failing autosave is reported once, not at every step
+        self._saved_mark: tuple[object, ...] | None = None  # what the autosave holds
         self.state: State | None = None
         self.history: list[State] = []
         self.extra: dict[str, Any] = {}
@@ -233,7 +246,29 @@ class Session:
     # -- input -----------------------------------------------------------------------------
     def handle(self, line: str) -> Reply:
         """Interpret one line: a choice number, choice words, or a command (or, while a
-        reflection question waits, a line of the answer)."""
+        reflection question waits, a line of the answer). Whatever moved the game on is
+        autosaved at once, so a crash or a power cut loses nothing."""
+        mark = self._progress_mark()
+        return self._checkpoint(self._handle(line), mark)
+
+    def _progress_mark(self) -> tuple[object, ...]:
+        record = self.record
+        return (self.state, len(self.history), len(record.answers), len(record.skipped), len(record.pending))
+
+    def _checkpoint(self, reply: Reply, mark: tuple[object, ...]) -> Reply:
+        """After a step, an undo, a load or an answer: write the autosave quietly (the previous
+        autosave is kept). A failure is said once, then the game goes on."""
+        if reply.quit or self.state is None or self._progress_mark() == mark:
+            return reply
+        problem = self.autosave(quiet=True)
+        if problem is None:
+            self._saved_mark = self._progress_mark()
+        elif not self._checkpoint_failed:
+            self._checkpoint_failed = True
+            reply.paras.append(problem)
+        return reply
+
+    def _handle(self, line: str) -> Reply:
         self._count_time()
         if self.record.pending and self.state is not None:
             return self._answer_line(clean_input(line))
@@ -411,7 +446,7 @@ class Session:
         slot = args[0] if args else QUICK_SLOT
         try:
             check_slot(slot)
-            if slot in (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY):
+            if slot in RESERVED:
                 return Reply([self.msg("ui.slot_reserved", "error", slot=slot)])
             self.write_slot(slot)
         except SaveError as exc:
@@ -438,7 +473,7 @@ class Session:
             slot = args[0]
         else:
             slots = [s for s in self.store.list() if s.ok]
-            manual = [s for s in slots if s.slot not in (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY)]
+            manual = [s for s in slots if s.slot not in RESERVED]
             pick = (manual or slots)
             if not pick:
                 return Reply([self.msg("ui.no_saves")])
@@ -453,8 +488,14 @@ class Session:
             loaded = decode(self.story, self.store.read(slot), slot=slot)
         except SaveError as exc:
             return [self.msg(exc.key, "error", **exc.subs)]
-        if self.state is not None and slot not in (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY):
-            self.autosave()  # the game being replaced is kept, not lost
+        kept: list[Para] = []
+        if (self.state is not None and slot not in RESERVED
+                and (self.history or self.state.turn or self.state.scene != self.story.start)):
+            try:  # the game being replaced is kept, not lost
+                self.write_slot(BEFORE_LOAD)
+                kept = [self.msg("ui.kept_before_load", slot=BEFORE_LOAD)]
+            except SaveError as exc:
+                kept = [self.msg(exc.key, "error", **exc.subs)]
         self.state = loaded.state
         self.history = loaded.history  # a load replaces the timeline; the language stays the player's
         self.extra = loaded.extra
@@ -462,6 +503,7 @@ class Session:
         self.log("load", slot=slot)
         self.log("scene", scene=self.state.scene, lang=self.lang)
         out = [self.msg("ui.loaded", slot=slot)] if announce else [self.msg("ui.resumed")]
+        out += kept
         out += [self.msg(key, "error" if key == "ui.load_scene_moved" else "message", **subs)
                 for key, subs in loaded.messages]
         out.append(BLANK)
@@ -696,9 +738,13 @@ class Session:
     def answer_text(self, text: str) -> Reply:
         """A whole answer at once (the terminal's multi-line editor). A single line may still
         be ``skip`` or a command, as in plain mode."""
+        mark = self._progress_mark()
+        return self._checkpoint(self._answer_text(text), mark)
+
+    def _answer_text(self, text: str) -> Reply:
         self._count_time()
         if not self.answering:
-            return self.handle(text)
+            return self._handle(text)
         text = "\n".join(clean_input(line) for line in text.split("\n"))  # no escape codes in answers
         lines = text.strip("\n").split("\n")
         if len(lines) == 1:
@@ -887,15 +933,24 @@ class Session:
         return out
 
     # -- leaving ---------------------------------------------------------------------------
-    def autosave(self) -> Para | None:
-        """Save to the autosave slot, keeping the previous autosave. Returns a message."""
+    def autosave(self, *, quiet: bool = False) -> Para | None:
+        """Save to the autosave slot, keeping the previous autosave. Returns a message (with
+        ``quiet``, only if the save failed; quiet autosaves are not in the transcript).
+
+        When nothing has moved since the last autosave (the usual case on quitting, as every
+        step is autosaved), the autosave is refreshed in place, so the previous autosave
+        still holds the step before."""
         if self.store is None or self.state is None:
             return None
         try:
-            self.store.rotate(AUTOSAVE, AUTOSAVE_PREVIOUS)
+            if self._progress_mark() != self._saved_mark:
+                self.store.rotate(AUTOSAVE, AUTOSAVE_PREVIOUS)
             self.write_slot(AUTOSAVE)
+            self._saved_mark = self._progress_mark()
         except SaveError as exc:
             return self.msg(exc.key, "error", **exc.subs)
+        if quiet:
+            return None
         self.log("save", slot=AUTOSAVE)
         return self.msg("ui.autosaved")
 

@@ -191,3 +191,30 @@ def test_writers_can_start_at_a_scene(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "The guns from Kunming" in out and "The news from the north" not in out
     proc = run_pipe(tmp_path, b"", "--start", "nowhere")
     assert proc.returncode == 2 and b"no scene 'nowhere'" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_a_killed_game_continues_where_it_was(tmp_path: Path) -> None:
+    """SIGKILL (a power cut, a closed laptop) after a few steps: every step was autosaved."""
+    import signal
+
+    child = spawn(tmp_path)
+    child.expect("Press Enter to begin")
+    child.sendline("")
+    child.expect(PROMPT)
+    child.sendline("1")
+    child.expect("Two weeks")
+    child.expect(PROMPT)
+    child.sendline("2")
+    child.expect("The city empties")
+    child.expect(PROMPT)
+    child.kill(signal.SIGKILL)
+    child.close()
+    child = spawn(tmp_path)
+    child.expect("You have an autosave")
+    child.expect(r"The city empties\)")
+    child.sendline("y")
+    child.expect("Continuing where you left off")
+    child.expect(PROMPT)
+    child.sendline("quit")
+    rest = finish(child)
+    assert child.exitstatus == 0 and "Traceback" not in rest

@@ -119,17 +119,61 @@ def test_load_without_name_takes_the_newest_manual_save(tmp_path: Path) -> None:
     assert s.state == state
 
 
-def test_load_keeps_the_replaced_game_in_the_autosave(tmp_path: Path) -> None:
+def test_load_keeps_the_replaced_game(tmp_path: Path) -> None:
     s = make(tmp_path)
     s.handle("save early")
     s.handle("1")
     s.handle("2")
     progressed = s.state
-    s.handle("load early")
+    reply = text(s.handle("load early"))
+    assert 'kept as "before-load"' in reply and "load before-load" in reply
     assert s.store is not None
     from adventure.saves import decode
 
-    assert decode(s.story, s.store.read("autosave")).state == progressed
+    assert decode(s.story, s.store.read("before-load")).state == progressed
+    for _ in range(3):  # later steps and autosaves do not touch it
+        s.handle("1")
+    assert decode(s.story, s.store.read("before-load")).state == progressed
+    s.handle("load before-load")
+    assert s.state == progressed
+    assert "kept for the game" in text(s.handle("save before-load"))
+
+
+def test_every_step_is_autosaved_at_once(tmp_path: Path) -> None:
+    """A crash or a power cut after any step loses nothing: the autosave already holds it,
+    and the previous autosave the step before."""
+    from adventure.saves import decode
+
+    s = make(tmp_path)
+    assert s.store is not None
+    s.handle("1")
+    first = s.state
+    assert decode(s.story, s.store.read("autosave")).state == first
+    s.handle("2")
+    assert decode(s.story, s.store.read("autosave")).state == s.state
+    assert decode(s.story, s.store.read("autosave-previous")).state == first
+    s.handle("undo")
+    assert decode(s.story, s.store.read("autosave")).state == first
+    s.handle("notes")  # reading changes nothing: nothing is written
+    mtime = s.store.path("autosave").stat().st_mtime_ns
+    s.handle("help")
+    assert s.store.path("autosave").stat().st_mtime_ns == mtime
+
+
+def test_a_failing_autosave_is_said_once_and_the_game_goes_on(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from adventure.saves import SaveError
+
+    s = make(tmp_path)
+    assert s.store is not None
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise SaveError("ui.save_failed", error="No space left on device")
+
+    monkeypatch.setattr(s.store, "write", full)
+    first = text(s.handle("1"))
+    second = text(s.handle("1"))
+    assert "could not be saved" in first and "could not be saved" not in second
+    assert s.state is not None and s.state.turn == 2
 
 
 def test_damaged_save_is_reported_and_game_goes_on(tmp_path: Path) -> None:
