@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ENGINE_VERSION
+from .atomic import write_atomic
 
 CACHE_FORMAT = "hengyang-parse-cache/1"
 # The modules whose code decides what a stage-1 record holds. A change to any of them makes
@@ -165,15 +166,10 @@ class ParseCache:
         return record
 
     def _write(self, entry: Path, text: str) -> None:
-        tmp = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")
         try:
             if not self._made_dir:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self._made_dir = True
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, entry)
+            write_atomic(entry, text.encode("utf-8"), durable=False)  # a lost entry is only re-parsed
         except OSError:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+            pass  # the cache is only ever a shortcut

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import datetime
 import html
-import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import classroom as cl
 from . import model as m
+from .atomic import write_atomic
 from .i18n import Texts
 from .loader import TERM_MARK_RE
 from .render import source_names
@@ -268,19 +267,6 @@ def report_stem(student: str | None, now: datetime.datetime) -> str:
     return f"{cl.slug(student or '')}_{now.astimezone().strftime('%Y-%m-%d')}"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
-
-
 def write_report(session: Session, directory: Path, *, now: datetime.datetime) -> tuple[Path, Path]:
     """Write ``<student>_<date>.md`` and ``.html`` into ``directory`` (created if needed);
     a later report of the same student on the same day replaces the earlier one."""
@@ -289,8 +275,8 @@ def write_report(session: Session, directory: Path, *, now: datetime.datetime) -
     md_path, html_path = directory / f"{stem}.md", directory / f"{stem}.html"
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        _write_atomic(md_path, to_markdown(data))
-        _write_atomic(html_path, to_html(data))
+        write_atomic(md_path, to_markdown(data).encode("utf-8"))
+        write_atomic(html_path, to_html(data).encode("utf-8"))
     except OSError as exc:
         raise ReportError(exc.strerror or type(exc).__name__) from None
     return md_path, html_path

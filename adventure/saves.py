@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import ENGINE_VERSION
+from .atomic import write_atomic
 from .engine import State
 from .model import Story
 
@@ -120,27 +121,10 @@ class SaveStore:
         is raised."""
         target = self.path(slot)
         data = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-        import secrets
-
-        tmp = self.directory / f".{slot}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                view = memoryview(data)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, target)
-            _fsync_dir(self.directory)
+            write_atomic(target, data, durable=True)
         except OSError as exc:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
             raise SaveError("ui.save_failed", error=exc.strerror or type(exc).__name__) from None
         return target
 
@@ -221,19 +205,6 @@ def _writer_alive(name: str) -> bool:
 def _text(value: object) -> str:
     """A listing field: a short string, or empty for anything a hand edit put there."""
     return value[:80] if isinstance(value, str) else ""
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- encoding ------------------------------------------------------------------------------

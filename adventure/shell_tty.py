@@ -301,6 +301,19 @@ def guarded(fn: Callable[[], T], fallback: T) -> Callable[[], T]:
     return call
 
 
+def bind_ctrl_c(bindings: Any) -> None:
+    """Ctrl-C clears a line that has text; on an empty line it ends the prompt with
+    :data:`_ASK_QUIT`, and the caller asks whether to quit."""
+
+    @bindings.add("c-c")
+    def _(event: Any) -> None:
+        buffer = event.app.current_buffer
+        if buffer.text:
+            buffer.reset()
+        else:
+            event.app.exit(result=_ASK_QUIT)
+
+
 def ask_line(message: str, *, output: Any) -> str:
     """A one-off prompt (raises EOFError / KeyboardInterrupt like any prompt)."""
     from prompt_toolkit import PromptSession
@@ -354,13 +367,7 @@ def ask_answer(session: Session, *, output: Any, style: Any, color: bool) -> Any
         else:
             buffer.insert_text("\n")
 
-    @bindings.add("c-c")
-    def _(event: Any) -> None:
-        buffer = event.app.current_buffer
-        if buffer.text:
-            buffer.reset()
-        else:
-            event.app.exit(result=_ASK_QUIT)
+    bind_ctrl_c(bindings)
 
     prompt_session: PromptSession[Any] = PromptSession(
         multiline=True, key_bindings=bindings, output=output, style=style,
@@ -419,13 +426,7 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
 
     bindings = guard_bindings()
 
-    @bindings.add("c-c")
-    def _(event: Any) -> None:
-        buffer = event.app.current_buffer
-        if buffer.text:
-            buffer.reset()
-        else:
-            event.app.exit(result=_ASK_QUIT)
+    bind_ctrl_c(bindings)
 
     completer = WordCompleter(guarded(session.completions, []), ignore_case=True, sentence=False)
     prompt_session: PromptSession[Any] = PromptSession(

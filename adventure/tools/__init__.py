@@ -1,1 +1,36 @@
 """Writer and teacher tools run as ``python play.py TOOL``; each module has configure() and run()."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import IO, Any
+
+from ..loader import LoadResult
+
+
+def load_for_tool(args: argparse.Namespace, ctx: Any, *, why: str, need_ok: bool = False,
+                  locales_dir: Path | None = None, stream: IO[str] | None = None) -> LoadResult | None:
+    """Load the story a tool works on (through the parsed-story cache).
+
+    When it cannot be used -- no story at all, or, with ``need_ok``, any error -- the errors are
+    written one per line, then ``why`` (what the tool cannot do until they are fixed), and None
+    is returned; the tool then exits 1::
+
+        result = load_for_tool(args, ctx, why="The story has errors, so it cannot be explored.", need_ok=True)
+        if result is None:
+            return 1
+    """
+    from ..cache import open_cache
+    from ..loader import load_story
+
+    story_dir, given_locales = ctx.story_dirs(args)
+    result = load_story(story_dir, locales_dir or given_locales, cache=open_cache(ctx.env))
+    if result.story is not None and result.catalog is not None and (result.ok or not need_ok):
+        return result
+    out = stream or ctx.stdout
+    for d in result.diagnostics:
+        if d.is_error:
+            out.write(d.format() + "\n")
+    out.write(why + "\n")
+    return None

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from ..diagnostics import Diagnostic
 from ..explore import DEFAULT_MAX_STATES, ExploreResult, RandomResult, explore, random_playthroughs, replay_hint
-from ..loader import load_story
+from . import load_for_tool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -84,13 +84,9 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    story_dir, locales_dir = ctx.story_dirs(args)
-    result = load_story(story_dir, locales_dir)
-    if not result.ok or result.story is None:
-        for d in result.diagnostics:
-            if d.is_error:
-                ctx.stdout.write(d.format() + "\n")
-        ctx.stdout.write("The story has errors, so it cannot be explored; fix them first (python play.py check).\n")
+    result = load_for_tool(args, ctx, need_ok=True,
+                           why="The story has errors, so it cannot be explored; fix them first (python play.py check).")
+    if result is None or result.story is None:
         return 1
     story = result.story
     out = ctx.stdout

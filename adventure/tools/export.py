@@ -15,7 +15,7 @@ from typing import Any
 
 from ..cli import LANG_CHOICES
 from ..edition import build_book, to_html, to_markdown
-from ..loader import load_story
+from . import load_for_tool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,13 +27,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    story_dir, locales_dir = ctx.story_dirs(args)
-    result = load_story(story_dir, locales_dir)
-    if not result.ok or result.story is None or result.catalog is None:
-        errors = [d for d in result.diagnostics if d.is_error]
-        ctx.stderr.write("export: the story has errors; run python play.py check\n")
-        for d in errors[:5]:
-            ctx.stderr.write("  " + d.format() + "\n")
+    result = load_for_tool(args, ctx, need_ok=True, stream=ctx.stderr,
+                           why="export: the story has errors, so there is no book yet; run python play.py check")
+    if result is None or result.story is None or result.catalog is None:
         return 1
     story = result.story
     option = "en+es" if args.lang == "both" else args.lang

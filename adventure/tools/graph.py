@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import model as m
 from ..analysis import reachable
+from . import load_for_tool
 
 FORMATS = ("dot", "mermaid", "svg")
 _SUFFIX = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".mmd": "mermaid", ".md": "mermaid"}
@@ -294,18 +295,12 @@ def render_svg(dot_text: str) -> tuple[str | None, str]:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    from ..loader import load_story
 
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIX.get(Path(args.output).suffix.lower(), "dot") if args.output else "dot"
-    story_dir, locales_dir = ctx.story_dirs(args)
-    result = load_story(story_dir, locales_dir)
-    if result.story is None:
-        for d in result.diagnostics:
-            if d.is_error:
-                ctx.stdout.write(d.format() + "\n")
-        ctx.stdout.write("The story cannot be loaded, so there is no map; fix the errors above first.\n")
+    result = load_for_tool(args, ctx, why="The story cannot be loaded, so there is no map; fix the errors above first.")
+    if result is None or result.story is None:
         return 1
     story = result.story
     if args.lang is not None and args.lang not in story.languages:

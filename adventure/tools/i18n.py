@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
-from ..loader import default_locales_dir, display_path, load_story
+from ..loader import default_locales_dir, display_path
 from ..translation import (
     ImportError_,
     LangStatus,
@@ -29,6 +29,7 @@ from ..translation import (
     to_csv,
     to_po,
 )
+from . import load_for_tool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,14 +63,10 @@ def _lang(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    story_dir, locales_dir = ctx.story_dirs(args)
-    locales_dir = locales_dir or default_locales_dir()
-    result = load_story(story_dir, locales_dir)
-    if result.story is None:
-        for d in result.diagnostics:
-            if d.is_error:
-                ctx.stdout.write(d.format() + "\n")
-        ctx.stdout.write("The story manifest cannot be read, so its languages are unknown; fix the errors above.\n")
+    locales_dir = ctx.story_dirs(args)[1] or default_locales_dir()
+    result = load_for_tool(args, ctx, locales_dir=locales_dir,
+                           why="The story manifest cannot be read, so its languages are unknown; fix the errors above.")
+    if result is None or result.story is None:
         return 1
     base = result.story.languages[0]
     others = list(result.story.languages[1:])

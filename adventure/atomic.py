@@ -1,0 +1,59 @@
+"""Writing a file so that it is either the old one or the new one, never half of each.
+
+The data goes to a temporary file in the same folder (named ``.stem.PID.hex.tmp``, so that a
+start-up clean-up can tell whose it is), is flushed, optionally ``fsync``-ed, and renamed over
+the target with ``os.replace``; with ``durable`` the folder is ``fsync``-ed too, so the rename
+itself survives a power cut. On any error the temporary file is removed, the target is left as
+it was, and the ``OSError`` is raised::
+
+    write_atomic(Path("saves/quick.json"), data)              # a save: durable
+    write_atomic(Path("cache/ab12.json"), data, durable=False)  # a cache entry: fast
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically (see the module docstring)."""
+    tmp = temp_name(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(data)
+            while view:  # a write may take only part of the data (a full disk, a size limit)
+                written = os.write(fd, view)
+                view = view[written:]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (where the platform allows it)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
