@@ -178,11 +178,14 @@ def file_fuzz(files: list[str]) -> Any:
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("bounded_memory", "fast_disk")
-def test_fuzzed_story_files_give_located_diagnostics(workdir: Path, long_mode: bool) -> None:
+@pytest.mark.parametrize("kind", ["story", "locale"])
+def test_fuzzed_files_give_located_diagnostics(kind: str, workdir: Path, long_mode: bool) -> None:
+    """Mutated story files (or locale files) give located diagnostics, or a story that plays."""
     budget = Budget()
+    files = STORY_FILES if kind == "story" else LOCALE_FILES
 
     @examples(long_mode, 100)
-    @given(file_fuzz(STORY_FILES))
+    @given(file_fuzz(files))
     def case(drawn: tuple[str, list[Any], list[str]]) -> None:
         name, muts, inputs = drawn
 
@@ -194,28 +197,7 @@ def test_fuzzed_story_files_give_located_diagnostics(workdir: Path, long_mode: b
         budget.run(one)
 
     case()
-    print("\n" + budget.report("story fuzz"))
-
-
-@pytest.mark.slow
-@pytest.mark.usefixtures("bounded_memory", "fast_disk")
-def test_fuzzed_locale_files_give_located_diagnostics(workdir: Path, long_mode: bool) -> None:
-    budget = Budget()
-
-    @examples(long_mode, 100)
-    @given(file_fuzz(LOCALE_FILES))
-    def case(drawn: tuple[str, list[Any], list[str]]) -> None:
-        name, muts, inputs = drawn
-
-        def one() -> None:
-            result = load_mutated(workdir, name, mutate(ORIGINALS[name], muts))
-            check_diagnostics(result)
-            if result.ok:
-                walk(result, workdir / "saves", inputs)
-        budget.run(one)
-
-    case()
-    print("\n" + budget.report("locale fuzz"))
+    print("\n" + budget.report(f"{kind} fuzz"))
 
 
 # -- saves ---------------------------------------------------------------------------------
