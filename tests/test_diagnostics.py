@@ -158,17 +158,7 @@ def _break_things(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_code_is_reported_where_it_happens(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edits, where, line = CASES[code]
     root = write_story(tmp_path, edits)
-    if code == "E110":
-        monkeypatch.setattr(yamlread, "MAX_BYTES", 200)
-    if code == "E111":
-        real = Path.read_bytes
-
-        def failing(self: Path) -> bytes:
-            if self.name == "one.yaml":
-                raise PermissionError(13, "Permission denied")
-            return real(self)
-
-        monkeypatch.setattr(Path, "read_bytes", failing)
+    _break_things(code, monkeypatch)
     monkeypatch.chdir(root)
     diags = check_dir(root)
     found = [d for d in diags if d.code == code]
