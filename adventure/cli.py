@@ -1,8 +1,10 @@
-"""Command line: ``python play.py [options]`` plays; ``python play.py TOOL ...`` runs a tool.
+"""Command line: ``hengyang [options]`` (``python play.py`` in a checkout) plays;
+``hengyang TOOL ...`` runs a tool.
 
 Tools are modules listed in :data:`TOOLS`, imported only when used; each has
 ``configure(parser)`` and ``run(args, ctx) -> int``. Common options (``--story``,
-``--locales``) work before or after the tool name.
+``--locales``) work before or after the tool name. Messages name the command as the player
+typed it (:attr:`Context.command`, from :func:`invoked_as`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Context(NamedTuple):
     stdin: Any
     stdout: IO[str]
     stderr: IO[str]
+    command: str = "hengyang"  # how the player started the game, for messages: "python play.py", ...
 
     def story_dirs(self, args: argparse.Namespace) -> tuple[Path | None, Path | None]:
         story = getattr(args, "story", None)
@@ -50,13 +53,13 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="locales folder holding en/ and es/ (default: the shipped locales/)")
 
 
-def build_parser(*, tools: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "hengyang") -> argparse.ArgumentParser:
     """The whole command line. With ``only``, the options of that tool alone are set up (the
     others are listed with their help line), so running one tool imports no other."""
     import argparse
 
     parser = argparse.ArgumentParser(
-        prog="play.py",
+        prog=prog,
         description="Hengyang 1944: an interactive story of the defence of Hengyang, June-August 1944.",
         epilog="In the game, type help (or ayuda) for the commands.")
     _common(parser, suppress=False)
@@ -80,6 +83,8 @@ def build_parser(*, tools: bool = True, only: str | None = None) -> argparse.Arg
                         help="where student reports are written (default: 'reports' beside the saves folder)")
     parser.add_argument("--watch", action="store_true",
                         help="for writers: reload the story whenever its files change (or type reload)")
+    parser.add_argument("--version", action="version", version=f"hengyang {version()}",
+                        help="show the version and exit")
     if not tools:
         parser.set_defaults(tool=None)
         return parser
@@ -93,6 +98,66 @@ def build_parser(*, tools: bool = True, only: str | None = None) -> argparse.Arg
     return parser
 
 
+def version() -> str:
+    """The version of the installed distribution (its metadata), or of this checkout when the
+    code running is not an installed copy (a clone, an editable install)."""
+    from importlib import metadata
+
+    from . import __version__
+
+    try:
+        dist = metadata.distribution("hengyang1944")
+    except metadata.PackageNotFoundError:
+        return __version__
+    installed = Path(str(dist.locate_file("adventure/__init__.py")))
+    try:
+        same = installed.resolve() == (Path(__file__).resolve().parent / "__init__.py")
+    except OSError:
+        same = False
+    return dist.version if same else __version__
+
+
+def invoked_as(argv0: str, orig_argv: Sequence[str], path: str = "") -> str:
+    """The command the player typed to start the game, as messages should name it.
+
+    >>> invoked_as("play.py", ["python3", "play.py", "check"])
+    'python3 play.py'
+    >>> invoked_as("/src/adventure/__main__.py", ["python", "-m", "adventure"])
+    'python -m adventure'
+    >>> invoked_as("/lib/pytest/__main__.py", ["python", "-m", "pytest"])  # main() called by a program
+    'hengyang'
+    >>> invoked_as("/home/a/.local/bin/hengyang", ["/venv/bin/python", "/home/a/.local/bin/hengyang"],
+    ...            "/usr/bin:/home/a/.local/bin")
+    'hengyang'
+    >>> invoked_as("/tmp/my venv/bin/hengyang", ["/tmp/my venv/bin/python"], "/usr/bin")
+    "'/tmp/my venv/bin/hengyang'"
+    """
+    name = os.path.basename(argv0)
+    python = os.path.basename(orig_argv[0]) if orig_argv else ""
+    python = python[:-4] if python.lower().endswith(".exe") else python
+    if not python.startswith("py"):
+        python = "python"
+    if name == "__main__.py" and os.path.basename(os.path.dirname(argv0)) == "adventure":
+        return f"{python} -m adventure"
+    if name == "play.py":
+        return f"{python} {_quote(argv0)}"
+    stem = name[:-4] if name.lower().endswith(".exe") else name
+    if not stem.startswith("hengyang"):  # embedded, or called from a test: the installed name
+        return "hengyang"
+    folder = os.path.dirname(argv0)
+    here = os.path.normcase(os.path.abspath(folder)) if folder else ""
+    on_path = not folder or any(os.path.normcase(os.path.abspath(d)) == here for d in path.split(os.pathsep) if d)
+    return stem if on_path else _quote(argv0)
+
+
+def _quote(word: str) -> str:
+    if word and all(c.isalnum() or c in "@%+=:,./-_" for c in word):
+        return word
+    import shlex
+
+    return shlex.quote(word)
+
+
 def _load_tool(module: str) -> Any:
     import importlib
 
@@ -101,8 +166,9 @@ def _load_tool(module: str) -> Any:
 
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
          stdin: Any = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    ctx = Context(env if env is not None else os.environ, stdin or sys.stdin, stdout or sys.stdout,
-                  stderr or sys.stderr)
+    env = env if env is not None else os.environ
+    command = invoked_as(sys.argv[0] if sys.argv else "", getattr(sys, "orig_argv", ()), env.get("PATH", ""))
+    ctx = Context(env, stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr, command)
     argv = list(sys.argv[1:] if argv is None else argv)
     if _first_positional(argv) is None and not {"-h", "--help"} & set(argv):
         # Playing: parse without importing the tools (or argparse, for the usual options),
@@ -110,16 +176,16 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         from .game import play
 
         quick = _play_options(argv)
-        return play(quick if quick is not None else build_parser(tools=False).parse_args(argv), ctx)
+        return play(quick if quick is not None else build_parser(tools=False, prog=command).parse_args(argv), ctx)
     first = _first_positional(argv)
-    args = build_parser(only=first if first in TOOLS else None).parse_args(argv)
+    args = build_parser(only=first if first in TOOLS else None, prog=command).parse_args(argv)
     if args.tool is None:
         from .game import play
 
         return play(args, ctx)
     try:
         return int(_load_tool(TOOLS[args.tool][0]).run(args, ctx))
-    except BrokenPipeError:  # e.g. `play.py i18n status | head`: the reader left; that is fine
+    except BrokenPipeError:  # e.g. `hengyang i18n status | head`: the reader left; that is fine
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())

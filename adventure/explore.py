@@ -298,9 +298,10 @@ def _choices_now(scene_choices: tuple[Choice, ...], scene_id: str, state: State,
 
 def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: int | None = None,
             visit_cap: int | None = None, merge_notes: bool = False,
-            progress: Progress | None = None) -> ExploreResult:
+            progress: Progress | None = None, command: str = "hengyang") -> ExploreResult:
     """Walk every reachable state breadth first (up to ``max_states`` states and
     ``max_depth`` choices) and report what is reachable. See the module docstring.
+    ``command`` is how the writer starts the game, for the replay lines of the findings.
 
     Memory stays near a few hundred bytes per state: only the frontier keeps whole states
     (with their visit counts cut down to what conditions read), and the graph is kept in
@@ -407,7 +408,7 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
     res.elapsed = time.perf_counter() - began
     if progress is not None:
         progress(res.expanded, res.states, res.depth)
-    res.findings = _findings(res)
+    res.findings = _findings(res, command)
     return res
 
 
@@ -509,14 +510,18 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def replay_hint(path: list[int]) -> str:
-    """The inputs as a line a writer can paste: ``printf '1\\n2\\n' | python play.py --plain``."""
+def replay_hint(path: list[int], command: str) -> str:
+    """The inputs as a line a writer can paste, for the game started with ``command``.
+
+    >>> replay_hint([1, 2], "python play.py")
+    "printf '1\\\\n2\\\\n' | python play.py --plain"
+    """
     if not path:
-        return "python play.py --plain   (at the very start)"
-    return "printf '" + "".join(f"{n}\\n" for n in path) + "' | python play.py --plain"
+        return f"{command} --plain   (at the very start)"
+    return "printf '" + "".join(f"{n}\\n" for n in path) + f"' | {command} --plain"
 
 
-def _findings(res: ExploreResult) -> list[Diagnostic]:
+def _findings(res: ExploreResult, command: str) -> list[Diagnostic]:
     story = res.story
     out: list[Diagnostic] = []
     caveat = "" if res.complete else f" in the {res.states:,} states explored"
@@ -563,7 +568,7 @@ def _findings(res: ExploreResult) -> list[Diagnostic]:
             f"soft-lock: in scene '{sid}' no choice is open ({_count(len(members), 'state')}; the shortest way "
             f"there: choices {' '.join(map(str, path)) or '(none)'})",
             "make sure a choice is always open here (one without 'when:', or conditions that cover "
-            f"every case); replay it with: {replay_hint(path)}")
+            f"every case); replay it with: {replay_hint(path, command)}")
     seen_loops: set[frozenset[str]] = set()
     for loop in res.traps:
         names = frozenset(res.scene_at(i) for i in loop)
@@ -577,7 +582,7 @@ def _findings(res: ExploreResult) -> list[Diagnostic]:
         add("E402", story.scenes[sid].pos,
             f"no way out: once here, a player can only go round {listed} and never reach an ending "
             f"(the shortest way in: choices {' '.join(map(str, path)) or '(none)'})",
-            f"give the loop a choice that leads on towards an ending; replay it with: {replay_hint(path)}")
+            f"give the loop a choice that leads on towards an ending; replay it with: {replay_hint(path, command)}")
     out.sort(key=Diagnostic.sort_key)
     return out
 
@@ -620,10 +625,10 @@ class RandomResult:
 
 
 def random_playthroughs(story: Story, *, runs: int, seed: int, max_steps: int = 1000,
-                        progress: Progress | None = None) -> RandomResult:
+                        progress: Progress | None = None, command: str = "hengyang") -> RandomResult:
     """Play ``runs`` games choosing at random (reproducible: the same seed gives the same
     games). A game fails when no choice is open (soft-lock); one that has not ended after
-    ``max_steps`` choices is counted as unfinished."""
+    ``max_steps`` choices is counted as unfinished. ``command``: as for :func:`explore`."""
     began = time.perf_counter()
     rng = random.Random(seed)
     res = RandomResult(story, runs, seed, max_steps)
@@ -682,6 +687,6 @@ def random_playthroughs(story: Story, *, runs: int, seed: int, max_steps: int = 
             "E401", pos[0], pos[1], pos[2],
             f"soft-lock: in scene '{sid}' no choice is open (random playthrough {played.number}, after "
             f"choices {' '.join(map(str, played.inputs)) or '(none)'})",
-            f"make sure a choice is always open here; replay it with: {replay_hint(played.inputs)}"))
+            f"make sure a choice is always open here; replay it with: {replay_hint(played.inputs, command)}"))
     res.findings.sort(key=Diagnostic.sort_key)
     return res

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import ENGINE_VERSION
 from .cache import open_cache
 from .cli import Context
-from .i18n import detect_language
+from .i18n import detect_language, fill
 from .loader import load_story
 from .saves import SaveStore, default_save_dir
 from .session import Session
@@ -109,7 +109,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     story_dir, locales_dir = ctx.story_dirs(args)
     cache = open_cache(ctx.env)
-    files = StoryFiles(story_dir, locales_dir, cache=cache)  # for reload and --watch
+    files = StoryFiles(story_dir, locales_dir, cache=cache, command=ctx.command)  # for reload and --watch
     try:
         result = load_story(story_dir, locales_dir, cache=cache)
     except Exception:  # a loader bug: say so briefly, never a traceback
@@ -118,14 +118,14 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         errors = [d for d in result.diagnostics if d.is_error]
         lang = args.lang if args.lang in ("en", "es") else "en"
         broken = (result.catalog.get(lang, "ui.story_broken") if result.catalog else None) or \
-            "The story has errors and cannot start. Run: python play.py check"
-        ctx.stderr.write(broken + "\n")
+            "The story has errors and cannot start. Run: {command} check"
+        ctx.stderr.write(fill(broken, {"command": ctx.command}) + "\n")
         for d in errors[:5]:
             ctx.stderr.write("  " + d.format() + "\n")
         return 1
     story, catalog = result.story, result.catalog
     if args.start and args.start not in story.scenes:
-        ctx.stderr.write(f"--start: there is no scene '{args.start}' (python play.py check lists the story)\n")
+        ctx.stderr.write(f"--start: there is no scene '{args.start}' ({ctx.command} check lists the story)\n")
         return 2
     # The story lives as long as the game: the garbage collector need never walk it again.
     import gc

@@ -60,17 +60,27 @@ class LoadResult(NamedTuple):
 
 # -- paths ---------------------------------------------------------------------------------
 
-def project_root() -> Path:
-    """The folder holding ``adventure/``, ``story/`` and ``locales/`` (an editable install)."""
-    return Path(__file__).resolve().parent.parent
+def data_root() -> Path:
+    """The folder holding the shipped ``story/``, ``locales/`` and ``schema/``.
+
+    Installed from a wheel (``pip install .``, ``pipx install .``) they travel inside the
+    package, as ``adventure/data/`` (pyproject.toml maps the top-level folders there): the
+    folder ``importlib.resources.files("adventure") / "data"`` names, found here without
+    importing importlib.resources on the way to the first scene. In a checkout, or an
+    editable install, there is no ``adventure/data/`` and the folders beside the package are
+    read, so a writer's edits show at once.
+    """
+    package = Path(__file__).resolve().parent
+    packaged = package / "data"
+    return packaged if (packaged / "story").is_dir() else package.parent
 
 
 def default_story_dir() -> Path:
-    return project_root() / "story"
+    return data_root() / "story"
 
 
 def default_locales_dir() -> Path:
-    return project_root() / "locales"
+    return data_root() / "locales"
 
 
 def display_path(path: Path) -> str:

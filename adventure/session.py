@@ -929,7 +929,8 @@ class Session:
     def _diagnostic_paras(self, diags: list[Any], limit: int = 8) -> list[Para]:
         out = [para("meta", "  " + d.format()) for d in diags[:limit]]
         if len(diags) > limit:
-            out.append(self.msg("ui.reload_more", "meta", n=len(diags) - limit))
+            out.append(self.msg("ui.reload_more", "meta", n=len(diags) - limit,
+                                command=getattr(self.reloader, "command", "hengyang")))
         return out
 
     # -- leaving ---------------------------------------------------------------------------

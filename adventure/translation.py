@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import model as m
 from .diagnostics import Diagnostic, suggest
-from .loader import _optional, display_path, locale_files, parse_locale_file, required_keys
+from .loader import _optional, data_root, display_path, locale_files, parse_locale_file, required_keys
 from .yamledit import SCHEMA_LINE, EditError, comment_above, dump, insert_value, nest, set_comment, set_value
 
 LOCK_NAME = "review.lock"
@@ -93,8 +93,9 @@ class LocaleIndex:
         return index
 
 
-def read_lock(path: Path) -> tuple[dict[str, str], list[Diagnostic]]:
-    """The review lock of one language: key -> source hash, and a warning per bad line."""
+def read_lock(path: Path, *, command: str = "hengyang") -> tuple[dict[str, str], list[Diagnostic]]:
+    """The review lock of one language: key -> source hash, and a warning per bad line
+    (``command``: how the writer starts the game, named in the fixes)."""
     lock: dict[str, str] = {}
     diags: list[Diagnostic] = []
     try:
@@ -103,7 +104,7 @@ def read_lock(path: Path) -> tuple[dict[str, str], list[Diagnostic]]:
         return lock, diags
     except (OSError, UnicodeDecodeError) as exc:
         diags.append(Diagnostic("W304", display_path(path), 0, 0, f"the review lock cannot be read ({exc})",
-                                f"delete it and run: python play.py i18n review --all --lang {path.parent.name}"))
+                                f"delete it and run: {command} i18n review --all --lang {path.parent.name}"))
         return lock, diags
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -114,7 +115,7 @@ def read_lock(path: Path) -> tuple[dict[str, str], list[Diagnostic]]:
             diags.append(Diagnostic("W304", display_path(path), n, 1,
                                     f"'{line[:60]}' is not a line of the form 'key hash'",
                                     "remove the line (a merge conflict?) and review the key again: "
-                                    "python play.py i18n review KEY"))
+                                    f"{command} i18n review KEY"))
             continue
         lock[mt[1]] = mt[2]
     return lock, diags
@@ -123,7 +124,7 @@ def read_lock(path: Path) -> tuple[dict[str, str], list[Diagnostic]]:
 def write_lock(path: Path, lock: dict[str, str], *, source: str) -> None:
     """Write a review lock atomically, keys sorted so diffs and merges stay small."""
     lines = [f"# Reviewed translations for {path.parent.name}: each key, then the short hash of the {source} text",
-             "# the translation was last checked against. Written by `python play.py i18n review`; see docs/writing.md.",
+             "# the translation was last checked against. Written by the `i18n review` tool; see docs/writing.md.",
              ""]
     lines += [f"{key} {lock[key]}" for key in sorted(lock)]
     _write_atomic(path, "\n".join(lines) + "\n")
@@ -180,12 +181,13 @@ class LangStatus:
         return [k for k in self.keys if k.state == state]
 
 
-def status(locales_dir: Path, base: str, lang: str, *, source: LocaleIndex | None = None) -> LangStatus:
+def status(locales_dir: Path, base: str, lang: str, *, source: LocaleIndex | None = None,
+           command: str = "hengyang") -> LangStatus:
     """Compare ``lang`` with ``base`` key by key (the keys in the story's locales folder)."""
     src = source or LocaleIndex.read(locales_dir, base)
     tgt = LocaleIndex.read(locales_dir, lang)
     lock_path = locales_dir / lang / LOCK_NAME
-    lock, lock_diags = read_lock(lock_path)
+    lock, lock_diags = read_lock(lock_path, command=command)
     out = []
     for key, s in src.entries.items():
         t = tgt.entries.get(key)
@@ -224,19 +226,20 @@ def _texts_at(locales_dir: Path, lang: str, cache: object | None) -> dict[str, t
 
 
 def translation_diagnostics(story: m.Story, locales_dir: Path, *, content_note: str | None = None,
-                            cache: object | None = None) -> list[Diagnostic]:
+                            cache: object | None = None, command: str = "hengyang") -> list[Diagnostic]:
     """For ``check``: W302 for texts a language lacks that the loader does not already report
     (optional texts such as a scene's credit line, which fall back to the source language),
     W303 for stale translations, W304 for unreadable review-lock lines. The same judgement as
     :func:`status`, worked out only where it can give a warning (a story of 10,000 scenes has
-    300,000 texts); ``cache`` is the parsed-story cache the loader used, if any."""
+    300,000 texts); ``cache`` is the parsed-story cache the loader used, if any; ``command`` is how
+    the writer starts the game, named in the fixes."""
     base = story.languages[0]
     src = _texts_at(locales_dir, base, cache)
     needed = required_keys(story, content_note)
     out: list[Diagnostic] = []
     for lang in story.languages[1:]:
         tgt = _texts_at(locales_dir, lang, cache)
-        lock, lock_diags = read_lock(locales_dir / lang / LOCK_NAME)
+        lock, lock_diags = read_lock(locales_dir / lang / LOCK_NAME, command=command)
         out.extend(lock_diags)
         for key in [k for k in src if k not in tgt]:  # missing
             if key in needed or key.startswith("ui.") or not _optional(key, story) or key == content_note:
@@ -251,7 +254,7 @@ def translation_diagnostics(story: m.Story, locales_dir: Path, *, content_note: 
                 out.append(Diagnostic("W303", t[1], t[2], t[3],
                                       f"the {base} text of '{key}' changed since this {lang} translation "
                                       "was last reviewed",
-                                      f"update the translation if it needs it, then run: python play.py i18n review "
+                                      f"update the translation if it needs it, then run: {command} i18n review "
                                       f"{key}"))
     return out
 
@@ -386,9 +389,9 @@ def to_po(rows: list[Row], *, base: str, lang: str, story_id: str) -> str:
     import datetime
 
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
-    out = [f"# {story_id}: {lang} translation of the {base} texts. Exported by `python play.py i18n export`.",
+    out = [f"# {story_id}: {lang} translation of the {base} texts. Exported by the `i18n export` tool.",
            "# msgctxt is the key; do not change it. Clear 'fuzzy' when a text is checked; import with",
-           "# `python play.py i18n import FILE`.",
+           "# the `i18n import FILE` tool.",
            'msgid ""', 'msgstr ""',
            f'"Project-Id-Version: {story_id}\\n"', f'"POT-Creation-Date: {now}\\n"', f'"PO-Revision-Date: {now}\\n"',
            '"Last-Translator: \\n"', '"Language-Team: \\n"',
@@ -682,8 +685,8 @@ def _apply_edits(path: Path, ops: list[tuple[str, tuple[str, ...], str, str | No
         if op in ("set", "insert"):
             expected[".".join(parts)] = value
     if text is None:
-        schema = os.path.relpath(Path(__file__).resolve().parent.parent / "schema" / "locale.schema.json", path.parent)
-        header = f"{SCHEMA_LINE}{schema.replace(os.sep, '/')}\n# Added by `python play.py i18n import`.\n"
+        schema = os.path.relpath(data_root() / "schema" / "locale.schema.json", path.parent)
+        header = f"{SCHEMA_LINE}{schema.replace(os.sep, '/')}\n# Added by the `i18n import` tool.\n"
         new_text = dump(nest({k: v for k, v in expected.items()}), header=header)
         comments = [(parts, value) for op, parts, value, _ in ops if op == "comment"]
         try:

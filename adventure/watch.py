@@ -26,8 +26,10 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 class StoryFiles:
     """The story and locale folders of one game."""
 
-    def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, cache: object | None = None) -> None:
+    def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, cache: object | None = None,
+                 command: str = "hengyang") -> None:
         self.story_dir = story_dir or default_story_dir()
+        self.command = command  # how the player started the game, for the messages that name it
         self.cache = cache  # the parsed-story cache (adventure.cache), or None
         self.locales_dir = locales_dir or default_locales_dir()
         self.ui_dir = default_locales_dir()
@@ -77,6 +79,6 @@ class StoryFiles:
         if result.story is not None and result.ok:
             diags += graph_diagnostics(result.story, result.catalog)
             diags += translation_diagnostics(result.story, self.locales_dir, content_note="story.content_note",
-                                             cache=self.cache)
+                                             cache=self.cache, command=self.command)
         diags.sort(key=Diagnostic.sort_key)
         return result, diags

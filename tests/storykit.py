@@ -175,10 +175,10 @@ def load_dir(root: Path) -> LoadResult:
 
 
 def check_dir(root: Path) -> list[Diagnostic]:
-    """What ``play.py check`` reports for the story under ``root``."""
+    """What ``python play.py check`` reports for the story under ``root``."""
     result = load_dir(root)
     diags = list(result.diagnostics)
     if result.story is not None:
         diags += graph_diagnostics(result.story, result.catalog)
-        diags += translation_diagnostics(result.story, root / "locales")
+        diags += translation_diagnostics(result.story, root / "locales", command="python play.py")
     return diags

@@ -130,7 +130,7 @@ def reported(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list
         monkeypatch.chdir(root)
         result = load_dir(root)
         assert result.ok and result.story is not None, [d.format() for d in result.diagnostics if d.is_error]
-        found = explore(result.story, **options).findings
+        found = explore(result.story, command="python play.py", **options).findings
     else:
         edits, where, line = CASES[code]
         root = write_story(tmp_path, edits)

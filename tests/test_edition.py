@@ -137,7 +137,7 @@ def test_export_errors_are_messages(tmp_path: Path) -> None:
     err = io.StringIO()
     code = main(["export", "--story", str(tmp_path / "none"), "-o", str(tmp_path / "x.html")], stdout=io.StringIO(),
                 stderr=err)
-    assert code == 1 and "python play.py check" in err.getvalue()
+    assert code == 1 and "run hengyang check" in err.getvalue()  # main() called by a program: the installed name
     out = io.StringIO()
     assert main(["export", *FIXTURE_ARGS, "-o", "-"], stdout=out, stderr=io.StringIO()) == 0
     assert out.getvalue().startswith("<!DOCTYPE html>")

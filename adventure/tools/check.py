@@ -35,7 +35,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if result.story is not None:
         diags.extend(graph_diagnostics(result.story, result.catalog))
         diags.extend(translation_diagnostics(result.story, locales_dir or default_locales_dir(),
-                                             content_note="story.content_note", cache=cache))
+                                             content_note="story.content_note", cache=cache,
+                                             command=ctx.command))
     diags.sort(key=Diagnostic.sort_key)
     for d in diags:
         ctx.stdout.write(d.format() + "\n")

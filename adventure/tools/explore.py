@@ -85,7 +85,7 @@ class ProgressBar:
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     result = load_for_tool(args, ctx, need_ok=True,
-                           why="The story has errors, so it cannot be explored; fix them first (python play.py check).")
+                           why=f"The story has errors, so it cannot be explored; fix them first ({ctx.command} check).")
     if result is None or result.story is None:
         return 1
     story = result.story
@@ -94,16 +94,16 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         bar = ProgressBar(ctx.stderr, args.random, "games")
         try:
             rres = random_playthroughs(story, runs=args.random, seed=args.seed, max_steps=args.max_steps,
-                                       progress=bar.update)
+                                       progress=bar.update, command=ctx.command)
         finally:
             bar.close()
-        report_random(rres, out, args)
+        report_random(rres, out, args, ctx.command)
         findings = rres.findings
     else:
         bar = ProgressBar(ctx.stderr, args.max_states, "states")
         try:
             eres = explore(story, max_states=args.max_states, max_depth=args.max_depth, visit_cap=args.visit_cap,
-                           merge_notes=args.merge_notes, progress=bar.update)
+                           merge_notes=args.merge_notes, progress=bar.update, command=ctx.command)
         finally:
             bar.close()
         report_explore(eres, out)
@@ -160,7 +160,7 @@ def report_explore(res: ExploreResult, out: IO[str]) -> None:
               f"{errors} error(s), {warnings} warning(s).\n")
 
 
-def report_random(res: RandomResult, out: IO[str], args: argparse.Namespace) -> None:
+def report_random(res: RandomResult, out: IO[str], args: argparse.Namespace, command: str) -> None:
     story = res.story
     _findings(out, res.findings)
     o = res.outcomes
@@ -183,7 +183,7 @@ def report_random(res: RandomResult, out: IO[str], args: argparse.Namespace) -> 
         what = "no choice is open" if fail.outcome == "soft-lock" else f"not ended after {len(fail.inputs):,} choices"
         out.write(f"First failing playthrough: #{fail.number} ({what}, in scene '{fail.scene}').\n")
         out.write("  inputs: " + " ".join(map(str, fail.inputs)) + "\n")
-        out.write("  replay: " + replay_hint(fail.inputs) + _dirs(args) + "\n")
+        out.write("  replay: " + replay_hint(fail.inputs, command) + _dirs(args) + "\n")
     rate = res.steps / res.elapsed if res.elapsed > 0 else 0.0
     out.write(f"{res.steps:,} choices in {res.elapsed:.2f} s ({rate:,.0f} choices/s).\n")
 

@@ -28,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     result = load_for_tool(args, ctx, need_ok=True, stream=ctx.stderr,
-                           why="export: the story has errors, so there is no book yet; run python play.py check")
+                           why=f"export: the story has errors, so there is no book yet; run {ctx.command} check")
     if result is None or result.story is None or result.catalog is None:
         return 1
     story = result.story

@@ -314,7 +314,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             from ..explore import explore
 
             # Notes never change what happens, so the map needs no states that differ only by them.
-            explored = explore(story, max_states=args.max_states, merge_notes=True)
+            explored = explore(story, max_states=args.max_states, merge_notes=True, command=ctx.command)
             if not explored.complete:
                 ctx.stderr.write(f"note: exploration stopped at {explored.states:,} states; orange and red marks "
                                  "cover only the states explored (raise --max-states)\n")

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         others = [args.lang]
     out: IO[str] = ctx.stdout
     if args.action == "status":
-        return _status(out, locales_dir, base, others, args)
+        return _status(out, locales_dir, base, others, args, ctx.command)
     if args.action == "review":
         return _review(out, ctx.stderr, locales_dir, base, others, args)
     if args.action == "export":
@@ -88,10 +88,11 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     return _import(ctx, locales_dir, base, list(result.story.languages), args)
 
 
-def _status(out: IO[str], locales_dir: Path, base: str, langs: list[str], args: argparse.Namespace) -> int:
+def _status(out: IO[str], locales_dir: Path, base: str, langs: list[str], args: argparse.Namespace,
+            command: str) -> int:
     bad = 0
     for lang in langs:
-        st = status(locales_dir, base, lang)
+        st = status(locales_dir, base, lang, command=command)
         present = st.of("present")
         missing, extra, stale = st.of("missing"), st.of("extra"), st.of("stale")
         identical, unreviewed = st.of("identical"), st.of("unreviewed")
@@ -109,7 +110,7 @@ def _status(out: IO[str], locales_dir: Path, base: str, langs: list[str], args: 
             out.write("  " + d.format() + "\n")
         if not args.brief:
             _list(out, f"Missing in {lang}", [(k.key, f"{k.source.shown}:{k.source.line}") for k in missing if k.source])
-            _list(out, f"Stale in {lang} (review after checking: python play.py i18n review KEY)",
+            _list(out, f"Stale in {lang} (review after checking: {command} i18n review KEY)",
                   [(k.key, f"{k.target.shown}:{k.target.line}") for k in stale if k.target])
             _list(out, f"Identical to {base}", [(k.key, f"{k.target.shown}:{k.target.line}") for k in identical
                                                 if k.target])
