@@ -154,8 +154,36 @@ def read_yaml_text(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> tuple
 
     Returns ``(tree, diagnostics)``; ``tree`` is None when the file cannot be used at all.
     Duplicate keys are reported and the first value kept, so later checks still run.
+
+    ``max_depth`` alone decides how deep a file may nest, whatever libyaml does: libyaml 0.2.5
+    as PyYAML 6.0.4 builds it refuses more than 1,000 levels in its scanner, which reads ahead
+    of the events this reader counts, so such a file is read again with PyYAML's pure-Python
+    parser (no limit of its own): first only up to where libyaml stopped, which is enough to
+    find the level past ``max_depth`` when libyaml's limit is the higher one, else whole.
     """
     yaml, loader_class = _yaml()
+    read = _read(yaml, loader_class, text, path, max_depth)
+    if isinstance(read, tuple):
+        return read
+    python_loader = yaml.SafeLoader
+    tree, diags = _read(yaml, python_loader, text[:read], path, max_depth)  # type: ignore[misc]
+    if any(d.code == "E103" for d in diags):
+        return None, diags
+    return _read(yaml, python_loader, text, path, max_depth)  # type: ignore[return-value]
+
+
+def _libyaml_nesting_limit(exc: Exception, loader_class: type, yaml: Any) -> bool:
+    """Whether ``exc`` is libyaml refusing deep nesting by a limit of its own."""
+    if loader_class is yaml.SafeLoader:
+        return False
+    problem = str(getattr(exc, "problem", "") or "")
+    return "nesting" in problem or "depth" in problem
+
+
+def _read(yaml: Any, loader_class: type, text: str, path: str,
+          max_depth: int) -> tuple[Node | None, list[Diagnostic]] | int:
+    """:func:`read_yaml_text` with one parser; the index where libyaml refused deep nesting
+    by its own limit, instead of a result, when it did."""
     diags: list[Diagnostic] = []
     # One frame per open collection: [node, is_map, pending key (None: expecting a key)].
     # The loop is written out by hand (no helper calls per event): it runs once per scalar
@@ -268,6 +296,8 @@ def read_yaml_text(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> tuple
                 stack.append([node, kind is ev_map, None])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if _libyaml_nesting_limit(exc, loader_class, yaml):
+            return len(text) if mark is None else min(len(text), mark.index + 1)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if _is_tab_at(text, mark):

@@ -85,8 +85,9 @@ def test_deep_nesting_is_refused_before_anything_is_built(text: str) -> None:
     (The subprocess test in test_fuzz.py proves the interpreter survives the same files.)"""
     started = time.perf_counter()
     tree, diags = read_yaml_text(text, "deep.yaml")
-    assert tree is None and diags[-1].code in ("E103", "E100") and diags[-1].line >= 1
-    assert any(d.code == "E103" for d in diags)
+    # The project's limit decides, whatever libyaml's own (PyYAML 6.0.4's libyaml refuses
+    # 1,000 levels itself, with a syntax error): tests/test_yaml_depth.py.
+    assert tree is None and diags[-1].code == "E103" and diags[-1].line >= 1
     assert time.perf_counter() - started < 2
 
 
