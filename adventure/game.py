@@ -31,12 +31,20 @@ def _isatty(stream: Any) -> bool:
 
 
 def choose_mode(args: argparse.Namespace, ctx: Context) -> tuple[bool, bool]:
-    """(plain, color): plain when asked, when stdin or stdout is not a terminal, or TERM=dumb;
+    """(plain, color): plain when asked, when stdin or stdout is not a terminal, or TERM=dumb
+    (a terminal that cannot move the cursor: no escape codes at all, but see :func:`dumb_terminal`);
     colour unless NO_COLOR (non-empty), --no-color or TERM=dumb."""
     dumb = ctx.env.get("TERM", "") == "dumb"
     plain = bool(args.plain) or dumb or not _isatty(ctx.stdin) or not _isatty(ctx.stdout)
     color = not plain and not args.no_color and not ctx.env.get("NO_COLOR")
     return plain, color
+
+
+def dumb_terminal(args: argparse.Namespace, ctx: Context) -> bool:
+    """Someone types at a terminal that cannot move the cursor (``TERM=dumb``, e.g. Emacs's
+    shell): plain output, but asked to press Enter before the story, as in a terminal."""
+    return (ctx.env.get("TERM", "") == "dumb" and not args.plain and _isatty(ctx.stdin)
+            and _isatty(ctx.stdout))
 
 
 def _safe_streams(ctx: Context) -> None:
@@ -158,7 +166,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
 
                 width = max(20, shutil.get_terminal_size().columns - 1)
             return run_plain(session, stdin=stdin, stdout=ctx.stdout, width=width, echo=not _isatty(ctx.stdin),
-                             watch=watch)
+                             watch=watch, press_enter=dumb_terminal(args, ctx))
         if sys.platform == "win32":  # escape codes for the old Windows console; a no-op elsewhere
             import colorama
 

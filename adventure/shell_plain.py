@@ -7,7 +7,8 @@ A reflection answer is typed line by line and ends with an empty line (the promp
 ``answer>`` meanwhile). Paragraphs are wrapped to the terminal
 width when output is a terminal and left whole (one paragraph per line) when it is not.
 When input is not a terminal each line read is echoed after the prompt, so the output reads
-as a transcript.
+as a transcript. On a terminal that cannot move the cursor (``TERM=dumb``) the game runs here
+too, and asks to press Enter before the story as the terminal front end does (``press_enter``).
 """
 
 from __future__ import annotations
@@ -59,9 +60,11 @@ def read_line(stdin: BinaryIO) -> str | object | None:
 
 
 def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int | None, echo: bool,
-              watch: bool = False) -> int:
+              watch: bool = False, press_enter: bool = False) -> int:
     """Play until ``quit`` or end of input. Returns the exit code (0). With ``watch``, the
-    story files are checked before each input and reloaded when they changed."""
+    story files are checked before each input and reloaded when they changed. With
+    ``press_enter`` (someone at a dumb terminal) a new game waits for Enter after the title;
+    Ctrl-C or Ctrl-D there leaves."""
     out = PlainWriter(stdout, width)
     out.paras(session.intro())
     if watch:
@@ -74,6 +77,9 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
         out.paras([Para("message", (("message", session.offer_text(slot)),)),
                    Para("message", (("message", session.t("ui.continue_hint")),))])
         out.raw("\n")
+    elif press_enter and not _enter_pressed(out, stdin, session):
+        out.paras([Para("message", (("message", session.t("ui.goodbye")),))])
+        return 0
     out.paras(session.begin())
     interrupted = False
     while True:
@@ -110,3 +116,14 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
         out.paras(reply.paras)
         if reply.quit:
             return 0
+
+
+def _enter_pressed(out: PlainWriter, stdin: BinaryIO, session: Session) -> bool:
+    """Ask to press Enter; False at Ctrl-C or the end of input (Ctrl-D)."""
+    out.raw(session.t("ui.press_enter") + " ")
+    try:
+        line = read_line(stdin)
+    except KeyboardInterrupt:
+        line = None
+    out.raw("\n" if line is None else "")
+    return line is not None

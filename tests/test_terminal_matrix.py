@@ -57,6 +57,8 @@ def start(saves: Path, *args: str, **env: str) -> pexpect.spawn:
 
 def test_term_dumb_in_a_terminal_is_plain_with_no_escape_bytes(tmp_path: Path) -> None:
     child = spawn(tmp_path / "saves", TERM="dumb")
+    child.expect("Press Enter to begin")  # a person at the keyboard (tests/test_readme_terminals.py)
+    child.sendline("")
     child.expect("The news from the north")
     child.expect("> ")
     child.sendline("1")
