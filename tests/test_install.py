@@ -2,8 +2,7 @@
 
 The wheel is built from a copy of the project's files (nothing is written into the checkout),
 installed into a new virtual environment, and run from an unrelated folder. The environment
-sees this interpreter's libraries (``--system-site-packages``, so no network is needed) but not
-the checkout: each run checks that the game it plays is the installed copy, reading the story
+sees the test environment's libraries (so no network is needed) but not the checkout: each run checks that the game it plays is the installed copy, reading the story
 from inside the installed package. An editable install, by contrast, reads the checkout's
 story files, so a writer's edits show at once.
 """
@@ -40,9 +39,20 @@ def _source_copy(dest: Path) -> Path:
 
 
 def _venv(path: Path) -> Path:
-    """A new virtual environment that sees this interpreter's libraries; its python."""
-    _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(path)])
-    return path / "bin" / "python"
+    """A new virtual environment that sees the libraries of the environment running the tests
+    (its site-packages come after the new one's own, so what is installed into the new one
+    wins); its python. ``--system-site-packages`` would show the base interpreter's instead,
+    which in CI (itself a virtual environment) has none of them."""
+    import sysconfig
+
+    _run([sys.executable, "-m", "venv", "--without-pip", str(path)])
+    python = path / "bin" / "python"
+    [site] = (path / "lib").glob("python3*/site-packages")
+    paths = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    # A path listed in a .pth file is added as it is: the .pth files there (an editable install
+    # of the checkout among them) are not run, so the checkout stays out of reach.
+    (site / "_tests_parent_libraries.pth").write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
+    return python
 
 
 def _pip_into(python: Path, *args: str) -> None:
