@@ -83,7 +83,7 @@ def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "he
                         help="where student reports are written (default: 'reports' beside the saves folder)")
     parser.add_argument("--watch", action="store_true",
                         help="for writers: reload the story whenever its files change (or type reload)")
-    parser.add_argument("--version", action="version", version=f"hengyang {version()}",
+    parser.add_argument("--version", action=_version_action(), nargs=0, default=argparse.SUPPRESS,
                         help="show the version and exit")
     if not tools:
         parser.set_defaults(tool=None)
@@ -115,6 +115,17 @@ def version() -> str:
     except OSError:
         same = False
     return dist.version if same else __version__
+
+
+def _version_action() -> type:
+    """An argparse action printing :func:`version` when used (only then is it looked up)."""
+    import argparse
+
+    class Version(argparse.Action):
+        def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+            parser.exit(message=f"hengyang {version()}\n")
+
+    return Version
 
 
 def invoked_as(argv0: str, orig_argv: Sequence[str], path: str = "") -> str:
