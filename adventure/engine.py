@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .model import Choice, Effect, Story, Value
+from .model import Choice, Effect, Op, Story, UnknownOp, Value
 
 
 class InvalidChoice(ValueError):
@@ -130,19 +130,21 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], have: tuple
     ending = None
     for e in effects:
         op = e.op
-        if op == "note":
+        if op is Op.NOTE:
             if e.target not in have and e.target not in notes:
                 notes.append(e.target)
-        elif op == "end":
+        elif op is Op.END:
             ending = e.target
         else:
             old = variables[e.target]
-            if op == "set":
+            if op is Op.SET:
                 new = e.value
-            elif op == "add":
+            elif op is Op.ADD:
                 new = old + e.value  # type: ignore[operator]
-            else:
+            elif op is Op.SUB:
                 new = old - e.value  # type: ignore[operator]
+            else:
+                raise UnknownOp(op, "engine._apply")
             if new != old or type(new) is not type(old):
                 variables[e.target] = new  # type: ignore[assignment]
                 changes.append(VarChange(e.target, old, new))  # type: ignore[arg-type]

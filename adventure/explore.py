@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from .conditions import ConditionError, _tokenize
 from .diagnostics import Diagnostic
 from .engine import State, new_game, step
-from .model import Choice, Story
+from .model import Choice, Op, Story, UnknownOp
 
 DEFAULT_MAX_STATES = 2_000_000
 DEFAULT_VISIT_CAP = 4  # for visit counts compared with other counts (approximate)
@@ -83,10 +83,12 @@ class Abstraction:
                 relational |= names
         ups: dict[str, set[str]] = {}
         for effect in _all_effects(story):
-            if effect.op in ("add", "sub"):
+            if effect.op in (Op.ADD, Op.SUB):
                 amount = effect.value if isinstance(effect.value, int) else 0
-                going_up = (amount >= 0) == (effect.op == "add")
+                going_up = (amount >= 0) == (effect.op is Op.ADD)
                 ups.setdefault(effect.target, set()).add("up" if going_up else "down")
+            elif effect.op not in (Op.SET, Op.NOTE, Op.END):  # a set only narrows; notes and endings are not abstracted
+                raise UnknownOp(effect.op, "explore.abstraction")
         variables = []
         ignored = []
         approximate = []

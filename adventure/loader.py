@@ -33,14 +33,17 @@ from . import model as m
 from . import yamlread
 from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
+from .model import LANG_CODE_RE
 from .schema import STORY_ID_RE, Checker
 from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 
 MANIFEST = "story.yaml"
-SUPPORTED_LANGUAGES = ("en", "es")
+#: The language of a manifest that lists none. Which languages a story has is its manifest's
+#: business: a new one is locale files and one line there, no code.
+DEFAULT_LANGUAGES = ("en",)
 PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-EFFECT_OPS = ("set", "add", "sub", "note", "end")
+EFFECT_OPS = tuple(op.value for op in m.Op)
 
 Record = dict[str, Any]
 
@@ -133,9 +136,9 @@ def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
         story["siege_start"] = chk.date(info.get("siege_start"), "siege_start")
         langs = []
         for lang, pos in chk.id_list(info.get("languages"), "a language"):
-            if lang not in SUPPORTED_LANGUAGES:
-                chk.add("E218", pos, f"language '{lang}' is not supported",
-                        "supported languages: " + ", ".join(SUPPORTED_LANGUAGES))
+            if not LANG_CODE_RE.match(lang):
+                chk.add("E218", pos, f"'{lang}' is not a language code",
+                        "use a lowercase ISO 639 code such as en, es or fr (a region may follow: pt-BR)")
             elif lang in langs:
                 chk.add("E204", pos, f"language '{lang}' is listed twice", "list each language once")
             else:
@@ -283,7 +286,7 @@ def _parse_effects(node: Node | None, chk: Checker, what: str) -> list[Record]:
         opos = body.keypos[op]
         if op not in EFFECT_OPS:
             chk.add("E200", opos, f"unknown effect '{op}'",
-                    "effects are set, add, sub, note and end" + suggest(op, EFFECT_OPS))
+                    "effects are " + ", ".join(EFFECT_OPS) + suggest(op, EFFECT_OPS))
             continue
         if op in ("note", "end"):
             target = chk.ident(value, f"the {op} id")
@@ -503,7 +506,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         if rec is not None:
             records.append(rec)
     # Locales: the engine's interface texts first, then the story's own files.
-    langs = list((manifest_rec or {}).get("story", {}).get("languages") or SUPPORTED_LANGUAGES[:1])
+    langs = list((manifest_rec or {}).get("story", {}).get("languages") or DEFAULT_LANGUAGES)
     locale_recs: dict[str, list[tuple[Record, bool]]] = {}
     same_dir = ui_dir.resolve() == locales_dir.resolve()
     for lang in langs:
@@ -607,31 +610,33 @@ def link(manifest: Record | None, records: list[Record],
             return ()
         out = []
         for e in items:
-            op, target, pos = e["op"], e["target"], e["pos"]
-            if op == "note":
+            op, target, pos = m.Op(e["op"]), e["target"], e["pos"]
+            if op is m.Op.NOTE:
                 if target not in notes:
                     add("E208", path, pos, f"note '{target}' is not defined",
                         "define it under notes: in a story file" + suggest(target, notes))
                     continue
-            elif op == "end":
+            elif op is m.Op.END:
                 if target not in endings:
                     add("E209", path, pos, f"ending '{target}' is not declared",
                         f"add it to 'endings:' in {MANIFEST}" + suggest(target, endings))
                     continue
-            else:
+            elif op.on_variable:
                 kind = kinds.get(target)
                 if kind is None:
                     add("E206", path, pos, f"variable '{target}' is not declared",
                         f"declare it under variables: in {MANIFEST}" + suggest(target, kinds))
                     continue
-                if op in ("add", "sub") and kind != "counter":
+                if op in (m.Op.ADD, m.Op.SUB) and kind != "counter":
                     add("E214", path, pos, f"'{op}' needs a counter, but '{target}' is a flag",
                         "use 'set' for flags")
                     continue
-                if op == "set" and (kind == "flag") != isinstance(e["value"], bool):
+                if op is m.Op.SET and (kind == "flag") != isinstance(e["value"], bool):
                     add("E214", path, pos, f"'{target}' is a {kind}; it cannot be set to {e['value']!r}",
                         "set flags to true/false and counters to whole numbers")
                     continue
+            else:
+                raise m.UnknownOp(op, "loader.effects")
             out.append(m.Effect(op, target, e["value"], (path, *pos)))
         return tuple(out)
 
@@ -692,7 +697,7 @@ def link(manifest: Record | None, records: list[Record],
 
     story = m.Story(
         id=info["id"], title_key=info["title"], start=info["start"],
-        languages=tuple(info["languages"] or SUPPORTED_LANGUAGES[:1]),
+        languages=tuple(info["languages"] or DEFAULT_LANGUAGES),
         siege_start=info.get("siege_start"),
         variables=MappingProxyType(variables), chapters=tuple(chapters),
         scenes=MappingProxyType(scenes), notes=MappingProxyType(notes),
