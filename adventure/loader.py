@@ -798,7 +798,7 @@ def _required_keys(story: m.Story) -> dict[str, tuple[str, int, int]]:
 OPTIONAL_PREFIXES = ("story.", "ui.")
 
 
-def _optional(key: str, story: m.Story) -> bool:
+def optional_key(key: str, story: m.Story) -> bool:
     if key.startswith(OPTIONAL_PREFIXES):
         return True
     parts = key.split(".")
@@ -888,7 +888,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                                     f"add '{key}' to a file in locales/{lang}/"))
         base_table = texts.get(base, {}) if lang != base else {}
         for key in [k for k in table if k not in needed]:
-            if not _optional(key, story):
+            if not optional_key(key, story):
                 path, line, col = where_[key]
                 diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
                                         "remove it, or check the scene/choice id it should match"

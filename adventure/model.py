@@ -47,8 +47,8 @@ class Op(str, Enum):
     ``effect`` and docs/writing.md; ``tests/test_effects.py`` fails until each one does.
     Each consumer raises on an operation it does not know, so none is ever silently wrong.
 
-    >>> Op("add") is Op.ADD, Op.ADD == "add", [op.value for op in Op]
-    (True, True, ['set', 'add', 'sub', 'note', 'end'])
+    >>> Op("add") is Op.ADD, Op.ADD == "add", f"{Op.ADD}", [op.value for op in Op]
+    (True, True, 'add', ['set', 'add', 'sub', 'note', 'end'])
     """
 
     SET = "set"
@@ -56,6 +56,12 @@ class Op(str, Enum):
     SUB = "sub"
     NOTE = "note"
     END = "end"
+
+    def __str__(self) -> str:  # "add" in messages on every Python (3.11 would say "Op.ADD")
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
     #: Operations on a variable (the others name a note or an ending).
     @property
