@@ -667,13 +667,14 @@ def link(manifest: Record | None, records: list[Record],
                     col += exc.col - 1 + (0 if ch.get("when_plain") else 1)  # quoted: skip the quote
                     add(exc.code, path, (line, col), f"condition '{ch['when']}': {exc.message}", exc.fix)
             choices.append(m.Choice(ch["id"], ch["to"], cond, ch["once"], effects(ch["effects"], path),
-                                    (path, *ch["pos"])))
+                                    (path, *ch["pos"]), f"{sid}.{ch['id']}"))
         if not choices and sc["ending"] is None:
             add("E211", path, sc["pos"], f"scene '{sid}' has no choices and is not an ending",
                 "add choices, or mark it as an ending with 'ending: <ending id>'")
         scenes[sid] = m.Scene(sid, chapter_id, sc["date"] or rec["chapter"]["date"], sc["witness"],
                               effects(sc["effects"], path), tuple(choices), sc["ending"], (path, *sc["pos"]),
-                              MappingProxyType({c.id: c for c in choices}))
+                              MappingProxyType({c.id: c for c in choices}),
+                              any(c.once or c.when is not None for c in choices))
 
     chapters = []
     for cid in chapter_order:

@@ -94,6 +94,8 @@ class Choice(NamedTuple):
     once: bool
     effects: tuple[Effect, ...]
     pos: Pos
+    #: ``scene.choice``, the id a once-only choice leaves in ``State.taken`` (worked out once).
+    key: str = ""
 
 
 class Scene(NamedTuple):
@@ -109,6 +111,9 @@ class Scene(NamedTuple):
     pos: Pos
     # A quick index for the engine: choice id -> choice.
     by_id: Mapping[str, Choice]
+    #: Whether any choice has a condition or is once-only: when not, every choice is always
+    #: open, and the step function hands out ``choices`` as it is (precompiled by the loader).
+    gated: bool = True
 
 
 class Chapter(NamedTuple):
