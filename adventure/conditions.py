@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterator, Mapping
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from .diagnostics import suggest
 
@@ -106,7 +106,7 @@ class Compare(NamedTuple):
     right: Node
 
 
-Node = Union[Num, Bool, Var, Visited, Not, And, Or, Compare]
+Node = Num | Bool | Var | Visited | Not | And | Or | Compare
 COMPARE_OPS = ("==", "!=", "<", "<=", ">", ">=")
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import model as m
 from .diagnostics import Diagnostic, suggest
-from .loader import optional_key, display_path, locale_files, parse_locale_file, required_keys
+from .loader import display_path, locale_files, optional_key, parse_locale_file, required_keys
 from .yamledit import SCHEMA_LINE, EditError, comment_above, dump, insert_value, nest, set_comment, set_value
 
 LOCK_NAME = "review.lock"
