@@ -14,9 +14,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from .markup import FILL_RE
 from .model import LANG_CODE_RE, Catalog
-
-_FILL_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def parse_lang_option(text: str) -> tuple[str, str | None] | None:
@@ -77,7 +76,7 @@ def fill(text: str, subs: Mapping[str, object]) -> str:
             return _show(subs[name])
         return whole
 
-    return _FILL_RE.sub(repl, text)
+    return FILL_RE.sub(repl, text)
 
 
 def _show(value: object) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from itertools import repeat
@@ -33,6 +32,7 @@ from . import model as m
 from . import yamlread
 from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
+from .markup import TERM_MARK_RE, TERM_OPENING_RE, paragraphs, placeholders, term_marks  # noqa: F401 - TERM_MARK_RE re-exported
 from .model import LANG_CODE_RE
 from .schema import STORY_ID_RE, Checker
 from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
@@ -41,8 +41,6 @@ MANIFEST = "story.yaml"
 #: The language of a manifest that lists none. Which languages a story has is its manifest's
 #: business: a new one is locale files and one line there, no code.
 DEFAULT_LANGUAGES = ("en",)
-PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 EFFECT_OPS = tuple(op.value for op in m.Op)
 
 Record = dict[str, Any]
@@ -400,22 +398,6 @@ def _flatten(node: Map, prefix: str, chk: Checker, out: list[tuple[str, str, int
 
 
 # -- placeholders --------------------------------------------------------------------------
-
-def placeholders(text: str) -> tuple[list[str], list[str]]:
-    """The ``{name}`` placeholders in ``text`` and any malformed ones (``{x.y}``, ``{0}``).
-
-    >>> placeholders("{rounds} rounds {{literal}} {x.__class__}")
-    (['rounds'], ['x.__class__'])
-    """
-    good: list[str] = []
-    bad: list[str] = []
-    for mt in PLACEHOLDER_RE.finditer(text):
-        inner = mt.group(1)
-        if inner is None:
-            continue
-        (good if NAME_RE.match(inner) else bad).append(inner)
-    return good, bad
-
 
 # -- stage 2: link -------------------------------------------------------------------------
 
@@ -927,23 +909,9 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags
 
 
-TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_OPENING = re.compile(r"\[\[")
-
-
-def term_marks(text: str) -> list[tuple[str, str, int]]:
-    """Every ``[[shown|term_id]]`` (or ``[[term_id]]``) in ``text``: (shown, term id, offset).
-
-    >>> term_marks("the [[pillboxes|pillbox]] and [[abatis]]")
-    [('pillboxes', 'pillbox', 4), ('abatis', 'abatis', 30)]
-    """
-    return [(mt.group(1), mt.group(2) or mt.group(1), mt.start()) for mt in TERM_MARK_RE.finditer(text)]
-
-
 def paragraph_count(text: str) -> int:
     """Paragraphs as the reader sees them (blank-line separated)."""
-    return len([b for b in _PARAGRAPH_BREAK.split(text.strip()) if b.strip()])
+    return len(paragraphs(text))
 
 
 def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
@@ -959,7 +927,7 @@ def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]
             path, line, col = places[lang][key]
             marks = term_marks(text)
             starts = {offset for _, _, offset in marks}
-            for opening in _OPENING.finditer(text):
+            for opening in TERM_OPENING_RE.finditer(text):
                 offset = opening.start()
                 if offset not in starts and offset - 1 not in starts:
                     snippet = text[offset:offset + 30].split("\n")[0]

@@ -26,3 +26,32 @@ def test_no_module_reaches_into_another_module_s_private_names() -> None:
              for module, name, line in _imports(path)
              if name.startswith("_") and not name.startswith("__") and module != "__future__"]
     assert not found, found
+
+
+def _compiled_patterns() -> list[tuple[str, str, int]]:
+    """(module, pattern, line) for every ``re.compile("literal")`` in the package."""
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                out.append((str(path.relative_to(ROOT)), node.args[0].value, node.lineno))
+    return out
+
+
+def test_each_rule_of_text_has_one_home() -> None:
+    """A pattern compiled in two modules is a rule with two homes (the term mark was three
+    copies); and the markup of story texts lives in ``adventure/markup.py`` alone."""
+    seen: dict[str, str] = {}
+    twice = []
+    for where, pattern, line in _compiled_patterns():
+        if pattern in seen and seen[pattern] != where:
+            twice.append(f"{where}:{line} repeats {pattern!r} from {seen[pattern]}")
+        seen.setdefault(pattern, where)
+    assert not twice, twice
+    markup = [f"{where}:{line}" for where, pattern, line in _compiled_patterns()
+              if ("\\[\\[" in pattern or pattern.startswith("@") or "\\n\\s*\\n" in pattern)
+              and not where.endswith("markup.py")]
+    assert not markup, f"story markup outside adventure/markup.py: {markup}"
