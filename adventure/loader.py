@@ -509,7 +509,60 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         locale_recs[lang] = recs
     story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16])
     diags.extend(more)
+    if story is not None and catalog is not None:
+        if INTERFACE_LANGUAGE in locale_recs:  # read already, as the story's own language
+            reference = [rec for rec, _ in locale_recs[INTERFACE_LANGUAGE]
+                         if Path(rec["path"]).name.startswith("ui")]
+        else:
+            reference = _reference_records(ui_dir, cache)
+        diags.extend(interface_diagnostics(catalog, reference))
     return LoadResult(story, catalog, sorted(diags, key=Diagnostic.sort_key), files)
+
+
+def _reference_records(ui_dir: Path, cache: object | None) -> list[Record]:
+    """The engine's interface texts in :data:`INTERFACE_LANGUAGE`, parsed (through the cache)
+    but not part of the story: they change neither its files nor its content hash."""
+    out = []
+    for path in sorted((ui_dir / INTERFACE_LANGUAGE).glob("ui*.yaml")):
+        try:
+            if path.stat().st_size > yamlread.MAX_BYTES:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        shown = display_path(path)
+        rec = cache.get(path, shown, data, "locale") if cache is not None else parse_file(data, shown, "locale")  # type: ignore[attr-defined]
+        if rec is not None:
+            out.append(rec)
+    return out
+
+
+#: The language the engine's interface is written in: its ``ui*.yaml`` files name every
+#: interface key, and each of a story's languages must have each one (from the story's own
+#: locales or the engine's).
+INTERFACE_LANGUAGE = "en"
+
+
+def interface_diagnostics(catalog: m.Catalog, reference: list[Record]) -> list[Diagnostic]:
+    """E300 for every interface key of the engine's reference texts that a story language
+    lacks: a new language is complete only with the whole interface translated (before,
+    a key missing everywhere showed ``[ui.key]`` on screen). Keys the story's first language
+    lacks are reported here; the other languages' gaps against the first are reported with
+    the other translation checks, so nothing is said twice."""
+    out: list[Diagnostic] = []
+    base = catalog.languages[0] if catalog.languages else None
+    for rec in reference:
+        for key, _text, line, col in rec["entries"]:
+            if not key.startswith("ui."):
+                continue
+            for lang in catalog.languages:
+                if key in catalog.texts.get(lang, {}):
+                    continue
+                if lang != base and key in catalog.texts.get(base or "", {}):
+                    continue  # reported against the first language already
+                out.append(Diagnostic("E300", rec["path"], line, col, f"no {lang} text for interface key '{key}'",
+                                      f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
+    return out
 
 
 def parse_file(data: bytes, shown: str, kind: str) -> Record:
