@@ -7,13 +7,12 @@ leads to an ending, notes nothing unlocks, variables nothing reads.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from dataclasses import dataclass
 
 from . import model as m
 from .diagnostics import Diagnostic
-from .loader import placeholders
+from .markup import count_words, placeholders  # noqa: F401 - count_words re-exported for the tools
 
 
 def successors(story: m.Story, scene_id: str) -> list[str]:
@@ -131,21 +130,6 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
     return out
 
 
-_MARKUP = re.compile(r"^@[A-Za-z0-9_]+:|^>|\{[^}]*\}", re.M)
-_TERM = re.compile(r"\[\[([^\[\]|]+?)(?:\|[A-Za-z][A-Za-z0-9_]*)?\]\]")
-
-
-def count_words(text: str) -> int:
-    """Words a reader reads: markup, speaker tags and placeholders do not count.
-
-    >>> count_words("@deng: The [[pillboxes|pillbox]] held {n} days.")
-    4
-    """
-    if "[[" in text:
-        text = _TERM.sub(r"\1", text)
-    if "@" in text or ">" in text or "{" in text:
-        text = _MARKUP.sub(" ", text)
-    return len(text.split())
 
 
 @dataclass

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from . import model as m
 from .engine import State
 from .i18n import Texts, fold
-from .loader import term_marks
+from .markup import term_marks
 from .render import BLANK, Para, Second, both_texts, line_both, para
 
 IDLE_CAP = 300  # seconds: a longer pause between two inputs counts as this much reading time

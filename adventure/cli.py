@@ -25,7 +25,17 @@ TOOLS: dict[str, tuple[str, str]] = {
     "graph": ("adventure.tools.graph", "draw the story map (--format dot, mermaid or svg)"),
     "i18n": ("adventure.tools.i18n", "translation status, review, export and import (csv / po)"),
 }
-LANG_CHOICES = ("en", "es", "both", "en+es", "es+en")
+
+
+def lang_option(text: str) -> str:
+    """argparse's check of a ``--lang`` value's shape (the story's own list is checked later)."""
+    import argparse
+
+    from .i18n import parse_lang_option
+
+    if parse_lang_option(text) is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a language code, 'both' or two codes joined by '+'")
+    return text
 
 
 class Context(NamedTuple):
@@ -63,9 +73,9 @@ def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "he
         description="Hengyang 1944: an interactive story of the defence of Hengyang, June-August 1944.",
         epilog="In the game, type help (or ayuda) for the commands.")
     _common(parser, suppress=False)
-    parser.add_argument("--lang", choices=LANG_CHOICES, metavar="{en,es,both,en+es,es+en}",
-                        help="language (default: from LC_ALL / LC_MESSAGES / LANG); both (or en+es, es+en) "
-                             "shows each paragraph in two languages")
+    parser.add_argument("--lang", type=lang_option, metavar="LANG",
+                        help="one of the story's languages (default: from LC_ALL / LC_MESSAGES / LANG); "
+                             "both, or two joined by + (es+en), shows each paragraph in two languages")
     parser.add_argument("--plain", action="store_true",
                         help="plain mode: no colour, toolbar or cursor movement (pipes, screen readers)")
     parser.add_argument("--no-color", "--no-colour", dest="no_color", action="store_true", help="no colour")
@@ -219,7 +229,7 @@ def _play_options(argv: list[str]) -> Any:
 
     >>> vars(_play_options(["--lang", "es", "--plain", "--story=s"]))["lang"]
     'es'
-    >>> _play_options(["--lang", "fr"]) is None
+    >>> _play_options(["--lang", "français"]) is None
     True
     """
     import types
@@ -237,8 +247,11 @@ def _play_options(argv: list[str]) -> Any:
                     return None
                 i += 1
                 value = argv[i]
-            if name == "--lang" and value not in LANG_CHOICES:
-                return None
+            if name == "--lang":
+                from .i18n import parse_lang_option
+
+                if parse_lang_option(value) is None:
+                    return None
             opts[name[2:].replace("-", "_")] = value
         elif arg in _FLAGS:
             opts[_FLAGS[arg]] = True

@@ -25,7 +25,7 @@ column where it went wrong. A parsed condition compiles to a closure over two ma
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from typing import NamedTuple
 
 from .diagnostics import suggest
@@ -66,13 +66,79 @@ class ConditionError(Exception):
         self.fix = fix
 
 
+# -- the syntax tree ---------------------------------------------------------------------
+# A parsed condition is a tree of these plain values: explore, the graph, the web export and the
+# language server read it; :func:`compile_tree` turns it into closures for the engine.
+
+class Num(NamedTuple):
+    value: int
+
+
+class Bool(NamedTuple):
+    value: bool
+
+
+class Var(NamedTuple):
+    name: str
+
+
+class Visited(NamedTuple):
+    scene: str
+
+
+class Not(NamedTuple):
+    operand: Node
+
+
+class And(NamedTuple):
+    left: Node
+    right: Node
+
+
+class Or(NamedTuple):
+    left: Node
+    right: Node
+
+
+class Compare(NamedTuple):
+    op: str  # one of COMPARE_OPS
+    left: Node
+    right: Node
+
+
+Node = Num | Bool | Var | Visited | Not | And | Or | Compare
+COMPARE_OPS = ("==", "!=", "<", "<=", ">", ">=")
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of a tree, parents first.
+
+    >>> [type(n).__name__ for n in walk(parse_condition("not a or b > 1", variables={"a": "flag", "b": "counter"}, scenes=()))]
+    ['Or', 'Not', 'Var', 'Compare', 'Var', 'Num']
+    """
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, Not):
+            stack.append(n.operand)
+        elif isinstance(n, (And, Or, Compare)):
+            stack.extend((n.right, n.left))
+
+
+def is_literal(node: Node) -> bool:
+    """A number or true/false written in the condition (not a variable or a visit count)."""
+    return isinstance(node, (Num, Bool))
+
+
 class Condition(NamedTuple):
-    """A compiled condition: its source, what it reads, and how to test it."""
+    """A compiled condition: its source, its syntax tree, what it reads, and how to test it."""
 
     source: str
     names: frozenset[str]
     scenes: frozenset[str]
     evaluate: Evaluator
+    tree: Node | None = None
 
     def test(self, variables: Mapping[str, object], visits: Mapping[str, int]) -> bool:
         return bool(self.evaluate(variables, visits))
@@ -104,7 +170,7 @@ class _Parser:
         self.names: set[str] = set()
         self.used_scenes: set[str] = set()
 
-    # Each parse method returns (type, evaluator); type is "bool" or "int".
+    # Each parse method returns (type, node); type is "bool" or "int".
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.i]
 
@@ -120,7 +186,7 @@ class _Parser:
             raise ConditionError(f"expected '{text}' but found {got}", col,
                                  fix="check the brackets and quotes")
 
-    def parse(self) -> tuple[str, Evaluator]:
+    def parse(self) -> tuple[str, Node]:
         result = self.parse_or()
         kind, value, col = self.peek()
         if kind != "end":
@@ -131,35 +197,35 @@ class _Parser:
                                  fix="join conditions with 'and' or 'or'")
         return result
 
-    def parse_or(self) -> tuple[str, Evaluator]:
+    def parse_or(self) -> tuple[str, Node]:
         t, left = self.parse_and()
         while self.peek()[1] == "or" and self.peek()[0] == "name":
             self.take()
             _, right = self.parse_and()
-            left = (lambda a, b: lambda v, s: bool(a(v, s)) or bool(b(v, s)))(left, right)
+            left = Or(left, right)
             t = "bool"
         return t, left
 
-    def parse_and(self) -> tuple[str, Evaluator]:
+    def parse_and(self) -> tuple[str, Node]:
         t, left = self.parse_not()
         while self.peek()[1] == "and" and self.peek()[0] == "name":
             self.take()
             _, right = self.parse_not()
-            left = (lambda a, b: lambda v, s: bool(a(v, s)) and bool(b(v, s)))(left, right)
+            left = And(left, right)
             t = "bool"
         return t, left
 
-    def parse_not(self) -> tuple[str, Evaluator]:
+    def parse_not(self) -> tuple[str, Node]:
         if self.peek()[1] == "not" and self.peek()[0] == "name":
             self.take()
             _, inner = self.parse_not()
-            return "bool", (lambda a: lambda v, s: not a(v, s))(inner)
+            return "bool", Not(inner)
         return self.parse_compare()
 
-    def parse_compare(self) -> tuple[str, Evaluator]:
+    def parse_compare(self) -> tuple[str, Node]:
         lt, left = self.parse_atom()
         kind, op, col = self.peek()
-        if kind != "op" or op not in ("==", "!=", "<", "<=", ">", ">="):
+        if kind != "op" or op not in COMPARE_OPS:
             return lt, left
         self.take()
         rt, right = self.parse_atom()
@@ -169,30 +235,27 @@ class _Parser:
         if op not in ("==", "!=") and lt != "int":
             raise ConditionError(f"'{op}' needs numbers, not flags", col,
                                  fix="use == or != with flags")
-        fn = _COMPARE[op]
-        return "bool", (lambda a, b, f: lambda v, s: f(a(v, s), b(v, s)))(left, right, fn)
+        return "bool", Compare(op, left, right)
 
-    def parse_atom(self) -> tuple[str, Evaluator]:
+    def parse_atom(self) -> tuple[str, Node]:
         kind, value, col = self.take()
         if kind == "num":
-            n = _number(value, col)
-            return "int", lambda v, s: n
+            return "int", Num(_number(value, col))
         if kind == "op" and value == "-":
             k2, v2, c2 = self.take()
             if k2 != "num":
                 raise ConditionError("'-' must be followed by a number", c2,
                                      fix="write a negative number like -1")
-            n = -_number(v2, c2)
-            return "int", lambda v, s: n
+            return "int", Num(-_number(v2, c2))
         if kind == "op" and value == "(":
             result = self.parse_or()
             self.expect(")")
             return result
         if kind == "name":
             if value == "true":
-                return "bool", lambda v, s: True
+                return "bool", Bool(True)
             if value == "false":
-                return "bool", lambda v, s: False
+                return "bool", Bool(False)
             if value in ("and", "or", "not"):
                 raise ConditionError(f"'{value}' needs something before and after it", col,
                                      fix="write e.g. 'a and b'")
@@ -210,7 +273,7 @@ class _Parser:
                                      fix="declare it under variables: in story/story.yaml, or fix the spelling"
                                          + _did_you_mean(value, self.variables))
             self.names.add(value)
-            return ("bool" if kind_of == "flag" else "int"), (lambda name: lambda v, s: v[name])(value)
+            return ("bool" if kind_of == "flag" else "int"), Var(value)
         if kind == "str":
             raise ConditionError("text is only allowed inside visited(\"...\")", col,
                                  fix="compare variables with numbers or true/false")
@@ -218,7 +281,7 @@ class _Parser:
             raise ConditionError("the condition ends too early", col, fix="complete the expression")
         raise ConditionError(f"unexpected '{value}'", col, fix="check the expression")
 
-    def parse_visited(self, col: int) -> tuple[str, Evaluator]:
+    def parse_visited(self, col: int) -> tuple[str, Node]:
         self.expect("(")
         kind, value, scol = self.take()
         if kind != "str":
@@ -230,7 +293,37 @@ class _Parser:
                                  fix="use the id of an existing scene" + _did_you_mean(scene, self.scenes))
         self.expect(")")
         self.used_scenes.add(scene)
-        return "int", lambda v, s: s.get(scene, 0)
+        return "int", Visited(scene)
+
+
+def compile_tree(node: Node) -> Evaluator:
+    """Closures for a syntax tree (the engine's fast path: no tree walk per test).
+
+    >>> compile_tree(Compare(">", Var("n"), Num(2)))({"n": 3}, {})
+    True
+    """
+    if isinstance(node, (Num, Bool)):
+        value = node.value
+        return lambda v, s: value
+    if isinstance(node, Var):
+        name = node.name
+        return lambda v, s: v[name]
+    if isinstance(node, Visited):
+        scene = node.scene
+        return lambda v, s: s.get(scene, 0)
+    if isinstance(node, Not):
+        inner = compile_tree(node.operand)
+        return lambda v, s: not inner(v, s)
+    if isinstance(node, And):
+        a, b = compile_tree(node.left), compile_tree(node.right)
+        return lambda v, s: bool(a(v, s)) and bool(b(v, s))
+    if isinstance(node, Or):
+        a, b = compile_tree(node.left), compile_tree(node.right)
+        return lambda v, s: bool(a(v, s)) or bool(b(v, s))
+    if isinstance(node, Compare):
+        a, b, f = compile_tree(node.left), compile_tree(node.right), _COMPARE[node.op]
+        return lambda v, s: f(a(v, s), b(v, s))
+    raise TypeError(f"not a condition node: {node!r}")
 
 
 def _number(text: str, col: int) -> int:
@@ -274,5 +367,16 @@ def compile_condition(source: str, *, variables: Mapping[str, str], scenes: Cont
     parser = _Parser(source, variables, scenes)
     if sum(1 for _, v, _ in parser.tokens if v in ("(", "not")) > 64:
         raise ConditionError("the condition nests too deeply", 1, fix="simplify it")
-    _, fn = parser.parse()
-    return Condition(source, frozenset(parser.names), frozenset(parser.used_scenes), fn)
+    _, tree = parser.parse()
+    return Condition(source, frozenset(parser.names), frozenset(parser.used_scenes), compile_tree(tree), tree)
+
+
+def parse_condition(source: str, *, variables: Mapping[str, str], scenes: Container[str]) -> Node:
+    """The syntax tree of ``source`` (the same checks as :func:`compile_condition`).
+
+    >>> parse_condition('n >= -1 and visited("a")', variables={"n": "counter"}, scenes={"a"})
+    And(left=Compare(op='>=', left=Var(name='n'), right=Num(value=-1)), right=Visited(scene='a'))
+    """
+    tree = compile_condition(source, variables=variables, scenes=scenes).tree
+    assert tree is not None
+    return tree

@@ -60,7 +60,7 @@ CODES: dict[str, Code] = {
     "E215": Code("bad-date", "error", "A date is not a real YYYY-MM-DD date."),
     "E216": Code("yaml11-boolean", "error", "yes/no/on/off is used where true/false is meant."),
     "E217": Code("no-manifest", "error", "The story folder has no story.yaml manifest."),
-    "E218": Code("unsupported-language", "error", "A language is not supported by the engine."),
+    "E218": Code("bad-language-code", "error", "A language in the manifest is not a language code."),
     # -- locales ---------------------------------------------------------------------------
     "E300": Code("missing-text", "error", "A locale has no text for a key the story needs."),
     "E301": Code("placeholder-mismatch", "error", "A text's {placeholders} differ between languages."),

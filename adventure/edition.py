@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from . import model as m
 from .classroom import lang_name
 from .i18n import Texts, fill, fold
-from .loader import TERM_MARK_RE
+from .markup import TERM_MARK_RE
 from .render import speaker_name, split_blocks
 
 VAR_MARK = "…"  # stands for a value that depends on the reader's choices

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .model import Choice, Effect, Story, Value
+from .model import Choice, Effect, Op, Scene, Story, UnknownOp, Value
 
 
 class InvalidChoice(ValueError):
@@ -70,14 +70,12 @@ def available(story: Story, state: State) -> tuple[Choice, ...]:
     if state.ending is not None:
         return ()
     scene = story.scenes[state.scene]
-    out = []
-    for choice in scene.choices:
-        if choice.once and f"{scene.id}.{choice.id}" in state.taken:
-            continue
-        when = choice.when
-        if when is not None and not when.evaluate(state.vars, state.visits):
-            continue
-        out.append(choice)
+    if not scene.gated:  # no condition, no once-only choice: all open (precompiled by the loader)
+        return scene.choices
+    taken, variables, visits = state.taken, state.vars, state.visits
+    out = [c for c in scene.choices
+           if not (c.once and _taken_key(scene, c) in taken)
+           and (c.when is None or c.when.evaluate(variables, visits))]
     return tuple(out) if len(out) != len(scene.choices) else scene.choices
 
 
@@ -89,7 +87,7 @@ def step(story: Story, state: State, choice_id: str) -> tuple[State, Output]:
     choice = scene.by_id.get(choice_id)
     if choice is None:
         raise InvalidChoice(f"no choice '{choice_id}' in scene '{scene.id}'")
-    if choice.once and f"{scene.id}.{choice.id}" in state.taken:
+    if choice.once and _taken_key(scene, choice) in state.taken:
         raise InvalidChoice(f"choice '{choice_id}' was already taken")
     if choice.when is not None and not choice.when.evaluate(state.vars, state.visits):
         raise InvalidChoice(f"choice '{choice_id}' is not available")
@@ -100,13 +98,18 @@ def step(story: Story, state: State, choice_id: str) -> tuple[State, Output]:
         ending = _apply(choice.effects, variables, state.notes, changes, notes)  # type: ignore[arg-type]
     else:  # states share what does not change: nothing ever writes into a state's mappings
         variables, ending = state.vars, None
-    taken = state.taken | {f"{scene.id}.{choice.id}"} if choice.once else state.taken
+    taken = state.taken | {_taken_key(scene, choice)} if choice.once else state.taken
     if ending is not None or choice.to is None:
         return (State(state.scene, variables, state.visits, state.notes + tuple(notes), taken, ending,
                       state.turn + 1),
                 Output(choice.id, state.scene, False, tuple(changes), tuple(notes), ending))
     return _enter(story, variables, state.visits, taken, state.turn + 1, choice.to, choice.id,
                   changes, notes, state.notes)
+
+
+def _taken_key(scene: Scene, choice: Choice) -> str:
+    """The id a once-only choice leaves in ``State.taken`` (precomputed by the loader)."""
+    return choice.key or f"{scene.id}.{choice.id}"
 
 
 def _enter(story: Story, variables: Mapping[str, Value], visits: Mapping[str, int],
@@ -130,19 +133,21 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], have: tuple
     ending = None
     for e in effects:
         op = e.op
-        if op == "note":
+        if op is Op.NOTE:
             if e.target not in have and e.target not in notes:
                 notes.append(e.target)
-        elif op == "end":
+        elif op is Op.END:
             ending = e.target
         else:
             old = variables[e.target]
-            if op == "set":
+            if op is Op.SET:
                 new = e.value
-            elif op == "add":
+            elif op is Op.ADD:
                 new = old + e.value  # type: ignore[operator]
-            else:
+            elif op is Op.SUB:
                 new = old - e.value  # type: ignore[operator]
+            else:
+                raise UnknownOp(op, "engine._apply")
             if new != old or type(new) is not type(old):
                 variables[e.target] = new  # type: ignore[assignment]
                 changes.append(VarChange(e.target, old, new))  # type: ignore[arg-type]

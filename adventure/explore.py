@@ -34,16 +34,15 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
-from .conditions import ConditionError, _tokenize
+from .conditions import Compare, Condition, Num, is_literal, walk
 from .diagnostics import Diagnostic
 from .engine import State, new_game, step
-from .model import Choice, Story
+from .model import Choice, Op, Story, UnknownOp
 
 DEFAULT_MAX_STATES = 2_000_000
 DEFAULT_VISIT_CAP = 4  # for visit counts compared with other counts (approximate)
 Progress = Callable[[int, int, int], None]  # (expanded, discovered, depth)
 
-_COMPARE_OPS = {"==", "!=", "<", "<=", ">", ">="}
 
 
 # -- the state key -------------------------------------------------------------------------
@@ -76,17 +75,19 @@ class Abstraction:
                 continue
             names = {f"var:{n}" for n in cond.names} | {f"scene:{s}" for s in cond.scenes}
             read |= names
-            nums, rel = _condition_numbers(cond.source)
+            nums, rel = _condition_numbers(cond)
             for name in names:
                 literals.setdefault(name, []).extend(nums)
             if rel:
                 relational |= names
         ups: dict[str, set[str]] = {}
         for effect in _all_effects(story):
-            if effect.op in ("add", "sub"):
+            if effect.op in (Op.ADD, Op.SUB):
                 amount = effect.value if isinstance(effect.value, int) else 0
-                going_up = (amount >= 0) == (effect.op == "add")
+                going_up = (amount >= 0) == (effect.op is Op.ADD)
                 ups.setdefault(effect.target, set()).add("up" if going_up else "down")
+            elif effect.op not in (Op.SET, Op.NOTE, Op.END):  # a set only narrows; notes and endings are not abstracted
+                raise UnknownOp(effect.op, "explore.abstraction")
         variables = []
         ignored = []
         approximate = []
@@ -185,26 +186,15 @@ class Abstraction:
         return out
 
 
-def _condition_numbers(source: str) -> tuple[list[int], bool]:
+def _condition_numbers(when: Condition) -> tuple[list[int], bool]:
     """The numbers in a condition, and whether it compares two counts with each other."""
-    try:
-        tokens = _tokenize(source)
-    except ConditionError:  # pragma: no cover - conditions were compiled by the loader
-        return [], True
     nums = []
     relational = False
-    for i, (kind, value, _) in enumerate(tokens):
-        if kind == "num":
-            negative = i > 0 and tokens[i - 1][1] == "-" and tokens[i - 1][0] == "op"
-            nums.append(-int(value) if negative else int(value))
-        if kind == "op" and value in _COMPARE_OPS:
-            left = tokens[i - 1] if i > 0 else ("end", "", 0)
-            right = tokens[i + 1]
-            right_literal = right[0] == "num" or (right[1] == "-" and tokens[i + 2][0] == "num") or \
-                right[1] in ("true", "false")
-            left_literal = left[0] == "num" or left[1] in ("true", "false")
-            if not (left_literal or right_literal):
-                relational = True
+    for node in walk(when.tree) if when.tree is not None else ():
+        if isinstance(node, Num):
+            nums.append(node.value)
+        elif isinstance(node, Compare) and not (is_literal(node.left) or is_literal(node.right)):
+            relational = True
     return nums, relational
 
 

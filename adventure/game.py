@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import ENGINE_VERSION
 from .cache import open_cache
 from .cli import Context
-from .i18n import detect_language, fill
+from .i18n import Texts, detect_language, fill
 from .loader import load_story
 from .saves import SaveStore, default_save_dir
 from .session import Session
@@ -124,7 +124,8 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         return _crash(None, save_dir, ctx)
     if not result.ok or result.story is None or result.catalog is None:
         errors = [d for d in result.diagnostics if d.is_error]
-        lang = args.lang if args.lang in ("en", "es") else "en"
+        catalog_langs = result.catalog.languages if result.catalog else ()
+        lang = next((code for code in (args.lang or "").split("+") if code in catalog_langs), "en")
         broken = (result.catalog.get(lang, "ui.story_broken") if result.catalog else None) or \
             "The story has errors and cannot start. Run: {command} check"
         ctx.stderr.write(fill(broken, {"command": ctx.command}) + "\n")
@@ -140,6 +141,12 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
 
     gc.freeze()
     lang, second = resolve_languages(args.lang, ctx.env, story.languages)
+    missing = [code for code in (lang, second) if code and code not in story.languages]
+    if missing:
+        first = lang if lang in story.languages else detect_language(ctx.env, story.languages)
+        ctx.stderr.write(Texts(catalog, first)("ui.lang_unknown", lang=missing[0],
+                                               available=", ".join(story.languages)) + "\n")
+        return 2
     report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
     student = (args.student or "").strip() or None
     if student:  # each student's saves apart, so a shared computer never offers another's game

@@ -14,27 +14,50 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from .model import Catalog
+from .markup import FILL_RE
+from .model import LANG_CODE_RE, Catalog
 
-_FILL_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-LANGUAGE_NAMES = {"en": "English", "es": "español"}
+
+def parse_lang_option(text: str) -> tuple[str, str | None] | None:
+    """The shape of a ``--lang`` value: one code, ``both``, or ``first+second``; None if malformed.
+    Whether the story has those languages is checked against the story, not here.
+
+    >>> parse_lang_option("fr+en"), parse_lang_option("both"), parse_lang_option("es")
+    (('fr', 'en'), ('both', None), ('es', None))
+    >>> parse_lang_option("en+en") is None, parse_lang_option("klingon!") is None
+    (True, True)
+    """
+    if text == "both":
+        return ("both", None)
+    first, plus, second = text.partition("+")
+    if not LANG_CODE_RE.match(first) or (plus and (not LANG_CODE_RE.match(second) or second == first)):
+        return None
+    return (first, second or None)
 
 
 def detect_language(env: Mapping[str, str], available: tuple[str, ...]) -> str:
-    """The player's language from ``LC_ALL``, ``LC_MESSAGES`` then ``LANG`` (POSIX order):
-    Spanish if the first one set begins with ``es``, otherwise English.
+    """The player's language from ``LC_ALL``, ``LC_MESSAGES`` then ``LANG`` (POSIX order): the
+    first one set decides; its language if the story has it (``pt_BR`` matches ``pt-BR``, then
+    ``pt``), otherwise English if the story has it, otherwise the story's first language.
 
     >>> detect_language({"LANG": "es_ES.UTF-8"}, ("en", "es"))
     'es'
     >>> detect_language({"LC_ALL": "C", "LANG": "es_ES"}, ("en", "es"))
     'en'
+    >>> detect_language({"LANG": "fr_FR.UTF-8"}, ("en", "es", "fr"))
+    'fr'
     """
+    fallback = "en" if "en" in available else available[0]
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "")
         if value:
-            lang = "es" if value.lower().startswith("es") else "en"
-            return lang if lang in available else available[0]
-    return "en" if "en" in available else available[0]
+            tag = value.split(".")[0].split("@")[0].replace("_", "-")
+            for code in available:
+                if code.lower() == tag.lower():
+                    return code
+            primary = tag.split("-")[0].lower()
+            return primary if primary in available else fallback
+    return fallback
 
 
 def fill(text: str, subs: Mapping[str, object]) -> str:
@@ -53,7 +76,7 @@ def fill(text: str, subs: Mapping[str, object]) -> str:
             return _show(subs[name])
         return whole
 
-    return _FILL_RE.sub(repl, text)
+    return FILL_RE.sub(repl, text)
 
 
 def _show(value: object) -> str:

@@ -46,8 +46,26 @@ def _words(spans: tuple[tuple[str, str], ...]) -> list[Line]:
     return words
 
 
-def wrap(p: Para, width: int | None) -> list[Line]:
-    """Lines of (style, text) fragments; ``width=None`` keeps each paragraph on one line."""
+def wrap(p: Para, width: int | None) -> tuple[Line, ...]:
+    """Lines of (style, text) fragments; ``width=None`` keeps each paragraph on one line.
+
+    Remembered per paragraph and width (a scene's paragraphs are the same values every time it
+    is shown, and wrapping was most of a step's cost): callers read the lines, never change them.
+    """
+    try:
+        return _wrap_memo(p, width)
+    except TypeError:  # a paragraph with an unhashable part: wrap it afresh
+        return _wrap(p, width)
+
+
+def _wrap(p: Para, width: int | None) -> tuple[Line, ...]:
+    return tuple(_wrap_lines(p, width))
+
+
+_wrap_memo = lru_cache(maxsize=8192)(_wrap)
+
+
+def _wrap_lines(p: Para, width: int | None) -> list[Line]:
     if not p.spans:
         return [[]]
     prefix_style = _PREFIX_STYLE.get(p.kind, p.kind)

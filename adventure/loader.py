@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from itertools import repeat
@@ -33,14 +32,16 @@ from . import model as m
 from . import yamlread
 from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
+from .markup import TERM_MARK_RE, TERM_OPENING_RE, paragraphs, placeholders, term_marks  # noqa: F401 - TERM_MARK_RE re-exported
+from .model import LANG_CODE_RE
 from .schema import STORY_ID_RE, Checker
 from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 
 MANIFEST = "story.yaml"
-SUPPORTED_LANGUAGES = ("en", "es")
-PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-EFFECT_OPS = ("set", "add", "sub", "note", "end")
+#: The language of a manifest that lists none. Which languages a story has is its manifest's
+#: business: a new one is locale files and one line there, no code.
+DEFAULT_LANGUAGES = ("en",)
+EFFECT_OPS = tuple(op.value for op in m.Op)
 
 Record = dict[str, Any]
 
@@ -143,9 +144,9 @@ def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
         story["siege_start"] = chk.date(info.get("siege_start"), "siege_start")
         langs = []
         for lang, pos in chk.id_list(info.get("languages"), "a language"):
-            if lang not in SUPPORTED_LANGUAGES:
-                chk.add("E218", pos, f"language '{lang}' is not supported",
-                        "supported languages: " + ", ".join(SUPPORTED_LANGUAGES))
+            if not LANG_CODE_RE.match(lang):
+                chk.add("E218", pos, f"'{lang}' is not a language code",
+                        "use a lowercase ISO 639 code such as en, es or fr (a region may follow: pt-BR)")
             elif lang in langs:
                 chk.add("E204", pos, f"language '{lang}' is listed twice", "list each language once")
             else:
@@ -293,7 +294,7 @@ def _parse_effects(node: Node | None, chk: Checker, what: str) -> list[Record]:
         opos = body.keypos[op]
         if op not in EFFECT_OPS:
             chk.add("E200", opos, f"unknown effect '{op}'",
-                    "effects are set, add, sub, note and end" + suggest(op, EFFECT_OPS))
+                    "effects are " + ", ".join(EFFECT_OPS) + suggest(op, EFFECT_OPS))
             continue
         if op in ("note", "end"):
             target = chk.ident(value, f"the {op} id")
@@ -408,22 +409,6 @@ def _flatten(node: Map, prefix: str, chk: Checker, out: list[tuple[str, str, int
 
 # -- placeholders --------------------------------------------------------------------------
 
-def placeholders(text: str) -> tuple[list[str], list[str]]:
-    """The ``{name}`` placeholders in ``text`` and any malformed ones (``{x.y}``, ``{0}``).
-
-    >>> placeholders("{rounds} rounds {{literal}} {x.__class__}")
-    (['rounds'], ['x.__class__'])
-    """
-    good: list[str] = []
-    bad: list[str] = []
-    for mt in PLACEHOLDER_RE.finditer(text):
-        inner = mt.group(1)
-        if inner is None:
-            continue
-        (good if NAME_RE.match(inner) else bad).append(inner)
-    return good, bad
-
-
 # -- stage 2: link -------------------------------------------------------------------------
 
 def story_files(story_dir: Path) -> list[Path]:
@@ -513,7 +498,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         if rec is not None:
             records.append(rec)
     # Locales: the engine's interface texts first, then the story's own files.
-    langs = list((manifest_rec or {}).get("story", {}).get("languages") or SUPPORTED_LANGUAGES[:1])
+    langs = list((manifest_rec or {}).get("story", {}).get("languages") or DEFAULT_LANGUAGES)
     locale_recs: dict[str, list[tuple[Record, bool]]] = {}
     same_dir = ui_dir.resolve() == locales_dir.resolve()
     for lang in langs:
@@ -534,7 +519,60 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         locale_recs[lang] = recs
     story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16])
     diags.extend(more)
+    if story is not None and catalog is not None:
+        if INTERFACE_LANGUAGE in locale_recs:  # read already, as the story's own language
+            reference = [rec for rec, _ in locale_recs[INTERFACE_LANGUAGE]
+                         if Path(rec["path"]).name.startswith("ui")]
+        else:
+            reference = _reference_records(ui_dir, cache)
+        diags.extend(interface_diagnostics(catalog, reference))
     return LoadResult(story, catalog, sorted(diags, key=Diagnostic.sort_key), files)
+
+
+def _reference_records(ui_dir: Path, cache: object | None) -> list[Record]:
+    """The engine's interface texts in :data:`INTERFACE_LANGUAGE`, parsed (through the cache)
+    but not part of the story: they change neither its files nor its content hash."""
+    out = []
+    for path in sorted((ui_dir / INTERFACE_LANGUAGE).glob("ui*.yaml")):
+        try:
+            if path.stat().st_size > yamlread.MAX_BYTES:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        shown = display_path(path)
+        rec = cache.get(path, shown, data, "locale") if cache is not None else parse_file(data, shown, "locale")  # type: ignore[attr-defined]
+        if rec is not None:
+            out.append(rec)
+    return out
+
+
+#: The language the engine's interface is written in: its ``ui*.yaml`` files name every
+#: interface key, and each of a story's languages must have each one (from the story's own
+#: locales or the engine's).
+INTERFACE_LANGUAGE = "en"
+
+
+def interface_diagnostics(catalog: m.Catalog, reference: list[Record]) -> list[Diagnostic]:
+    """E300 for every interface key of the engine's reference texts that a story language
+    lacks: a new language is complete only with the whole interface translated (before,
+    a key missing everywhere showed ``[ui.key]`` on screen). Keys the story's first language
+    lacks are reported here; the other languages' gaps against the first are reported with
+    the other translation checks, so nothing is said twice."""
+    out: list[Diagnostic] = []
+    base = catalog.languages[0] if catalog.languages else None
+    for rec in reference:
+        for key, _text, line, col in rec["entries"]:
+            if not key.startswith("ui."):
+                continue
+            for lang in catalog.languages:
+                if key in catalog.texts.get(lang, {}):
+                    continue
+                if lang != base and key in catalog.texts.get(base or "", {}):
+                    continue  # reported against the first language already
+                out.append(Diagnostic("E300", rec["path"], line, col, f"no {lang} text for interface key '{key}'",
+                                      f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
+    return out
 
 
 def parse_file(data: bytes, shown: str, kind: str) -> Record:
@@ -617,31 +655,33 @@ def link(manifest: Record | None, records: list[Record],
             return ()
         out = []
         for e in items:
-            op, target, pos = e["op"], e["target"], e["pos"]
-            if op == "note":
+            op, target, pos = m.Op(e["op"]), e["target"], e["pos"]
+            if op is m.Op.NOTE:
                 if target not in notes:
                     add("E208", path, pos, f"note '{target}' is not defined",
                         "define it under notes: in a story file" + suggest(target, notes))
                     continue
-            elif op == "end":
+            elif op is m.Op.END:
                 if target not in endings:
                     add("E209", path, pos, f"ending '{target}' is not declared",
                         f"add it to 'endings:' in {MANIFEST}" + suggest(target, endings))
                     continue
-            else:
+            elif op.on_variable:
                 kind = kinds.get(target)
                 if kind is None:
                     add("E206", path, pos, f"variable '{target}' is not declared",
                         f"declare it under variables: in {MANIFEST}" + suggest(target, kinds))
                     continue
-                if op in ("add", "sub") and kind != "counter":
+                if op in (m.Op.ADD, m.Op.SUB) and kind != "counter":
                     add("E214", path, pos, f"'{op}' needs a counter, but '{target}' is a flag",
                         "use 'set' for flags")
                     continue
-                if op == "set" and (kind == "flag") != isinstance(e["value"], bool):
+                if op is m.Op.SET and (kind == "flag") != isinstance(e["value"], bool):
                     add("E214", path, pos, f"'{target}' is a {kind}; it cannot be set to {e['value']!r}",
                         "set flags to true/false and counters to whole numbers")
                     continue
+            else:
+                raise m.UnknownOp(op, "loader.effects")
             out.append(m.Effect(op, target, e["value"], (path, *pos)))
         return tuple(out)
 
@@ -672,13 +712,14 @@ def link(manifest: Record | None, records: list[Record],
                     col += exc.col - 1 + (0 if ch.get("when_plain") else 1)  # quoted: skip the quote
                     add(exc.code, path, (line, col), f"condition '{ch['when']}': {exc.message}", exc.fix)
             choices.append(m.Choice(ch["id"], ch["to"], cond, ch["once"], effects(ch["effects"], path),
-                                    (path, *ch["pos"])))
+                                    (path, *ch["pos"]), f"{sid}.{ch['id']}"))
         if not choices and sc["ending"] is None:
             add("E211", path, sc["pos"], f"scene '{sid}' has no choices and is not an ending",
                 "add choices, or mark it as an ending with 'ending: <ending id>'")
         scenes[sid] = m.Scene(sid, chapter_id, sc["date"] or rec["chapter"]["date"], sc["witness"],
                               effects(sc["effects"], path), tuple(choices), sc["ending"], (path, *sc["pos"]),
-                              MappingProxyType({c.id: c for c in choices}))
+                              MappingProxyType({c.id: c for c in choices}),
+                              any(c.once or c.when is not None for c in choices))
 
     chapters = []
     for cid in chapter_order:
@@ -702,7 +743,7 @@ def link(manifest: Record | None, records: list[Record],
 
     story = m.Story(
         id=info["id"], title_key=info["title"], start=info["start"],
-        languages=tuple(info["languages"] or SUPPORTED_LANGUAGES[:1]),
+        languages=tuple(info["languages"] or DEFAULT_LANGUAGES),
         siege_start=info.get("siege_start"),
         variables=MappingProxyType(variables), chapters=tuple(chapters),
         scenes=MappingProxyType(scenes), notes=MappingProxyType(notes),
@@ -803,7 +844,7 @@ def _required_keys(story: m.Story) -> dict[str, tuple[str, int, int]]:
 OPTIONAL_PREFIXES = ("story.", "ui.")
 
 
-def _optional(key: str, story: m.Story) -> bool:
+def optional_key(key: str, story: m.Story) -> bool:
     if key.startswith(OPTIONAL_PREFIXES):
         return True
     parts = key.split(".")
@@ -893,7 +934,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                                     f"add '{key}' to a file in locales/{lang}/"))
         base_table = texts.get(base, {}) if lang != base else {}
         for key in [k for k in table if k not in needed]:
-            if not _optional(key, story):
+            if not optional_key(key, story):
                 path, line, col = where_[key]
                 diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
                                         "remove it, or check the scene/choice id it should match"
@@ -931,23 +972,9 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags
 
 
-TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_OPENING = re.compile(r"\[\[")
-
-
-def term_marks(text: str) -> list[tuple[str, str, int]]:
-    """Every ``[[shown|term_id]]`` (or ``[[term_id]]``) in ``text``: (shown, term id, offset).
-
-    >>> term_marks("the [[pillboxes|pillbox]] and [[abatis]]")
-    [('pillboxes', 'pillbox', 4), ('abatis', 'abatis', 30)]
-    """
-    return [(mt.group(1), mt.group(2) or mt.group(1), mt.start()) for mt in TERM_MARK_RE.finditer(text)]
-
-
 def paragraph_count(text: str) -> int:
     """Paragraphs as the reader sees them (blank-line separated)."""
-    return len([b for b in _PARAGRAPH_BREAK.split(text.strip()) if b.strip()])
+    return len(paragraphs(text))
 
 
 def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
@@ -963,7 +990,7 @@ def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]
             path, line, col = places[lang][key]
             marks = term_marks(text)
             starts = {offset for _, _, offset in marks}
-            for opening in _OPENING.finditer(text):
+            for opening in TERM_OPENING_RE.finditer(text):
                 offset = opening.start()
                 if offset not in starts and offset - 1 not in starts:
                     snippet = text[offset:offset + 30].split("\n")[0]

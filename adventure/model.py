@@ -11,11 +11,17 @@ a start has before the first scene is on screen (see docs/performance.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from enum import Enum
 from types import MappingProxyType
 from typing import NamedTuple
 
 from .conditions import Condition
+
+#: A language code as a story's manifest lists it: BCP 47's primary tag, optionally a region or
+#: script (``en``, ``es``, ``fr``, ``pt-BR``). Which languages exist is the story's business.
+LANG_CODE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 Value = bool | int
 Pos = tuple[str, int, int]  # (path, line, col) for diagnostics
@@ -32,10 +38,48 @@ class Variable(NamedTuple):
     pos: Pos
 
 
+class Op(str, Enum):
+    """The effect operations: the one list every consumer handles member by member.
+
+    Adding one means a member here and a branch in each consumer that names ``Op``: the step
+    function (``engine._apply``), the loader's checks (``loader._link_effects``), the explorer's
+    abstraction (``explore``), the graph's labels (``tools/graph._effect``), the JSON schema's
+    ``effect`` and docs/writing.md; ``tests/test_effects.py`` fails until each one does.
+    Each consumer raises on an operation it does not know, so none is ever silently wrong.
+
+    >>> Op("add") is Op.ADD, Op.ADD == "add", f"{Op.ADD}", [op.value for op in Op]
+    (True, True, 'add', ['set', 'add', 'sub', 'note', 'end'])
+    """
+
+    SET = "set"
+    ADD = "add"
+    SUB = "sub"
+    NOTE = "note"
+    END = "end"
+
+    def __str__(self) -> str:  # "add" in messages on every Python (3.11 would say "Op.ADD")
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    #: Operations on a variable (the others name a note or an ending).
+    @property
+    def on_variable(self) -> bool:
+        return self in (Op.SET, Op.ADD, Op.SUB)
+
+
+class UnknownOp(ValueError):
+    """A consumer met an effect operation it does not handle (a missing branch: a bug)."""
+
+    def __init__(self, op: object, where: str) -> None:
+        super().__init__(f"{where}: unknown effect operation {op!r}")
+
+
 class Effect(NamedTuple):
     """One effect: ``set``/``add``/``sub`` a variable, unlock a ``note``, or ``end`` the story."""
 
-    op: str
+    op: Op
     target: str
     value: Value | None = None
     pos: Pos = ("", 0, 0)
@@ -50,6 +94,8 @@ class Choice(NamedTuple):
     once: bool
     effects: tuple[Effect, ...]
     pos: Pos
+    #: ``scene.choice``, the id a once-only choice leaves in ``State.taken`` (worked out once).
+    key: str = ""
 
 
 class Scene(NamedTuple):
@@ -65,6 +111,9 @@ class Scene(NamedTuple):
     pos: Pos
     # A quick index for the engine: choice id -> choice.
     by_id: Mapping[str, Choice]
+    #: Whether any choice has a condition or is once-only: when not, every choice is always
+    #: open, and the step function hands out ``choices`` as it is (precompiled by the loader).
+    gated: bool = True
 
 
 class Chapter(NamedTuple):

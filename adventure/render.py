@@ -16,7 +16,6 @@ Scene text is light markup written by writers in the locale files:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple
@@ -24,10 +23,7 @@ from typing import NamedTuple
 from . import model as m
 from .engine import State, available
 from .i18n import Texts, fill
-
-_SPEAKER_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_]*):\s*")
-_PARAGRAPHS = re.compile(r"\n\s*\n")
-TERM_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
+from .markup import PARAGRAPH_BREAK_RE, SPEAKER_RE, TERM_MARK_RE
 
 
 class Para(NamedTuple):
@@ -88,7 +84,7 @@ def split_blocks(raw: str) -> list[tuple[str, str | None, str]]:
     [('text', None, 'One two.'), ('quote', None, 'Said.'), ('speech', 'deng', 'Go.')]
     """
     out: list[tuple[str, str | None, str]] = []
-    for block in _PARAGRAPHS.split(raw.strip()):
+    for block in PARAGRAPH_BREAK_RE.split(raw.strip()):
         lines = [ln.strip() for ln in block.strip().splitlines()]
         if not lines:
             continue
@@ -96,7 +92,7 @@ def split_blocks(raw: str) -> list[tuple[str, str | None, str]]:
             out.append(("quote", None, " ".join(ln[1:].strip() if ln.startswith(">") else ln for ln in lines)))
             continue
         body = " ".join(lines)
-        sm = _SPEAKER_RE.match(body)
+        sm = SPEAKER_RE.match(body)
         if sm:
             out.append(("speech", sm.group(1), body[sm.end():]))
             continue
@@ -155,7 +151,7 @@ def term_spans(style: str, text: str) -> tuple[tuple[str, str], ...]:
         return ((style, text),)
     spans: list[tuple[str, str]] = []
     pos = 0
-    for mt in TERM_RE.finditer(text):
+    for mt in TERM_MARK_RE.finditer(text):
         if mt.start() > pos:
             spans.append((style, text[pos:mt.start()]))
         spans.append(("term", mt.group(1)))

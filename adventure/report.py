@@ -23,7 +23,7 @@ from . import classroom as cl
 from . import model as m
 from .atomic import write_atomic
 from .i18n import Texts
-from .loader import TERM_MARK_RE
+from .markup import strip_terms
 from .render import source_names
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,7 +71,7 @@ _LABELS = ("title", "student", "written", "time", "sittings", "languages", "prog
 
 
 def _strip_marks(text: str) -> str:
-    return TERM_MARK_RE.sub(lambda mt: mt.group(1), text)
+    return strip_terms(text)
 
 
 def report_data(session: Session, now: datetime.datetime) -> ReportData:

@@ -21,7 +21,7 @@ from . import classroom as cl
 from . import model as m
 from . import render as r
 from .engine import InvalidChoice, Output, State, available, new_game, step
-from .i18n import LANGUAGE_NAMES, Texts, fold
+from .i18n import Texts, fold
 from .render import BLANK, Para, para
 from .saves import (
     AUTOSAVE,
@@ -554,10 +554,11 @@ class Session:
 
     def _cmd_lang(self, args: list[str]) -> Reply | None:
         if not args:
-            names = ", ".join(f"{code} ({LANGUAGE_NAMES.get(code, code)})" for code in self.story.languages)
-            current = LANGUAGE_NAMES.get(self.lang, self.lang)
+            names = ", ".join(f"{code} ({cl.lang_name(Texts(self.catalog, code), code)})"
+                              for code in self.story.languages)
+            current = cl.lang_name(Texts(self.catalog, self.lang), self.lang)
             if self.second:
-                current += " + " + LANGUAGE_NAMES.get(self.second, self.second)
+                current += " + " + cl.lang_name(Texts(self.catalog, self.second), self.second)
             return Reply([self.msg("ui.lang_current", lang=current, available=names),
                           self.msg("ui.classroom.lang_both_hint")])
         pair = self.language_pair(" ".join(args))

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import model as m
 from .diagnostics import Diagnostic, suggest
-from .loader import _optional, data_root, display_path, locale_files, parse_locale_file, required_keys
+from .loader import data_root, display_path, locale_files, optional_key, parse_locale_file, required_keys
 from .yamledit import SCHEMA_LINE, EditError, comment_above, dump, insert_value, nest, set_comment, set_value
 
 LOCK_NAME = "review.lock"
@@ -242,7 +242,7 @@ def translation_diagnostics(story: m.Story, locales_dir: Path, *, content_note: 
         lock, lock_diags = read_lock(locales_dir / lang / LOCK_NAME, command=command)
         out.extend(lock_diags)
         for key in [k for k in src if k not in tgt]:  # missing
-            if key in needed or key.startswith("ui.") or not _optional(key, story) or key == content_note:
+            if key in needed or key.startswith("ui.") or not optional_key(key, story) or key == content_note:
                 continue  # E300 or W301 already says so
             s = src[key]
             out.append(Diagnostic("W302", s[1], s[2], s[3],

@@ -61,7 +61,7 @@ CASES: dict[str, tuple[dict[str, object], str, int]] = {
     "E215": ({ONE: ('    date: "1944-06-28"', '    date: "1944-06-31"')}, ONE, 4),
     "E216": ({ONE: ("        once: true", "        once: yes")}, ONE, 15),
     "E217": ({MAN: None}, "story", 0),
-    "E218": ({MAN: ("  languages: [en, es]", "  languages: [en, fr]")}, MAN, 5),
+    "E218": ({MAN: ("  languages: [en, es]", "  languages: [en, English]")}, MAN, 5),
     "E300": ({EN: ("      flag: Raise the flag.\n", "")}, ONE, 13),
     "E301": ({ES: ("Tienes {n} puntos.", "Tienes puntos.")}, ES, 21),
     "E302": ({EN: ("You have {n} points.", "You have {n.__class__} points.")}, EN, 21),

@@ -7,7 +7,6 @@ import io
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import pexpect
@@ -196,7 +195,7 @@ def test_terminal_watch_reloads_while_the_prompt_waits(tmp_path: Path) -> None:
         child.expect("Run to division headquarters")
         child.expect(r"notes \d+/\d+")
         child.send("hel")  # typing, not yet Enter
-        time.sleep(0.3)
+        child.expect("hel")  # the line editor has it (echoed), so the reload lands mid-line
         edit(root / "locales/en/prologue.yaml", "    title: The news from the north", "    title: News from Changsha")
         child.expect("Story reloaded")
         child.expect("News from Changsha")

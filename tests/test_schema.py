@@ -93,7 +93,7 @@ REJECTED = {
     "E203 bad scene id": (ONE, ("  c:\n", "  c-d:\n    ending: done\n  c:\n")),
     "E211 no choices, no ending": (ONE, ("    choices:\n      back:\n        to: a\n        when: f\n      end: c\n", "")),
     "E216 yes for true": (ONE, ("        once: true", "        once: yes")),
-    "E218 unsupported language": (MAN, ("  languages: [en, es]", "  languages: [en, fr]")),
+    "E218 bad language code": (MAN, ("  languages: [en, es]", "  languages: [en, English]")),
     "E201 choice with nowhere to go": (ONE, ("        to: b\n        once: true", "        once: true")),
     "E202 octal-looking number": (MAN, ("  n: 0", "  n: 010")),
     "E200 manifest field in a chapter": (ONE, ("chapter: one", "chapter: one\nvariables: {x: 1}")),

@@ -31,16 +31,25 @@ def test_play_options_read_as_argparse_reads_them(argv: list[str]) -> None:
     assert vars(quick) == vars(build_parser(tools=False).parse_args(argv))
 
 
-@pytest.mark.parametrize("argv", [["--lang", "fr"], ["--lang"], ["--story"], ["--bogus"], ["--pla"],
+@pytest.mark.parametrize("argv", [["--lang", "français"], ["--lang", "en+en"], ["--lang"], ["--story"], ["--bogus"], ["--pla"],
                                   ["--story", "--plain"], ["--", "x"], ["-x"]])
 def test_anything_unusual_is_left_to_argparse(argv: list[str]) -> None:
     assert _play_options(argv) is None
 
 
 def test_a_wrong_option_still_gets_argparse_s_message() -> None:
-    proc = subprocess.run([sys.executable, str(ROOT / "play.py"), "--lang", "fr"], capture_output=True, text=True,
-                          cwd=str(ROOT), timeout=60)
-    assert proc.returncode == 2 and "invalid choice: 'fr'" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, str(ROOT / "play.py"), "--lang", "français"], capture_output=True,
+                          text=True, cwd=str(ROOT), timeout=60)
+    assert proc.returncode == 2 and "'français' is not a language code" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_language_the_story_does_not_have_is_named_with_the_ones_it_has(tmp_path: Path) -> None:
+    """Languages come from the story's manifest: ``fr`` is a well-formed code the shipped story lacks."""
+    proc = subprocess.run([sys.executable, str(ROOT / "play.py"), "--lang", "fr", "--save-dir", str(tmp_path)],
+                          capture_output=True, text=True, cwd=str(ROOT), timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2 and "fr" in proc.stderr and "en, es" in proc.stderr
+    assert "Traceback" not in proc.stderr and not list(tmp_path.iterdir())  # nothing saved, nothing started
 
 
 def test_every_style_has_an_escape_code() -> None:

@@ -326,7 +326,9 @@ def test_output_redirected_to_a_file_from_a_terminal(tmp_path: Path) -> None:
     log = tmp_path / "out.txt"
     child = pexpect.spawn("/bin/sh", ["-c", f'exec "{sys.executable}" "{PLAY}" {" ".join(story_args())} > "{log}"'],
                           env=game_env(tmp_path / "saves"), cwd=str(ROOT), timeout=15)
-    time.sleep(0.5)
+    deadline = time.monotonic() + 30  # the event: the first choices are in the file
+    while b"1." not in (log.read_bytes() if log.exists() else b"") and time.monotonic() < deadline:
+        child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=0.05)  # waits on the game, not on a clock
     child.sendline("1")
     child.sendline("notes")
     child.sendline("quit")

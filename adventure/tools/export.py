@@ -13,15 +13,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..cli import LANG_CHOICES
+from ..cli import lang_option
 from ..edition import build_book, to_html, to_markdown
 from . import load_for_tool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("html", "md"), default="html", help="html (default) or md (Markdown)")
-    parser.add_argument("--lang", choices=LANG_CHOICES, default="en", metavar="{en,es,both,en+es,es+en}",
-                        help="language of the edition; both (= en+es) puts each paragraph in two languages")
+    parser.add_argument("--lang", type=lang_option, default=None, metavar="LANG",
+                        help="language of the edition (default: the story's first); both (the first two of "
+                             "the story's languages) or two joined by + (es+en) puts each paragraph in two languages")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the file to write (- for standard output; default: <story>-<lang>.<format>)")
 
@@ -32,7 +33,10 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if result is None or result.story is None or result.catalog is None:
         return 1
     story = result.story
-    option = "en+es" if args.lang == "both" else args.lang
+    langs = story.languages
+    option = args.lang or langs[0]
+    if option == "both":
+        option = "+".join(langs[:2])
     lang, _, second = option.partition("+")
     for code in (lang, second):
         if code and code not in story.languages:

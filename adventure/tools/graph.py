@@ -147,15 +147,18 @@ def _short(text: str, n: int) -> str:
 
 
 def _effect(e: m.Effect, mp: Map) -> str:
-    if e.op == "note":
+    if e.op is m.Op.NOTE:
         return "+ note: " + e.target
-    if e.op == "end":
+    if e.op is m.Op.END:
         return "ends: " + e.target
-    if e.op == "set":
+    if e.op is m.Op.SET:
         value = ("true" if e.value else "false") if isinstance(e.value, bool) else str(e.value)
         return f"{e.target} = {value}"
-    sign = "+" if e.op == "add" else "-"
-    return f"{e.target} {sign} {e.value}"
+    if e.op is m.Op.ADD:
+        return f"{e.target} + {e.value}"
+    if e.op is m.Op.SUB:
+        return f"{e.target} - {e.value}"
+    raise m.UnknownOp(e.op, "graph._effect")
 
 
 # -- dot -----------------------------------------------------------------------------------
