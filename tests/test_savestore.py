@@ -196,7 +196,7 @@ def _huge_seconds_save(saves: Path) -> None:
     s.handle("save x")
     text_ = (saves / "x.json").read_text(encoding="utf-8")
     obj = json.loads(text_)
-    obj["extra"]["classroom"]["seconds"] = 10**4299  # 4,300 digits: json reads it, and wrote it
+    obj["extra"]["classroom"]["seconds"] = 10**4300 - 1  # 4,300 digits: json reads it; a second more, it cannot write it
     obj["extra"]["free"] = {"n": -10**4299, "f": float("inf"), "s": "\ud800 lone", "ok": 7}
     (saves / "autosave.json").write_text(json.dumps(obj), encoding="utf-8")
 
@@ -302,3 +302,69 @@ def test_the_previous_autosave_is_a_link_made_before_the_new_one_replaces_it(tmp
     monkeypatch.setattr(os, "replace", watching)
     s.handle("1")
     assert seen and all({"autosave.json"} <= names for names in seen)
+
+
+# -- C. the property: whatever a load accepts, the game can save again ------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_BIG = 10**4300 - 1  # json reads and writes up to 4,300 digits; one more second and it cannot
+_numbers = st.one_of(st.integers(min_value=-_BIG, max_value=_BIG), st.integers(-3, 3), st.sampled_from([_BIG, -_BIG]),
+                     st.floats(allow_nan=True, allow_infinity=True), st.booleans())
+_texts = st.one_of(st.text(max_size=8), st.sampled_from(["\ud800", "a\udfffb", "\x1b[2J", "\u202e", "ok"]))
+_json = st.recursive(st.one_of(st.none(), _numbers, _texts),
+                     lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(_texts, kids, max_size=4)),
+                     max_leaves=12)
+_PATHS = [("state", "vars", "messages"), ("state", "vars", "dug"), ("state", "turn"), ("state", "visits", "pro_changsha"),
+          ("state", "notes"), ("state", "ending"), ("extra", "classroom", "seconds"), ("extra", "classroom", "sittings"),
+          ("extra", "classroom", "answers"), ("extra", "classroom", "pending"), ("extra", "free"), ("extra", "trail"),
+          ("history", "steps"), ("history", "length"), ("history", "choices"), ("history", "snapshots", "0", "turn"),
+          ("history", "snapshots", "0", "vars", "messages"), ("version",), ("language",), ("saved_at",), ("summary",),
+          ("slot",), ("story", "hash")]
+_edges = st.sampled_from([_BIG, -_BIG, 10**15, 10**15 + 1, float("nan"), "\ud800"])
+_values = st.one_of(_edges, _numbers, _json)
+_PROPERTY: dict[str, object] = {}
+
+
+def _property_base() -> tuple[Session, dict[str, object], Path]:
+    if not _PROPERTY:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="hengyang-property-"))
+        s = make(folder / "saves")
+        s.record.on = True
+        for _ in range(4):
+            s.handle("1")
+        s.handle("save base")
+        _PROPERTY.update(session=s, base=json.loads((folder / "saves" / "base.json").read_text("utf-8")), folder=folder)
+    return _PROPERTY["session"], _PROPERTY["base"], _PROPERTY["folder"]  # type: ignore[return-value]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(st.sampled_from(_PATHS), _values), min_size=1, max_size=6))
+def test_whatever_a_load_accepts_the_game_can_save_again(edits: list[tuple[tuple[str, ...], object]]) -> None:
+    s, base, folder = _property_base()
+    obj = json.loads(json.dumps(base))
+    for path, value in edits:
+        target = obj
+        for key in path[:-1]:
+            if not isinstance(target, dict):
+                break
+            target = target.setdefault(key, {})
+        else:
+            if isinstance(target, dict):
+                target[path[-1]] = value
+    saves = folder / "saves"
+    (saves / "h.json").write_text(json.dumps(obj), encoding="utf-8")
+    try:
+        decode(s.story, obj, slot="h")
+    except SaveError:
+        return  # refused with a message: nothing to save again
+    reply = text(s.handle("load h"))
+    assert 'Loaded "h"' in reply, reply
+    s.write_slot("again")  # must not raise: a SaveError here is the bug this test exists for
+    again = decode(s.story, s.store.read("again"))  # type: ignore[union-attr]
+    assert again.state == s.state and again.history == list(s.history)
+    s.handle("1")  # a step after the load autosaves too
+    assert decode(s.story, s.store.read("autosave")).state == s.state  # type: ignore[union-attr]
