@@ -14,6 +14,7 @@ the temporary file is removed, the target is left as it was, and the ``OSError``
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -21,16 +22,19 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.stem}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True, keep: Path | None = None) -> None:
-    """Replace ``path`` with ``data`` atomically (see the module docstring)."""
+def write_atomic(path: Path, data: bytes | Sequence[bytes], *, durable: bool = True,
+                 keep: Path | None = None) -> None:
+    """Replace ``path`` with ``data`` (bytes, or pieces written one after the other)
+    atomically (see the module docstring)."""
     tmp = temp_name(path)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            view = memoryview(data)
-            while view:  # a write may take only part of the data (a full disk, a size limit)
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in ([data] if isinstance(data, bytes) else data):
+                view = memoryview(piece)
+                while view:  # a write may take only part of the data (a full disk, a size limit)
+                    written = os.write(fd, view)
+                    view = view[written:]
             if durable:
                 os.fsync(fd)
         finally:

@@ -64,7 +64,7 @@ def encode(story: Story, state: State, history: History | list[State], *, langua
     :class:`RawJSON` text formatted mostly in advance; given a list of states, plain JSON."""
     scene = story.scenes.get(state.scene)
     if isinstance(history, History):
-        compact: Any = RawJSON(history.to_json_text())
+        compact: Any = RawJSON(history.to_json_pieces())
     else:
         compact = History.from_states(story, history, state).to_json()
     return {
@@ -116,7 +116,7 @@ def decode(story: Story, obj: Mapping[str, Any], *, slot: str = "") -> Loaded:
     state = _state_from_json(story, obj.get("state"), messages, slot)
     raw_history = obj.get("history", [])
     if isinstance(raw_history, RawJSON):  # a payload handed over directly (a live reload)
-        raw_history = json.loads(raw_history)
+        raw_history = raw_history.loads()
     trail = extra.pop("trail", None)
     if isinstance(raw_history, list):  # version 1: every state whole
         quiet: list[Message] = []

@@ -169,28 +169,39 @@ def parse(data: bytes, slot: str) -> dict[str, Any]:
     return obj
 
 
-class RawJSON(str):
-    """JSON text already formatted (a save's history), put into a file as it is."""
+class RawJSON:
+    """JSON already formatted (a save's history), as pieces of ASCII to write as they are."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self.pieces = pieces
+
+    def loads(self) -> Any:
+        return json.loads(b"".join(self.pieces))
 
 
-def dump(payload: Mapping[str, Any]) -> bytes:
-    """A payload as UTF-8 JSON. Cannot fail on a value a load accepted: a lone surrogate
-    (``"\\ud800"`` is valid JSON) falls back to ASCII escapes; anything else that cannot be
-    written (an integer past Python's digit limit) is :class:`SaveError`, not a traceback."""
+def dump(payload: Mapping[str, Any]) -> list[bytes]:
+    """A payload as UTF-8 JSON, in pieces. Cannot fail on a value a load accepted: a lone
+    surrogate (``"\\ud800"`` is valid JSON) falls back to ASCII escapes; anything else that
+    cannot be written (an integer past Python's digit limit) is :class:`SaveError`, not a
+    traceback."""
     raw = {k: v for k, v in payload.items() if isinstance(v, RawJSON)}
     rest = {k: v for k, v in payload.items() if not isinstance(v, RawJSON)}
     try:
-        for ascii_only in (False, True):
-            text = json.dumps(rest, ensure_ascii=ascii_only, indent=1, sort_keys=True)
-            if raw:
-                text = text[:-2] + "".join(f',\n {json.dumps(k)}: {v}' for k, v in raw.items()) + "\n}"
-            try:
-                return text.encode("utf-8")
-            except UnicodeEncodeError:
-                continue
+        text = json.dumps(rest, ensure_ascii=False, indent=1, sort_keys=True)
+        try:
+            head = text.encode("utf-8")
+        except UnicodeEncodeError:
+            head = json.dumps(rest, ensure_ascii=True, indent=1, sort_keys=True).encode("ascii")
     except (ValueError, TypeError, RecursionError) as exc:
         raise SaveError("ui.save_failed", error=type(exc).__name__) from None
-    raise SaveError("ui.save_failed", error="UnicodeEncodeError")  # pragma: no cover - ASCII always encodes
+    if not raw:
+        return [head]
+    out = [head[:-2]]  # without the closing "\n}"
+    for key, value in raw.items():
+        out += [b",\n " + json.dumps(key).encode("ascii") + b": ", *value.pieces]
+    return out + [b"\n}"]
 
 
 def _looks_like_save(obj: dict[str, Any]) -> bool:
