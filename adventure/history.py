@@ -185,7 +185,7 @@ class History(Sequence[State]):
             return True
         start = self._keys[-1]
         self._unverified.discard(start)
-        if self._codes[-1] < 0 or self._check(start, len(self._codes), current, keep=False):
+        if self._check(start, len(self._codes), current, keep=False):
             return True
         self._drop_before(len(self._codes))
         return False
@@ -237,15 +237,16 @@ class History(Sequence[State]):
     def _check(self, start: int, end: int, anchor: State, *, keep: bool = True) -> bool:
         """Whether the block ``start .. end - 1`` replays from its snapshot to ``anchor``
         (with ``keep``, its states stay in the cache for the undos to come)."""
-        if self._codes[end - 1] < 0:  # opaque: nothing to compare with
-            self._unverified.discard(start)
-            return True
         saved = None if keep else dict(self._cache)
         last = self._replay(start, end - 1)
-        after = apply(self.story, last, self.token(end - 1)) if last is not None else None
+        if last is None:
+            ok = False
+        elif self._codes[end - 1] < 0:  # opaque: the next state is whole, nothing to compare
+            ok = True
+        else:
+            ok = apply(self.story, last, self.token(end - 1)) == anchor
         if saved is not None:
             self._cache = saved
-        ok = after is not None and after == anchor
         if ok:
             self._unverified.discard(start)
         return ok

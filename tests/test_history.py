@@ -212,3 +212,14 @@ def test_any_snapshot_spacing_gives_the_same_states(every: int) -> None:
     assert loaded.history == states
     while states:
         assert loaded.history.pop() == states.pop()
+
+
+def test_a_bad_step_before_an_opaque_one_is_found_on_loading(tmp_path: Path) -> None:
+    s = _five_steps(FIXTURE, tmp_path / "saves")
+    obj = json.loads((tmp_path / "saves" / "five.json").read_text(encoding="utf-8"))
+    obj["history"]["choices"].append("nowhere")
+    obj["history"]["steps"] = [0, 0, 0, 0, -1]  # ends opaque: the current state is whole anyway
+    obj["history"]["steps"][3] = len(obj["history"]["choices"]) - 1
+    obj["history"]["snapshots"] = {"0": obj["history"]["snapshots"]["0"]}
+    loaded = decode(s.story, obj, slot="five")
+    assert ("ui.load_undo_cut", {"n": 0}) in loaded.messages and len(loaded.history) == 0
