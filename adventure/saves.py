@@ -19,7 +19,6 @@ player. Nothing in a save is executed; slot names cannot leave the save folder.
 from __future__ import annotations
 
 import copy
-import json
 import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -142,7 +141,7 @@ def _history_from_json(story: Story, raw: Mapping[str, Any], current: State, slo
     snapshot follows every opaque step (the last one leads to the current state)."""
     table, length, snaps, codes = raw.get("choices"), raw.get("length"), raw.get("snapshots"), raw.get("steps")
     if (not isinstance(table, list) or not isinstance(snaps, dict) or not isinstance(codes, list)
-            or not _is_int(length) or not 0 <= length <= MAX_STEPS or len(codes) != length):
+            or not isinstance(length, int) or not _is_int(length) or not 0 <= length <= MAX_STEPS or len(codes) != length):
         raise SaveError("ui.save_corrupt", slot=slot)
     if not all(isinstance(t, str) and 0 < len(t) <= MAX_TOKEN for t in table):
         raise SaveError("ui.save_corrupt", slot=slot)

@@ -385,7 +385,7 @@ def measure_history(work: Path, reps: int, seed: int) -> dict[int, dict[str, Fig
         autosave: list[float] = []
         whole: list[float] = []
         cpu: list[float] = []
-        for i in range(reps):
+        for _ in range(reps):
             state = session.state
             choices = available(story, state)
             if choices:

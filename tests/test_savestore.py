@@ -7,7 +7,6 @@ import datetime
 import json
 import os
 import resource
-import shutil
 import sys
 from pathlib import Path
 
