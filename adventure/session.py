@@ -54,7 +54,7 @@ RELOAD_MESSAGES = {
     "ui.load_var_added": "ui.reload_var_added",
     "ui.load_var_dropped": "ui.reload_var_dropped",
     "ui.load_note_dropped": "ui.reload_note_dropped",
-    "ui.load_undo_cut": "ui.load_undo_cut",
+    "ui.load_undo_cut": "ui.reload_undo_cut",
 }
 MAX_INPUT = 4096  # characters; a longer line is refused, as in plain mode
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")

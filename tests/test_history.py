@@ -129,6 +129,20 @@ def test_a_version_1_save_still_loads_with_its_whole_history(tmp_path: Path) -> 
     assert "nothing to undo" in text(s.handle("undo"))
 
 
+def test_a_version_2_save_as_written_today_still_loads() -> None:
+    """tests/fixtures/saves/version2.json: a save of the compact format, with an undone step
+    (its choice stays in the table) and a restart; a later format must keep it loadable."""
+    story = load_fixture().story
+    assert story is not None
+    raw = json.loads((V1_FIXTURE.parent / "version2.json").read_text(encoding="utf-8"))
+    assert raw["version"] == 2
+    loaded = decode(story, raw, slot="version2")
+    assert loaded.messages in ([], [("ui.load_story_changed", {})])
+    assert loaded.state.scene == "pro_order"
+    assert [h.scene for h in loaded.history] == ["pro_changsha", "pro_order", "pro_cliffs", "pro_changsha"]
+    assert loaded.history.choices() == ["headquarters", "south", None, "headquarters"]
+
+
 def _five_steps(root: Path, saves: Path) -> Session:
     """changsha -headquarters-> order -south-> cliffs -ask-> ask -back-> cliffs -dig-> dig,
     with a snapshot every two states (0, 2, 4)."""
@@ -223,3 +237,24 @@ def test_a_bad_step_before_an_opaque_one_is_found_on_loading(tmp_path: Path) -> 
     obj["history"]["snapshots"] = {"0": obj["history"]["snapshots"]["0"]}
     loaded = decode(s.story, obj, slot="five")
     assert ("ui.load_undo_cut", {"n": 0}) in loaded.messages and len(loaded.history) == 0
+
+
+def test_a_live_reload_that_changes_a_step_taken_limits_undo_and_says_so(tmp_path: Path) -> None:
+    from adventure.watch import StoryFiles
+
+    root = copy_fixture(tmp_path / "story")
+    files = StoryFiles(root / "story", root / "locales")
+    result, _ = files.load()
+    assert result.story is not None and result.catalog is not None
+    s = Session(result.story, result.catalog, lang="en", store=SaveStore(tmp_path / "saves"), reloader=files)
+    s.begin()
+    s.history = History(s.story, every=2)
+    for _ in range(5):
+        s.handle("1")
+    edit(root / "story/prologue.yaml", "      south:\n        to: pro_cliffs\n        effects:\n          - add: {messages: 1}",
+         "      south:\n        to: pro_cliffs\n        effects:\n          - add: {messages: 2}")
+    reply = text(s.handle("reload"))
+    assert "Story reloaded" in reply and "undo now goes back only 3 steps" in reply, reply
+    for _ in range(3):
+        assert "One step back" in text(s.handle("undo"))
+    assert "no longer fit the story" in text(s.handle("undo"))
