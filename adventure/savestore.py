@@ -325,15 +325,6 @@ class SaveStore:
             return name
         return None
 
-    def rotate(self, slot: str, previous: str) -> None:
-        """Keep the current file of ``slot`` as ``previous`` (a regular file only)."""
-        src = self.directory / f"{slot_key(slot)}.json"
-        try:
-            if stat.S_ISREG(os.lstat(src).st_mode):
-                os.replace(src, self.directory / f"{slot_key(previous)}.json")
-        except OSError:
-            pass
-
     def exists(self, slot: str) -> bool:
         """Whether the folder has an entry for ``slot`` (of any kind: reading says what it is)."""
         try:
