@@ -3,8 +3,9 @@
 The data goes to a temporary file in the same folder (named ``.stem.PID.hex.tmp``, so that a
 start-up clean-up can tell whose it is), is flushed, optionally ``fsync``-ed, and renamed over
 the target with ``os.replace``; with ``durable`` the folder is ``fsync``-ed too, so the rename
-itself survives a power cut. On any error the temporary file is removed, the target is left as
-it was, and the ``OSError`` is raised::
+itself survives a power cut. With ``keep``, the file being replaced is first linked as ``keep``
+(an autosave's previous one), so at every moment one of the two is whole on disk. On any error
+the temporary file is removed, the target is left as it was, and the ``OSError`` is raised::
 
     write_atomic(Path("saves/quick.json"), data)              # a save: durable
     write_atomic(Path("cache/ab12.json"), data, durable=False)  # a cache entry: fast
@@ -13,6 +14,7 @@ it was, and the ``OSError`` is raised::
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -20,20 +22,25 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.stem}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically (see the module docstring)."""
+def write_atomic(path: Path, data: bytes | Sequence[bytes], *, durable: bool = True,
+                 keep: Path | None = None) -> None:
+    """Replace ``path`` with ``data`` (bytes, or pieces written one after the other)
+    atomically (see the module docstring)."""
     tmp = temp_name(path)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            view = memoryview(data)
-            while view:  # a write may take only part of the data (a full disk, a size limit)
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in ([data] if isinstance(data, bytes) else data):
+                view = memoryview(piece)
+                while view:  # a write may take only part of the data (a full disk, a size limit)
+                    written = os.write(fd, view)
+                    view = view[written:]
             if durable:
                 os.fsync(fd)
         finally:
             os.close(fd)
+        if keep is not None:
+            keep_copy(path, keep)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -43,6 +50,27 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise
     if durable:
         fsync_dir(path.parent)
+
+
+def keep_copy(path: Path, keep: Path) -> None:
+    """Make ``keep`` the file now at ``path`` (a hard link, so ``path`` stays in place; where
+    links are not supported, a rename). Best effort: a missing ``path`` or a failure leaves
+    ``keep`` as it was."""
+    link = temp_name(keep)
+    try:
+        os.link(path, link)
+        os.replace(link, keep)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        try:
+            link.unlink()
+        except OSError:
+            pass
+        try:
+            os.replace(path, keep)
+        except OSError:
+            pass
 
 
 def fsync_dir(directory: Path) -> None:

@@ -27,6 +27,7 @@ from .render import BLANK, Para, Second, both_texts, line_both, para
 
 IDLE_CAP = 300  # seconds: a longer pause between two inputs counts as this much reading time
 MAX_ANSWER = 20_000  # characters kept of one answer
+MAX_COUNT = 10**12  # seconds or sittings read from a save (a larger one is dropped: it is not a real count)
 
 
 class Record:
@@ -98,7 +99,7 @@ languages=[], seconds=0, sittings=0, started='')
                 setattr(rec, name, list(dict.fromkeys(v for v in value if isinstance(v, str))))
         for name in ("seconds", "sittings"):
             value = obj.get(name)
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
                 setattr(rec, name, value)
         started = obj.get("started")
         rec.started = started if isinstance(started, str) else ""

@@ -1,232 +1,71 @@
-"""Saves: a State (and its undo history) as versioned JSON, written atomically.
+"""Saves: a State and its undo history as versioned JSON (the folder: :mod:`adventure.savestore`).
 
 A save file has explicit keys::
 
-    {"format": "hengyang-save", "version": 1, "engine": "0.1.0",
+    {"format": "hengyang-save", "version": 2, "engine": "0.1.0", "slot": "Chapter2",
      "story": {"id": "...", "hash": "..."}, "language": "en", "saved_at": "2026-...",
      "summary": {"chapter": "prologue", "scene": "pro_changsha"},
-     "state": {...}, "history": [{...}, ...], "extra": {...}}
+     "state": {...}, "extra": {...},
+     "history": {"choices": ["listen", ...], "length": 2, "snapshots": {"0": {...}}, "steps": [0, 0]}}
 
-Reading validates everything before anything is used, and reconciles a save with a story
-that changed since (a renamed scene, a removed variable or note) with messages for the
+The history is compact (:mod:`adventure.history`): snapshots and the choices between them.
+Version 1 kept every state of the history whole (``"history": [{...}, ...]``, with the
+choices in ``extra.trail``); it still loads. Reading validates everything before anything
+is used: every number is bounded where it is read, so anything a load accepts can be saved
+again. A save that no longer fits a changed story is reconciled with messages for the
 player. Nothing in a save is executed; slot names cannot leave the save folder.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
+import copy
+import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import ENGINE_VERSION
-from .atomic import write_atomic
 from .engine import State
+from .history import History, state_to_json
 from .model import Story
+from .savestore import (  # noqa: F401  (re-exported: the save API is one module for its users)
+    AUTOSAVE,
+    AUTOSAVE_PREVIOUS,
+    BEFORE_LOAD,
+    MAX_SAVE_BYTES,
+    RECOVERY,
+    RESERVED,
+    SAVE_FORMAT,
+    SAVE_VERSION,
+    WINDOWS_DEVICES,
+    RawJSON,
+    SaveError,
+    SaveStore,
+    SlotInfo,
+    check_slot,
+    default_save_dir,
+    is_reserved,
+    slot_key,
+)
 
-SAVE_FORMAT = "hengyang-save"
-SAVE_VERSION = 1
-MAX_SAVE_BYTES = 16 * 1024 * 1024
-SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
-# Device names Windows reserves in every folder, with any extension: "con.json" is the console.
-WINDOWS_DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])\Z", re.IGNORECASE)
-AUTOSAVE = "autosave"
-AUTOSAVE_PREVIOUS = "autosave-previous"
-RECOVERY = "recovery"
-BEFORE_LOAD = "before-load"  # the game that a load replaced, kept so that nothing is lost
-RESERVED = (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, BEFORE_LOAD)
-MAX_VALUE = 10**15  # variables, visit counts and turns beyond this are not a real game's
+MAX_VALUE = 10**15  # variables, visit counts, turns and numbers in "extra" beyond this are not a real game's
 MAX_EXTRA_DEPTH = 16  # nesting of the free-form "extra" object
+MAX_STEPS = 10_000_000  # states in a history
+MAX_TOKEN = 200  # characters of a choice id or restart token
 
 Message = tuple[str, dict[str, object]]  # (ui key, substitutions)
 
 
-class SaveError(Exception):
-    """A save that cannot be written or read; ``key``/``subs`` give the player's message."""
-
-    def __init__(self, key: str, **subs: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.subs = subs
-
-
-def check_slot(name: str) -> str:
-    """A valid slot name, or :class:`SaveError`. Slots are plain names, never paths.
-
-    >>> check_slot("chapter2")
-    'chapter2'
-    >>> check_slot("../../etc/passwd")
-    Traceback (most recent call last):
-    ...
-    adventure.saves.SaveError: ui.slot_invalid
-    """
-    if not SLOT_RE.match(name) or WINDOWS_DEVICES.match(name):
-        raise SaveError("ui.slot_invalid", slot=name[:60])
-    return name
-
-
-def default_save_dir(env: Mapping[str, str]) -> Path:
-    """``HENGYANG_SAVE_DIR`` if set, else the platform's user data folder (XDG on Linux)."""
-    override = env.get("HENGYANG_SAVE_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("hengyang", appauthor=False)) / "saves"
-
-
-class SlotInfo(NamedTuple):
-    slot: str
-    ok: bool
-    saved_at: str = ""
-    chapter: str = ""
-    scene: str = ""
-    language: str = ""
-
-
-class SaveStore:
-    """The save folder: atomic writes, validated reads, listing and temp-file cleanup."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def path(self, slot: str) -> Path:
-        return self.directory / f"{check_slot(slot)}.json"
-
-    def clean_temp(self) -> int:
-        """Remove temporary files left by a crash mid-save. Returns how many.
-
-        A temporary file of a game still running (a second window on the same save folder)
-        is left alone: its name holds the pid of the process writing it."""
-        removed = 0
-        try:
-            for p in self.directory.glob(".*.tmp"):
-                if _writer_alive(p.name):
-                    continue
-                try:
-                    p.unlink()
-                    removed += 1
-                except OSError:
-                    pass
-        except OSError:
-            pass
-        return removed
-
-    def write(self, slot: str, payload: Mapping[str, Any]) -> Path:
-        """Write atomically: temp file in the same folder, fsync, ``os.replace``, fsync folder.
-
-        On any failure the previous file of the slot is untouched and :class:`SaveError`
-        is raised."""
-        target = self.path(slot)
-        data = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data, durable=True)
-        except OSError as exc:
-            raise SaveError("ui.save_failed", error=exc.strerror or type(exc).__name__) from None
-        return target
-
-    def rotate(self, slot: str, previous: str) -> None:
-        """Keep the current file of ``slot`` as ``previous`` (used for autosaves)."""
-        src = self.path(slot)
-        if src.exists():
-            try:
-                os.replace(src, self.path(previous))
-            except OSError:
-                pass
-
-    def exists(self, slot: str) -> bool:
-        try:
-            return self.path(slot).is_file()
-        except SaveError:
-            return False
-
-    def read(self, slot: str) -> dict[str, Any]:
-        """The parsed JSON of a slot, or :class:`SaveError` (missing, unreadable, corrupt)."""
-        path = self.path(slot)
-        try:
-            if path.stat().st_size > MAX_SAVE_BYTES:
-                raise SaveError("ui.save_corrupt", slot=slot)
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise SaveError("ui.save_missing", slot=slot) from None
-        except OSError as exc:
-            raise SaveError("ui.save_unreadable", slot=slot, error=exc.strerror or "") from None
-        try:
-            obj = json.loads(data.decode("utf-8-sig"))  # a BOM from a Windows editor is harmless
-        except (ValueError, RecursionError):
-            raise SaveError("ui.save_corrupt", slot=slot) from None
-        if not isinstance(obj, dict):
-            raise SaveError("ui.save_corrupt", slot=slot)
-        return obj
-
-    def list(self) -> list[SlotInfo]:
-        """Every slot, newest first, with what it holds (or ``ok=False`` if unreadable)."""
-        out = []
-        try:
-            paths = [p for p in self.directory.glob("*.json") if SLOT_RE.match(p.stem)]
-        except OSError:
-            return []
-        for p in paths:
-            try:
-                obj = self.read(p.stem)
-            except SaveError:
-                out.append(SlotInfo(p.stem, False))
-                continue
-            summary = obj.get("summary")
-            summary = summary if isinstance(summary, dict) else {}
-            out.append(SlotInfo(p.stem, True, _text(obj.get("saved_at")), _text(summary.get("chapter")),
-                                _text(summary.get("scene")), _text(obj.get("language"))))
-        out.sort(key=lambda s: s.saved_at, reverse=True)
-        return out
-
-
-def _writer_alive(name: str) -> bool:
-    """Whether the process that named a temporary file ``.slot.PID.hex.tmp`` still runs."""
-    parts = name.split(".")
-    if len(parts) < 5 or not parts[-3].isdigit():
-        return False
-    pid = int(parts[-3])
-    if pid == os.getpid():
-        return False
-    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
-        return False
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True  # it exists, and belongs to another user
-    except (OSError, OverflowError, ValueError):  # ProcessLookupError: it has gone
-        return False
-    return True
-
-
-def _text(value: object) -> str:
-    """A listing field: a short string, or empty for anything a hand edit put there."""
-    return value[:80] if isinstance(value, str) else ""
-
-
 # -- encoding ------------------------------------------------------------------------------
 
-def state_to_json(story: Story, state: State) -> dict[str, Any]:
-    scene = story.scenes.get(state.scene)
-    return {
-        "scene": state.scene,
-        "chapter": scene.chapter if scene else None,
-        "vars": dict(state.vars),
-        "visits": dict(state.visits),
-        "notes": list(state.notes),
-        "taken": sorted(state.taken),
-        "ending": state.ending,
-        "turn": state.turn,
-    }
-
-
-def encode(story: Story, state: State, history: list[State], *, language: str, saved_at: str,
+def encode(story: Story, state: State, history: History | list[State], *, language: str, saved_at: str,
            extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A save payload (plain JSON types only)."""
+    """A save payload. Given a :class:`History` (the game's), its history is
+    :class:`RawJSON` text formatted mostly in advance; given a list of states, plain JSON."""
     scene = story.scenes.get(state.scene)
+    if isinstance(history, History):
+        compact: Any = RawJSON(history.to_json_pieces())
+    else:
+        compact = History.from_states(story, history, state).to_json()
     return {
         "format": SAVE_FORMAT,
         "version": SAVE_VERSION,
@@ -236,14 +75,14 @@ def encode(story: Story, state: State, history: list[State], *, language: str, s
         "saved_at": saved_at,
         "summary": {"chapter": scene.chapter if scene else "", "scene": state.scene},
         "state": state_to_json(story, state),
-        "history": [state_to_json(story, s) for s in history],
-        "extra": dict(extra or {}),
+        "history": compact,
+        "extra": {k: v for k, v in (extra or {}).items() if k != "trail"},
     }
 
 
 class Loaded(NamedTuple):
     state: State
-    history: list[State]
+    history: History
     language: str
     extra: dict[str, Any]
     messages: list[Message]
@@ -257,10 +96,10 @@ def decode(story: Story, obj: Mapping[str, Any], *, slot: str = "") -> Loaded:
     if obj.get("format") != SAVE_FORMAT:
         raise SaveError("ui.save_foreign", slot=slot)
     version = obj.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise SaveError("ui.save_corrupt", slot=slot)
     if version > SAVE_VERSION:
-        raise SaveError("ui.save_newer", slot=slot, version=version)
+        raise SaveError("ui.save_newer", slot=slot, version=min(version, 10**6))
     info = obj.get("story")
     if not isinstance(info, dict) or not isinstance(info.get("id"), str):
         raise SaveError("ui.save_corrupt", slot=slot)
@@ -271,16 +110,56 @@ def decode(story: Story, obj: Mapping[str, Any], *, slot: str = "") -> Loaded:
     extra = obj.get("extra", {})
     if not isinstance(extra, dict) or _depth(extra) > MAX_EXTRA_DEPTH:
         raise SaveError("ui.save_corrupt", slot=slot)
-    raw_history = obj.get("history", [])
-    if not isinstance(raw_history, list):
-        raise SaveError("ui.save_corrupt", slot=slot)
+    extra = _bounded(extra)
     messages: list[Message] = []
     state = _state_from_json(story, obj.get("state"), messages, slot)
-    quiet: list[Message] = []
-    history = [_state_from_json(story, h, quiet, slot) for h in raw_history]
+    raw_history = obj.get("history", [])
+    if isinstance(raw_history, RawJSON):  # a payload handed over directly (a live reload)
+        raw_history = raw_history.loads()
+    trail = extra.pop("trail", None)
+    if isinstance(raw_history, list):  # version 1: every state whole
+        quiet: list[Message] = []
+        states = [_state_from_json(story, h, quiet, slot) for h in raw_history]
+        hints = [t if isinstance(t, str) else None for t in trail] if isinstance(trail, list) else []
+        hints = ([None] * (len(states) - len(hints)) + hints)[-len(states):] if states else []
+        history = History.from_states(story, states, state, hints)
+    elif isinstance(raw_history, dict):
+        history = _history_from_json(story, raw_history, state, slot)
+        if info.get("hash") != story.hash:
+            history.verify_all()
+        if history.cut:
+            messages.append(("ui.load_undo_cut", {"n": len(history)}))
+    else:
+        raise SaveError("ui.save_corrupt", slot=slot)
     if info.get("hash") != story.hash and not messages:
         messages.append(("ui.load_story_changed", {}))
     return Loaded(state, history, language, extra, _dedupe(messages))
+
+
+def _history_from_json(story: Story, raw: Mapping[str, Any], current: State, slot: str) -> History:
+    """A compact history, validated: every code indexes the table, snapshot 0 exists, and a
+    snapshot follows every opaque step (the last one leads to the current state)."""
+    table, length, snaps, codes = raw.get("choices"), raw.get("length"), raw.get("snapshots"), raw.get("steps")
+    if (not isinstance(table, list) or not isinstance(snaps, dict) or not isinstance(codes, list)
+            or not isinstance(length, int) or not _is_int(length) or not 0 <= length <= MAX_STEPS or len(codes) != length):
+        raise SaveError("ui.save_corrupt", slot=slot)
+    if not all(isinstance(t, str) and 0 < len(t) <= MAX_TOKEN for t in table):
+        raise SaveError("ui.save_corrupt", slot=slot)
+    top = len(table)
+    if not all(type(c) is int and -1 <= c < top for c in codes):
+        raise SaveError("ui.save_corrupt", slot=slot)
+    quiet: list[Message] = []
+    states: dict[int, State] = {}
+    for key, value in snaps.items():
+        if not (isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 9) or int(key) >= length:
+            raise SaveError("ui.save_corrupt", slot=slot)
+        states[int(key)] = _state_from_json(story, value, quiet, slot)
+    if length and (0 not in states or any(c < 0 and i + 1 < length and i + 1 not in states
+                                          for i, c in enumerate(codes))):
+        raise SaveError("ui.save_corrupt", slot=slot)
+    history = History.from_parts(story, list(table), codes, states)
+    history.verify_tail(current)
+    return history
 
 
 def _dedupe(messages: list[Message]) -> list[Message]:
@@ -312,6 +191,34 @@ def _depth(value: object, limit: int = MAX_EXTRA_DEPTH + 1) -> int:
             return level
         todo.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
+
+
+def _bounded(value: Any) -> Any:
+    """``extra`` with every number a save could not write back (past ±10^15, NaN, infinite)
+    left out; everything else as it was. Iterative, like :func:`_depth`.
+
+    >>> _bounded({"seconds": 10**20, "n": 3, "l": [1.5, float("nan")]})
+    {'n': 3, 'l': [1.5]}
+    """
+    def ok(v: object) -> bool:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return True
+        if isinstance(v, float):
+            return math.isfinite(v) and abs(v) <= MAX_VALUE
+        return -MAX_VALUE <= v <= MAX_VALUE
+
+    root = {"": copy.deepcopy(value)}  # the caller's data stays as it was
+    todo: list[Any] = [root]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            for k in [k for k, v in item.items() if not ok(v)]:
+                del item[k]
+            todo.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        else:
+            item[:] = [v for v in item if ok(v)]
+            todo.extend(v for v in item if isinstance(v, (dict, list)))
+    return root[""]
 
 
 def _is_int(v: object) -> bool:

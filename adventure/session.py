@@ -21,6 +21,7 @@ from . import classroom as cl
 from . import model as m
 from . import render as r
 from .engine import InvalidChoice, Output, State, available, new_game, step
+from .history import RESTART, History
 from .i18n import Texts, fold
 from .render import BLANK, Para, para
 from .saves import (
@@ -28,12 +29,12 @@ from .saves import (
     AUTOSAVE_PREVIOUS,
     BEFORE_LOAD,
     RECOVERY,
-    RESERVED,
     SaveError,
     SaveStore,
     check_slot,
     decode,
     encode,
+    is_reserved,
 )
 from .transcript import Transcript
 
@@ -45,12 +46,15 @@ ALL_COMMANDS = COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
 WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit")
 QUICK_SLOT = "quick"
+# Why an autosave cannot be read that means its file is damaged (and is set aside, not replaced).
+DAMAGED_KEYS = ("ui.save_corrupt", "ui.save_not_a_file", "ui.save_too_big", "ui.save_unreadable", "ui.save_foreign")
 # What a save load says about a changed story, and what a reload says instead.
 RELOAD_MESSAGES = {
     "ui.load_scene_moved": "ui.reload_scene_moved",
     "ui.load_var_added": "ui.reload_var_added",
     "ui.load_var_dropped": "ui.reload_var_dropped",
     "ui.load_note_dropped": "ui.reload_note_dropped",
+    "ui.load_undo_cut": "ui.reload_undo_cut",
 }
 MAX_INPUT = 4096  # characters; a longer line is refused, as in plain mode
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
@@ -117,7 +121,6 @@ class Session:
         self.second = second if second in story.languages and second != self.lang else None
         self.record = cl.Record(on=classroom or bool(student), student=student)
         self.report_dir = report_dir
-        self.trail: list[str | None] = []  # the choice taken from each state in history (None: restart)
         self._draft: list[str] = []  # lines of an answer being typed in plain mode
         self._deferred: list[Para] = []  # the next chapter, shown once the questions are done
         self._report_due = False  # write the report once the ending's questions are done
@@ -132,13 +135,19 @@ class Session:
         self._checkpoint_failed = False  # a failing autosave is reported once, not at every step
         self._saved_mark: tuple[object, ...] | None = None  # what the autosave holds
         self.state: State | None = None
-        self.history: list[State] = []
+        self.history = History(story)  # the states before this one; undo pops them
+        self._start_notes: list[Para] = []  # what resumable() found, said when the game begins
         self.extra: dict[str, Any] = {}
         self._word_cache: dict[str, str] | None = None
         self.reloader = reloader  # e.g. adventure.watch.StoryFiles: .load() -> (LoadResult, diagnostics)
         self._texts: Texts | None = None
 
     # -- helpers ---------------------------------------------------------------------------
+    @property
+    def trail(self) -> list[str | None]:
+        """The choice taken from each state in history (None: a restart)."""
+        return self.history.choices()
+
     @property
     def texts(self) -> Texts:
         texts = self._texts
@@ -191,6 +200,16 @@ class Session:
         the autosave, else the previous autosave when the newest one is damaged."""
         if self.store is None or self.start_at is not None:
             return None
+        slot, notes = self._find_offer()
+        if slot is None:
+            self._start_notes = notes  # no question to ask: said when the game begins
+            return None
+        return slot, notes
+
+    def _find_offer(self) -> tuple[str | None, list[Para]]:
+        """The slot :meth:`resumable` offers (or None) and what it found on the way."""
+        if self.store is None or self.start_at is not None:
+            return None, []
         notes: list[Para] = []
         valid: dict[str, str] = {}  # slot -> saved_at
         for slot in (RECOVERY, AUTOSAVE, AUTOSAVE_PREVIOUS):
@@ -201,16 +220,20 @@ class Session:
                 decode(self.story, obj, slot=slot)
             except SaveError as exc:
                 notes.append(self.msg(exc.key, "error", **exc.subs))
+                if slot != RECOVERY and exc.key in DAMAGED_KEYS:  # kept aside: no autosave replaces it
+                    kept = self.store.set_aside(slot)
+                    if kept is not None:
+                        notes.append(self.msg("ui.save_set_aside", slot=slot, kept=kept))
                 continue
             valid[slot] = obj["saved_at"] if isinstance(obj.get("saved_at"), str) else ""
         auto = next((slot for slot in (AUTOSAVE, AUTOSAVE_PREVIOUS) if slot in valid), None)
         if RECOVERY in valid and (auto is None or valid[RECOVERY] >= valid[auto]):
             return RECOVERY, notes
-        return (auto, notes) if auto is not None else None
+        return auto, notes
 
     def offer_text(self, slot: str) -> str:
         key = "ui.offer_recovery" if slot == RECOVERY else "ui.offer_continue"
-        info = next((s for s in self.store.list() if s.slot == slot), None) if self.store else None
+        info = self.store.info(slot) if self.store else None
         when = _local_time(info.saved_at) if info else ""
         scene = self.t(m.scene_title_key(info.scene)) if info and info.scene in self.story.scenes else ""
         return self.t(key, when=when, scene=scene)
@@ -226,11 +249,11 @@ class Session:
             if self.state is not None:
                 return out
         self.state, output = new_game(self.story, at=at or self.start_at)
-        self.history = []
-        self.trail = []
+        self.history = History(self.story)
         self.record.sittings += 1
         self.record.started = self.record.started or self._now()
-        return self._after_step(output, banner=True)
+        notes, self._start_notes = self._start_notes, []
+        return notes + self._after_step(output, banner=True)
 
     def _resume(self, slot: str) -> list[Para]:
         """Continue from an autosave or the recovery slot (which is used up once loaded)."""
@@ -361,8 +384,7 @@ class Session:
             new, output = step(self.story, state, choice.id)
         except InvalidChoice:  # pragma: no cover - choices come from available()
             return Reply([self.msg("ui.unknown_input", input=choice.id, n=1)])
-        self.history.append(state)
-        self.trail.append(choice.id)
+        self.history.push(state, choice.id)
         self.state = new
         self.log("choice", scene=state.scene, choice=choice.id)
         old_chapter = self.story.scenes[state.scene].chapter
@@ -445,8 +467,8 @@ class Session:
             return Reply([self.msg("ui.slot_one_word", "error")])
         slot = args[0] if args else QUICK_SLOT
         try:
-            check_slot(slot)
-            if slot in RESERVED:
+            slot = check_slot(slot)
+            if is_reserved(slot):
                 return Reply([self.msg("ui.slot_reserved", "error", slot=slot)])
             self.write_slot(slot)
         except SaveError as exc:
@@ -454,15 +476,15 @@ class Session:
         self.log("save", slot=slot)
         return Reply([self.msg("ui.saved", slot=slot)])
 
-    def write_slot(self, slot: str) -> None:
-        """Write the current game to ``slot`` (raises SaveError)."""
+    def write_slot(self, slot: str, *, keep: str | None = None) -> None:
+        """Write the current game to ``slot`` (raises SaveError); with ``keep``, the file it
+        replaces is kept there (see :meth:`SaveStore.write`)."""
         if self.store is None:
             raise SaveError("ui.save_disabled")
         self.extra["classroom"] = self.record.to_json()
-        self.extra["trail"] = list(self.trail[-len(self.history):]) if self.history else []
         payload = encode(self.story, self._current(), self.history, language=self.lang,
                          saved_at=self._now(), extra=self.extra)
-        self.store.write(slot, payload)
+        self.store.write(slot, payload, keep=keep)
 
     def _cmd_load(self, args: list[str]) -> Reply | None:
         if len(args) > 1:
@@ -473,7 +495,7 @@ class Session:
             slot = args[0]
         else:
             slots = [s for s in self.store.list() if s.ok]
-            manual = [s for s in slots if s.slot not in RESERVED]
+            manual = [s for s in slots if not is_reserved(s.slot)]
             pick = (manual or slots)
             if not pick:
                 return Reply([self.msg("ui.no_saves")])
@@ -489,7 +511,7 @@ class Session:
         except SaveError as exc:
             return [self.msg(exc.key, "error", **exc.subs)]
         kept: list[Para] = []
-        if (self.state is not None and slot not in RESERVED
+        if (self.state is not None and not is_reserved(slot)
                 and (self.history or self.state.turn or self.state.scene != self.story.start)):
             try:  # the game being replaced is kept, not lost
                 self.write_slot(BEFORE_LOAD)
@@ -517,37 +539,39 @@ class Session:
             return None
         if self.store is None:
             return Reply([self.msg("ui.save_disabled", "error")])
+        offered, notes = self._find_offer()  # first, so that a damaged autosave is listed set aside
         slots = self.store.list()
         if not slots:
-            return Reply([self.msg("ui.no_saves")])
-        out = [self.msg("ui.saves_heading", "heading", folder=str(self.store.directory))]
+            return Reply(notes + [self.msg("ui.no_saves")])
+        out = notes + [self.msg("ui.saves_heading", "heading", folder=str(self.store.directory))]
         for info in slots:
             if not info.ok:
-                out.append(Para("help", (("text", self.t("ui.slot_damaged")),), f"  {info.slot}  "))
+                why = "ui.slot_not_a_file" if info.problem in ("ui.save_not_a_file", "ui.save_too_big") \
+                    else "ui.slot_damaged"
+                out.append(Para("help", (("text", self.t(why)),), f"  {info.slot}  "))
                 continue
             chapter = self.t(m.chapter_title_key(info.chapter)) if any(
                 c.id == info.chapter for c in self.story.chapters) else info.chapter
             scene = self.t(m.scene_title_key(info.scene)) if info.scene in self.story.scenes else info.scene
             out.append(Para("help", (("text", self.t("ui.slot_line", chapter=chapter, scene=scene,
                                                      when=_local_time(info.saved_at))),), f"  {info.slot}  "))
+        if self.start_at is None:
+            out += [BLANK, self.msg("ui.saves_offer", slot=offered) if offered else self.msg("ui.saves_no_offer")]
         return Reply(out)
 
     def _cmd_undo(self, args: list[str]) -> Reply | None:
         if args:
             return None
         if not self.history:
-            return Reply([self.msg("ui.undo_nothing")])
+            return Reply([self.msg("ui.undo_story_changed" if self.history.cut else "ui.undo_nothing")])
         self.state = self.history.pop()
-        if self.trail:
-            self.trail.pop()
         self.log("undo", scene=self.state.scene)
         return Reply([self.msg("ui.undone"), BLANK] + self.show_scene(banner=False))
 
     def _cmd_restart(self, args: list[str]) -> Reply | None:
         if args:
             return None
-        self.history.append(self._current())
-        self.trail.append(None)
+        self.history.push(self._current(), RESTART + (self.start_at or self.story.start))
         self.state, output = new_game(self.story, at=self.start_at)
         self.log("restart")
         return Reply([self.msg("ui.restarted"), BLANK] + self._after_step(output, banner=True))
@@ -615,7 +639,8 @@ class Session:
             return None
         offer = self.resumable()
         if offer is None:
-            return Reply([self.msg("ui.no_autosave")])
+            notes, self._start_notes = self._start_notes, []
+            return Reply(notes + [self.msg("ui.no_autosave")])
         return Reply(self._resume(offer[0]))
 
     # -- classroom -------------------------------------------------------------------------
@@ -784,10 +809,6 @@ class Session:
         saved.student = self.record.student or saved.student
         saved.sittings = max(saved.sittings, self.record.sittings)
         self.record = saved
-        trail = extra.get("trail")
-        trail = [t if isinstance(t, str) else None for t in trail] if isinstance(trail, list) else []
-        n = len(self.history)
-        self.trail = ([None] * max(0, n - len(trail)) + trail)[-n:] if n else []
         self._draft = []
         self._deferred = []
         self._batch_total = len(saved.pending)
@@ -945,9 +966,8 @@ class Session:
         if self.store is None or self.state is None:
             return None
         try:
-            if self._progress_mark() != self._saved_mark:
-                self.store.rotate(AUTOSAVE, AUTOSAVE_PREVIOUS)
-            self.write_slot(AUTOSAVE)
+            moved = self._progress_mark() != self._saved_mark
+            self.write_slot(AUTOSAVE, keep=AUTOSAVE_PREVIOUS if moved else None)
             self._saved_mark = self._progress_mark()
         except SaveError as exc:
             return self.msg(exc.key, "error", **exc.subs)

@@ -12,7 +12,9 @@ baseline measured alternately with what it is compared to, in the same run:
   ``yaml.load(..., Loader=CSafeLoader)`` of the same files in a fresh process;
 * random walk: steps per second of the engine (``step`` plus rendering the scene through the
   catalog, as the game does) against a naive dict walker over the same graph;
-* ``explore`` states per second; save and load time; peak RSS of the game against the floor's.
+* ``explore`` states per second; save and load time; peak RSS of the game against the floor's;
+* ``history`` (shipped story only): the autosave's size and the time of one step's autosave in
+  games of 10, 10,000 and 100,000 steps (the undo history is kept compactly: issue 10).
 
 See docs/performance.md for what each figure means and the last recorded table.
 """
@@ -342,6 +344,87 @@ def measure_saves(subject: Subject, work: Path, reps: int, seed: int) -> dict[st
     return {"save": Fig([s * 1000 for s in save], "ms"), "load": Fig([s * 1000 for s in load], "ms")}
 
 
+HISTORY_STEPS = (10, 10_000, 100_000)
+
+
+def measure_history(work: Path, reps: int, seed: int) -> dict[int, dict[str, Fig]]:
+    """Per game length: the autosave's size, one autosave as a step writes it (rotation and
+    fsync included), and a whole step through the session (choice, text, autosave).
+
+    The game is built through the step API (a restart when the story ends), as the session
+    keeps it, without writing 100,000 autosaves on the way."""
+    from adventure.engine import available, new_game, step
+    from adventure.history import RESTART
+    from adventure.loader import load_story
+    from adventure.saves import AUTOSAVE, AUTOSAVE_PREVIOUS, SaveStore, encode
+    from adventure.savestore import dump
+    from adventure.session import Session
+
+    result = load_story(ROOT / "story", ROOT / "locales")
+    story, catalog = result.story, result.catalog
+    assert story is not None and catalog is not None
+    out: dict[int, dict[str, Fig]] = {}
+    for steps in HISTORY_STEPS:
+        folder = work / f"saves-history-{steps}"
+        session = Session(story, catalog, lang="en", store=SaveStore(folder))
+        session.begin()
+        rng = random.Random(seed)
+        state = session.state
+        assert state is not None
+        for _ in range(steps):
+            choices = available(story, state)
+            if choices:
+                choice = rng.choice(choices).id
+                session.history.push(state, choice)
+                state = step(story, state, choice)[0]
+            else:
+                session.history.push(state, RESTART + story.start)
+                state = new_game(story)[0]
+        session.state = state
+        session.autosave(quiet=True)
+        autosave: list[float] = []
+        whole: list[float] = []
+        cpu: list[float] = []
+        for _ in range(reps):
+            state = session.state
+            choices = available(story, state)
+            if choices:
+                choice = rng.choice(choices).id
+                session.history.push(state, choice)
+                session.state = step(story, state, choice)[0]
+            else:
+                session.history.push(state, RESTART + story.start)
+                session.state = new_game(story)[0]
+            start = time.perf_counter()
+            dump(encode(story, session.state, session.history, language="en", saved_at="t", extra=session.extra))
+            cpu.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            session.write_slot(AUTOSAVE, keep=AUTOSAVE_PREVIOUS)
+            autosave.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            session.handle(str(rng.randrange(len(available(story, session.state)) or 1) + 1)
+                           if available(story, session.state) else "restart")
+            whole.append((time.perf_counter() - start) * 1000)
+        size = (folder / "autosave.json").stat().st_size / 1e6
+        out[steps] = {"size": Fig([size], "MB"), "autosave": Fig(autosave, "ms"), "step": Fig(whole, "ms"),
+                      "cpu": Fig(cpu, "ms")}
+        shutil.rmtree(folder, ignore_errors=True)
+        gc.collect()
+    return out
+
+
+def render_history(figs: dict[int, dict[str, Fig]]) -> str:
+    lines = ["| undo history (shipped story) | " + " | ".join(f"{n:,} steps" for n in figs) + " |",
+             "|---|" + "---|" * len(figs)]
+    for label, key in (("autosave size (MB; target < 1 at 100,000)", "size"),
+                       ("one step's autosave, fsync included (target: flat)", "autosave"),
+                       ("  of which encoding the save (no disk)", "cpu"),
+                       ("one whole step: choice, text, autosave", "step")):
+        cells = [f"{figs[n][key].median:.3f} MB" if key == "size" else str(figs[n][key]) for n in figs]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 # -- the table -----------------------------------------------------------------------------------
 
 def machine() -> str:
@@ -364,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sizes", default="", help="comma-separated N (default 100,1000,10000)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
-    parser.add_argument("--only", default="start,check,walk,explore,saves",
+    parser.add_argument("--only", default="start,check,walk,explore,saves,history",
                         help="comma-separated parts to measure (default: all)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x] or ([100, 1000] if args.quick else [100, 1000, 10000])
@@ -373,8 +456,11 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     os.environ["HENGYANG_CACHE_DIR"] = str(work / "cache-inproc")  # in-process loads use a cache too
     try:
-        subjects = make_subjects(work, sizes, args.seed)
         only = set(args.only.split(","))
+        if only == {"history"}:  # the shipped story only: no synthetic stories to build
+            print(render_history(measure_history(work, reps * 3, args.seed)))
+            return 0
+        subjects = make_subjects(work, sizes, args.seed)
         cols: dict[str, dict[str, object]] = {}
         for subject in subjects:
             col: dict[str, object] = {k: Fig([], "s") for k in (
@@ -401,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
                 col.update(measure_saves(subject, work, 15, args.seed))
             gc.collect()
         print(render_table(cols, sizes))
+        if "history" in only:
+            print()
+            print(render_history(measure_history(work, reps * 3, args.seed)))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

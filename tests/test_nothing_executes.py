@@ -18,7 +18,7 @@ import pytest
 from adventure.conditions import ConditionError, compile_condition
 from adventure.i18n import fill
 from adventure.loader import placeholders
-from adventure.saves import SaveError, SaveStore, check_slot, decode
+from adventure.saves import SAVE_VERSION, SaveError, SaveStore, check_slot, decode
 from adventure.session import Session
 from playkit import clean_exit, run_pipe, save_json
 from storykit import check_dir, load_dir, load_fixture, write_story
@@ -210,7 +210,13 @@ CRAFTED: list[tuple[str, tuple[str, ...], object, str]] = [
     ("deep extra", ("extra",), {"x": json.loads("[" * 100 + "]" * 100)}, "ui.save_corrupt"),
     ("version as text", ("version",), "1", "ui.save_corrupt"),
     ("version as bool", ("version",), True, "ui.save_corrupt"),
-    ("newer version", ("version",), 2, "ui.save_newer"),
+    ("newer version", ("version",), SAVE_VERSION + 1, "ui.save_newer"),
+    ("huge version", ("version",), 10**4000, "ui.save_newer"),
+    ("history step past the table", ("history", "steps"), [99, 0, 0], "ui.save_corrupt"),
+    ("history length wrong", ("history", "length"), 7, "ui.save_corrupt"),
+    ("history without its first state", ("history", "snapshots"), {}, "ui.save_corrupt"),
+    ("history snapshot index as text", ("history", "snapshots"), {"zero": {}}, "ui.save_corrupt"),
+    ("history step as float", ("history", "steps"), [0.0, 0, 0], "ui.save_corrupt"),
     ("other story", ("story", "id"), "another-story", "ui.save_other_story"),
     ("foreign format", ("format",), "__proto__", "ui.save_foreign"),
 ]
@@ -283,7 +289,7 @@ def test_hostile_names_and_escape_codes_in_a_save_are_inert_in_the_real_game(tmp
 # -- slot names --------------------------------------------------------------------------
 
 HOSTILE_SLOTS = ["../../etc/passwd", "..", ".", "/tmp/x", "a/b", "a\\b", "~root", "$HOME", "con", "NUL", "com1",
-                 "lpt9", "x.json", ".hidden", "a b", "ñ", "x" * 41, "-rf", "a\x00b", "%2e%2e"]
+                 "lpt9", "x.json", ".hidden", "a b", "x\u202e", "²", "x" * 41, "-rf", "a\x00b", "%2e%2e"]
 
 
 @pytest.mark.parametrize("slot", HOSTILE_SLOTS)

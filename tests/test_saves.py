@@ -161,7 +161,8 @@ def test_removed_note_is_dropped(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "..", "a/b", "a\\b", "", " ", "x" * 41, ".hidden",
-                                  "name.json", "con\x00", "ñandú", "-dash"])
+                                  "name.json", "con\x00", "-dash", "CON", "nul", "²", "a b", "x\u202ey", "\u0301a",
+                                  "ß" * 40 + "ﬃ"])
 def test_slot_names_cannot_escape(name: str, tmp_path: Path) -> None:
     with pytest.raises(SaveError) as info:
         check_slot(name)
@@ -170,7 +171,8 @@ def test_slot_names_cannot_escape(name: str, tmp_path: Path) -> None:
         SaveStore(tmp_path).path(name)
 
 
-@pytest.mark.parametrize("name", ["quick", "chapter2", "my-save", "A_1"])
+@pytest.mark.parametrize("name", ["quick", "chapter2", "my-save", "A_1", "ñandú", "capítulo2", "глава3", "章节四",
+                                  "हिंदी", "x" * 40])
 def test_good_slot_names(name: str, tmp_path: Path) -> None:
     assert SaveStore(tmp_path).path(name).parent == tmp_path
 
