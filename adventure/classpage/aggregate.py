@@ -71,7 +71,7 @@ class Student(NamedTuple):
     seconds: int
     sittings: int
     languages: str
-    key_choices: tuple[str, ...]
+    key_choices: tuple[tuple[str, str], ...]  # (chapter id, choice text)
     path: tuple[tuple[str, str], ...]  # (scene title, choice text) at each decision
     reports: tuple[Link, ...]
 
@@ -79,6 +79,7 @@ class Student(NamedTuple):
 class Card(NamedTuple):
     student: Student
     texts: tuple[str, ...]
+    choices: tuple[str, ...]  # the student's key choices up to the question's chapter
 
 
 class Question(NamedTuple):
@@ -246,7 +247,7 @@ def build_page(found: Found, story: m.Story, catalog: m.Catalog, *, lang: str, o
             ending = t("ui.class.stopped_in", chapter=title(m.chapter_title_key(b.chapter), b.chapter))
         path = tuple((title(m.scene_title_key(s.scene), s.scene), title(m.choice_key(s.scene, s.choice), s.choice))
                      for s in b.path if s.decision and s.choice)
-        kc = tuple(dict.fromkeys(title(m.choice_key(s.scene, s.choice), s.choice)
+        kc = tuple(dict.fromkeys((s.chapter, title(m.choice_key(s.scene, s.choice), s.choice))
                                  for s in b.path if s.choice and (s.scene, s.choice) in keys))
         links = [report_link(r.file, out_dir) for r in x.reports] if not anonymise else []
         students.append(Student(
@@ -311,13 +312,16 @@ def _decisions(story: m.Story, merged: list[_Merged], title) -> tuple[Chart, ...
 def _questions(story: m.Story, merged: list[_Merged], students: list[Student], t: Texts,
                title) -> tuple[Question, ...]:  # type: ignore[no-untyped-def]
     out = []
+    order = {c.id: i for i, c in enumerate(story.chapters)}
     for q in story.classroom.questions:
         cards = []
+        upto = order.get(q.chapter, len(order))
         for x, st in zip(merged, students, strict=True):
             texts = tuple(dict.fromkeys(r.answers[q.id].text for r in sorted(
                 x.reports, key=lambda r: r.answers[q.id].at if q.id in r.answers else "") if q.id in r.answers))
             if texts:
-                cards.append(Card(st, texts))
+                choices = tuple(dict.fromkeys(text for ch, text in st.key_choices if order.get(ch, 0) <= upto))
+                cards.append(Card(st, texts, choices))
         out.append(Question(f"q-{q.id}", title(m.chapter_title_key(q.chapter), q.chapter),
                             title(m.question_text_key(q.id), q.id), tuple(cards), len(merged) - len(cards)))
     return tuple(out)
