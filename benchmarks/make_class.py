@@ -141,6 +141,27 @@ def make_class(out: Path, n: int = 30, *, seed: int = 1944, story_dir: Path | No
     return sorted(out.glob("*.json"))
 
 
+def grow_class(src: Path, out: Path, copies: int) -> list[Path]:
+    """A bigger class from a real one, for the benchmark: each record (and its HTML report)
+    ``copies`` times, the k-th copy's student renamed ``<name> <k>`` (checksum recomputed), so
+    every copy is another student with the same real path and answers."""
+    import json
+
+    from adventure.report_record import checksum
+
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(src.glob("*.json")):
+        value = json.loads(path.read_text(encoding="utf-8"))
+        name = value["student"]
+        for k in range(1, copies + 1):
+            value["student"] = f"{name} {k}" if k > 1 else name
+            value["checksum"] = checksum(value)
+            target = out / f"{path.stem}-{k}.json"
+            target.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+            shutil.copy(path.with_suffix(".html"), target.with_suffix(".html"))
+    return sorted(out.glob("*.json"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.make_class", description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write the reports into")

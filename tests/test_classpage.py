@@ -198,3 +198,25 @@ def test_key_choices_are_the_ones_that_set_a_flag(shipped) -> None:  # type: ign
     keys = key_choices(shipped.story)
     assert ("pro_cliffs", "dig") in keys  # leads to pro_dig, which sets dug
     assert ("pro_changsha", "headquarters") not in keys
+
+
+def test_the_class_generator_plays_real_games_and_is_repeatable(tmp_path: Path) -> None:
+    from jsonschema import Draft7Validator
+
+    from benchmarks.make_class import PLACEHOLDER, grow_class, make_class
+
+    schema = json.loads((ROOT / "schema" / "report.schema.json").read_text(encoding="utf-8"))
+    first = make_class(tmp_path / "a", 10, seed=7)
+    second = make_class(tmp_path / "b", 10, seed=7)
+    assert [p.name for p in first] == [p.name for p in second]
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    values = [json.loads(p.read_text(encoding="utf-8")) for p in first]
+    assert all(not list(Draft7Validator(schema).iter_errors(v)) for v in values)
+    answers = [a["text"] for v in values for a in v["answers"].values()]
+    marks = (PLACEHOLDER["en"].split("{")[0], PLACEHOLDER["es"].split("{")[0])
+    assert answers and all(a.startswith(marks) for a in answers)  # every answer says it is a placeholder
+    assert len({tuple(s["choice"] for s in v["path"]) for v in values}) > 5  # different games
+    assert all(p.with_suffix(".html").is_file() and p.with_suffix(".md").is_file() for p in first)
+    grown = grow_class(tmp_path / "a", tmp_path / "c", 3)
+    found = read_folders([tmp_path / "c"])
+    assert len(grown) == len(found.reports) == 3 * len(first) and not found.skipped

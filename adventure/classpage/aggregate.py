@@ -151,7 +151,7 @@ def report_link(record: Path, out_dir: Path) -> str | None:
     if not html.is_file():
         return None
     try:
-        rel = os.path.relpath(html.resolve(), out_dir.resolve())
+        rel = os.path.relpath(os.path.abspath(html), os.path.abspath(out_dir))
     except ValueError:  # another drive on Windows
         return None
     href = urllib.parse.quote(Path(rel).as_posix(), safe="/")
@@ -215,8 +215,12 @@ def build_page(found: Found, story: m.Story, catalog: m.Catalog, *, lang: str, o
                anonymise: bool = False) -> Page:
     t = Texts(catalog, lang)
 
+    titles: dict[str, str] = {}
+
     def title(key: str, fallback: str) -> str:
-        return _strip(t(key)) if t.has(key) else fallback
+        if key not in titles:
+            titles[key] = _strip(t(key)) if t.has(key) else fallback
+        return titles[key]
 
     main, differs, other_groups = _group(found.reports, story)
     by_student: dict[str, list[Report]] = {}
