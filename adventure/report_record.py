@@ -49,8 +49,9 @@ def record_value(session: Session, *, now: datetime.datetime) -> dict[str, Any]:
     state = session.state
     assert state is not None
     states = list(session.history) + [state]
-    trail = list(session.trail)[-len(session.history):] if session.history else []
-    trail = [None] * (len(session.history) - len(trail)) + trail
+    trail: list[str | None] = list(session.trail)[-len(session.history):] if session.history else []
+    pad: list[str | None] = [None] * (len(session.history) - len(trail))
+    trail = pad + trail
     path: list[dict[str, Any]] = []
     endings: list[str] = []
     for i, st in enumerate(states):

@@ -17,7 +17,7 @@ import pytest
 
 from adventure.classpage.aggregate import build_page, key_choices, pseudonyms, student_key
 from adventure.classpage.records import read_folders
-from adventure.classpage.render import render_html, render_md
+from adventure.classpage.render import render_html
 from adventure.cli import main
 from adventure.loader import load_story
 from adventure.report_record import checksum
@@ -47,10 +47,10 @@ def test_the_sample_class_at_a_glance(shipped, tmp_path: Path) -> None:  # type:
     assert page.started == len(page.students) == len(names) == 30
     # each chapter: the students who finished it in any sitting
     for bar, chapter in zip(page.chapters, shipped.story.chapters, strict=True):
-        assert bar.count == len({r["student"] for r in raw if chapter.id in r["chapters"]["finished"]}), chapter.id
+        assert bar.n == len({r["student"] for r in raw if chapter.id in r["chapters"]["finished"]}), chapter.id
     for bar, ending in zip(page.endings.bars, shipped.story.endings, strict=True):
-        assert bar.count == len({r["student"] for r in raw if ending in r["endings"]}) and bar.total == 30
-    assert sum(b.count for b in page.endings.bars) >= 20  # most of the class reached an ending
+        assert bar.n == len({r["student"] for r in raw if ending in r["endings"]}) and bar.total == 30
+    assert sum(b.n for b in page.endings.bars) >= 20  # most of the class reached an ending
     # decision charts in story order, every choice of the scene, counts from the paths
     order = {c.id: i for i, c in enumerate(shipped.story.chapters)}
     scene_ids = list(shipped.story.scenes)
@@ -65,7 +65,7 @@ def test_the_sample_class_at_a_glance(shipped, tmp_path: Path) -> None:  # type:
         for bar, choice in zip(chart.bars, shipped.story.scenes[scene].choices, strict=True):
             takers = {r["student"] for r in raw for st in r["path"]
                       if st["decision"] and st["scene"] == scene and st["choice"] == choice.id}
-            assert bar.count == len(takers) and bar.total == chart.total
+            assert bar.n == len(takers) and bar.total == chart.total
     # time: one figure per student, a game continued over two lessons counted once
     merged = {}
     for r in raw:
@@ -220,3 +220,23 @@ def test_the_class_generator_plays_real_games_and_is_repeatable(tmp_path: Path) 
     grown = grow_class(tmp_path / "a", tmp_path / "c", 3)
     found = read_folders([tmp_path / "c"])
     assert len(grown) == len(found.reports) == 3 * len(first) and not found.skipped
+
+
+def test_the_guides_worked_example_is_what_the_sample_class_shows(shipped) -> None:  # type: ignore[no-untyped-def]
+    found = read_folders([CLASS30])
+    for lang, guide in (("en", "teachers.md"), ("es", "docentes.md")):
+        text = (ROOT / "docs" / guide).read_text(encoding="utf-8")
+        page = build_page(found, shipped.story, shipped.catalog, lang=lang, out_dir=CLASS30)
+        chapters = [b.n for b in page.chapters]
+        endings = {b.label: b.n for b in page.endings.bars}
+        sixth = next(c for c in page.decisions if c.anchor == "d-hos_sixth")
+        city = next(c for c in page.decisions if c.anchor == "d-pro_evacuation")
+        question = next(q for q in page.questions if q.anchor == "q-hos_stay_or_go")
+        assert (page.started, chapters[3], chapters[4], sixth.total, len(question.cards)) == (30, 25, 21, 25, 22)
+        assert [b.n for b in sixth.bars] == [9, 8, 8] and city.bars[0].n == 13
+        assert sorted(endings.values()) == [1, 4, 5, 15]
+        assert page.time_median in text and sixth.title in text and city.title in text
+        assert question.text[:40] in text and sixth.bars[0].label in text
+        assert "python play.py class tests/fixtures/class30" in text and "python -m benchmarks.make_class" in text
+        for where in ("USB", "--report-dir", "--anonymise", "--format md"):
+            assert where in text, (guide, where)

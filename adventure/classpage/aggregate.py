@@ -5,7 +5,7 @@ story first; the others are listed apart, never mixed in), merges the sittings o
 student (the furthest progress, every answer, the time of each game once), and counts::
 
     page = build_page(found, story, catalog, lang="en", out_dir=Path("."))
-    page.decisions[0].bars[0]   # Bar(key='A', label='Run to division headquarters.', count=17, ...)
+    page.decisions[0].bars[0]   # Bar(key='A', label='Run to division headquarters.', n=10, total=30)
 
 A decision point is a scene where a student had more than one choice (the record marks it);
 a student counts once for each choice taken there (so a student who came back and chose
@@ -37,12 +37,12 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 class Bar(NamedTuple):
     key: str  # A, B, C... as the chart labels the bar
     label: str
-    count: int
+    n: int  # students
     total: int
 
     @property
     def pct(self) -> int:
-        return round(100 * self.count / self.total) if self.total else 0
+        return round(100 * self.n / self.total) if self.total else 0
 
 
 class Chart(NamedTuple):
@@ -178,7 +178,7 @@ def key_choices(story: m.Story) -> set[tuple[str, str]]:
     out = set()
     for scene in story.scenes.values():
         for c in scene.choices:
-            effects = c.effects + (story.scenes[c.to].effects if c.to in story.scenes else ())
+            effects = c.effects + (story.scenes[c.to].effects if c.to is not None and c.to in story.scenes else ())
             if any(e.op == "set" for e in effects):
                 out.add((scene.id, c.id))
     return out

@@ -214,9 +214,9 @@ def _report(v: dict[str, Any], path: Path) -> Report:
     for qid, ans in raw_answers.items():
         if not _ID.match(qid) or not isinstance(ans, dict):
             raise ValueError("answers")
-        answers[qid] = Answer(clean(_str(ans, "text", limit=20_000)),
-                              ans.get("lang") if isinstance(ans.get("lang"), str) else "",
-                              ans.get("at") if isinstance(ans.get("at"), str) else "")
+        lang, at = ans.get("lang"), ans.get("at")
+        answers[qid] = Answer(clean(_str(ans, "text", limit=20_000)), lang if isinstance(lang, str) else "",
+                              at if isinstance(at, str) else "")
     student = _str(v, "student", null=True)
     student = clean(student).strip() or None if student is not None else None
     languages = _ids(v, "languages")

@@ -68,7 +68,7 @@ def render_html(page: Page, catalog: Catalog, *, out_dir: Path = Path(".")) -> s
 
 
 def _bar(b: Bar) -> Markup:
-    return Markup("█" * round(20 * b.count / b.total) if b.total else "")
+    return Markup("█" * round(20 * b.n / b.total) if b.total else "")
 
 
 def _mdlink(link: Link) -> Markup:

@@ -30,10 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     from ..atomic import write_atomic
-    from ..i18n import Texts, detect_language
     from ..classpage.aggregate import build_page
     from ..classpage.records import read_folders
     from ..classpage.render import render_html, render_md
+    from ..i18n import Texts, detect_language
 
     result = load_for_tool(args, ctx, stream=ctx.stderr,
                            why="class: the story cannot be loaded, so its titles are missing; run python play.py check")
