@@ -118,9 +118,11 @@ def test_reports_of_another_story_or_version_are_listed_apart(shipped, tmp_path:
 
 def test_pseudonyms_are_stable_and_hide_the_names(shipped, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out1, out2 = tmp_path / "a.html", tmp_path / "b" / "b.html"
+    shutil.copytree(CLASS30, tmp_path / "c")
+    (tmp_path / "c" / "Aisha-Khan_broken.json").write_text("{", encoding="utf-8")
     for out, lang in ((out1, "en"), (out2, "es")):
-        assert main(["class", str(CLASS30), "--anonymise", "--lang", lang, "-o", str(out)], stdout=io.StringIO(),
-                    stderr=io.StringIO()) == 0
+        assert main(["class", str(tmp_path / "c"), "--anonymise", "--lang", lang, "-o", str(out)],
+                    stdout=io.StringIO(), stderr=io.StringIO()) == 0
     en, es = out1.read_text(encoding="utf-8"), out2.read_text(encoding="utf-8")
     for name in {r["student"] for r in records()}:
         assert name not in en and name not in es
@@ -130,8 +132,9 @@ def test_pseudonyms_are_stable_and_hide_the_names(shipped, tmp_path: Path) -> No
     assert pseudonyms(keys) == pseudonyms(list(reversed(keys)))
     assert sorted(pseudonyms(keys).values()) == list(range(1, 31))
     assert pseudonyms(keys) != {k: i for i, k in enumerate(keys, 1)}  # not alphabetical order
+    assert "File 1 (its name may carry" in en and "Aisha-Khan" not in en
     again = tmp_path / "c.html"
-    main(["class", str(CLASS30), "--anonymise", "-o", str(again)], stdout=io.StringIO(), stderr=io.StringIO())
+    main(["class", str(tmp_path / "c"), "--anonymise", "-o", str(again)], stdout=io.StringIO(), stderr=io.StringIO())
     assert again.read_text(encoding="utf-8") == en
 
 
