@@ -193,6 +193,7 @@ class _Merged(NamedTuple):
     decisions: set[tuple[str, str]]
     seconds: int
     sittings: int
+    answers: dict[str, tuple[str, ...]]  # every different answer to a question, oldest first
 
 
 def _merge(key: str, reports: list[Report]) -> _Merged:
@@ -207,8 +208,13 @@ def _merge(key: str, reports: list[Report]) -> _Merged:
     for r in reports:
         endings += [e for e in r.endings if e not in endings]
     decisions = {(s.scene, s.choice) for r in reports for s in r.path if s.decision and s.choice}
+    given: dict[str, list[tuple[str, str]]] = {}
+    for r in reports:
+        for qid, ans in r.answers.items():
+            given.setdefault(qid, []).append((ans.at, ans.text))
+    answers = {qid: tuple(dict.fromkeys(text for _, text in sorted(pairs))) for qid, pairs in given.items()}
     return _Merged(key, reports, best, {c for r in reports for c in r.finished}, endings, decisions,
-                   sum(r.seconds for r in games.values()), sum(r.sittings for r in games.values()))
+                   sum(r.seconds for r in games.values()), sum(r.sittings for r in games.values()), answers)
 
 
 def build_page(found: Found, story: m.Story, catalog: m.Catalog, *, lang: str, out_dir: Path,
@@ -256,7 +262,7 @@ def build_page(found: Found, story: m.Story, catalog: m.Catalog, *, lang: str, o
         links = [report_link(r.file, out_dir) for r in x.reports] if not anonymise else []
         students.append(Student(
             anchor=f"s{i}", name=name_of(x), chapters_done=len(x.finished), chapters_total=len(story.chapters),
-            answered=len({q for r in x.reports for q in r.answers} & {q.id for q in questions}),
+            answered=len(x.answers.keys() & {q.id for q in questions}),
             questions_total=len(questions), ending=ending, ended=b.ending is not None,
             time=duration(t, x.seconds), seconds=x.seconds, sittings=x.sittings,
             languages=", ".join(_lang_name(t, c) for c in dict.fromkeys(c for r in x.reports for c in r.languages)),
@@ -321,8 +327,7 @@ def _questions(story: m.Story, merged: list[_Merged], students: list[Student], t
         cards = []
         upto = order.get(q.chapter, len(order))
         for x, st in zip(merged, students, strict=True):
-            texts = tuple(dict.fromkeys(r.answers[q.id].text for r in sorted(
-                x.reports, key=lambda r: r.answers[q.id].at if q.id in r.answers else "") if q.id in r.answers))
+            texts = x.answers.get(q.id)
             if texts:
                 choices = tuple(dict.fromkeys(text for ch, text in st.key_choices if order.get(ch, 0) <= upto))
                 cards.append(Card(st, texts, choices))

@@ -14,6 +14,7 @@ controls that could make text display in another order than it was written.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -167,6 +168,15 @@ def parse_record(value: Any, path: Path) -> Report:
         raise Refused("ui.class.skip.invalid", str(exc)[:120]) from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _id_text(v: str) -> bool:
+    return _ID.match(v) is not None
+
+
+def _is_id(v: object) -> bool:
+    return type(v) is str and _id_text(v)
+
+
 def _str(obj: dict[str, Any], key: str, *, limit: int = 200, pattern: re.Pattern[str] | None = None,
          null: bool = False) -> Any:
     v = obj[key]
@@ -186,7 +196,7 @@ def _int(obj: dict[str, Any], key: str, *, low: int = 0) -> int:
 
 def _ids(obj: dict[str, Any], key: str) -> tuple[str, ...]:
     v = obj[key]
-    if not isinstance(v, list) or not all(isinstance(x, str) and _ID.match(x) for x in v):
+    if not isinstance(v, list) or not all(_is_id(x) for x in v):
         raise ValueError(key)
     return tuple(v)
 
@@ -204,11 +214,13 @@ def _report(v: dict[str, Any], path: Path) -> Report:
     raw_path = v["path"]
     if not isinstance(raw_path, list):
         raise ValueError("path")
-    for s in raw_path:
-        if not isinstance(s, dict) or not isinstance(s.get("decision"), bool):
+    for s in raw_path:  # the longest part of a record: checked inline, each id once
+        if type(s) is not dict:
             raise ValueError("path")
-        steps.append(Step(_str(s, "scene", pattern=_ID), _str(s, "chapter", pattern=_ID),
-                          _str(s, "choice", pattern=_ID, null=True), s["decision"], s.get("restarted") is True))
+        scene, chapter, choice, decision = s.get("scene"), s.get("chapter"), s.get("choice"), s.get("decision")
+        if not (_is_id(scene) and _is_id(chapter) and (choice is None or _is_id(choice)) and type(decision) is bool):
+            raise ValueError("path")
+        steps.append(Step(scene, chapter, choice, decision, s.get("restarted") is True))
     answers: dict[str, Answer] = {}
     raw_answers = _obj(v, "answers")
     for qid, ans in raw_answers.items():
