@@ -220,7 +220,7 @@ def _report(v: dict[str, Any], path: Path) -> Report:
         scene, chapter, choice, decision = s.get("scene"), s.get("chapter"), s.get("choice"), s.get("decision")
         if not (_is_id(scene) and _is_id(chapter) and (choice is None or _is_id(choice)) and type(decision) is bool):
             raise ValueError("path")
-        steps.append(Step(scene, chapter, choice, decision, s.get("restarted") is True))
+        steps.append(Step(scene, chapter, choice, decision, s.get("restarted") is True))  # type: ignore[arg-type]
     answers: dict[str, Answer] = {}
     raw_answers = _obj(v, "answers")
     for qid, ans in raw_answers.items():
