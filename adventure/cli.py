@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TOOLS: dict[str, tuple[str, str]] = {
     "check": ("adventure.tools.check", "check the story and locales; report every problem"),
+    "class": ("adventure.tools.classpage", "the whole class on one page: every student's report in some folders"),
     "export": ("adventure.tools.export", "write the whole story as a book (HTML or Markdown) to read or print"),
     "explore": ("adventure.tools.explore", "walk every reachable state (or --random N games); report what is never reached, soft-locks, loops"),
     "graph": ("adventure.tools.graph", "draw the story map (--format dot, mermaid or svg)"),

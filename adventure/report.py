@@ -8,6 +8,7 @@ backslash-escaped in the Markdown), so a name or an answer can never become mark
 
     paths = write_report(session, Path("reports"), now=datetime.datetime.now())
     # reports/Ana-Pérez_2026-05-04.md and reports/Ana-Pérez_2026-05-04.html
+    # (and reports/Ana-Pérez_2026-05-04.json, the record: see adventure/report_record.py)
 """
 
 from __future__ import annotations
@@ -277,6 +278,9 @@ def write_report(session: Session, directory: Path, *, now: datetime.datetime) -
         directory.mkdir(parents=True, exist_ok=True)
         write_atomic(md_path, to_markdown(data).encode("utf-8"))
         write_atomic(html_path, to_html(data).encode("utf-8"))
+        from .report_record import write_record  # the record a program reads (python play.py class)
+
+        write_record(session, html_path, now=now)
     except OSError as exc:
         raise ReportError(exc.strerror or type(exc).__name__) from None
     return md_path, html_path

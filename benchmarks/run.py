@@ -423,6 +423,44 @@ def render_history(figs: dict[int, dict[str, Fig]]) -> str:
         cells = [f"{figs[n][key].median:.3f} MB" if key == "size" else str(figs[n][key]) for n in figs]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+# -- the class page -------------------------------------------------------------------------------
+
+CLASS_SIZE = 500
+
+
+def measure_class(work: Path, reps: int, seed: int) -> dict[str, Fig]:
+    """``python play.py class`` on 500 report records (whole process, as a teacher runs it),
+    and the same work in this process (read + aggregate + render, without the start-up)."""
+    from adventure.classpage.aggregate import build_page
+    from adventure.classpage.records import read_folders
+    from adventure.classpage.render import render_html
+    from adventure.loader import load_story
+    from benchmarks.make_class import grow_class, make_class
+
+    real, folder = work / "class-real", work / "class-500"
+    make_class(real, 50, seed=seed)
+    records = grow_class(real, folder, CLASS_SIZE // len(list(real.glob("*.json"))) + 1)[:CLASS_SIZE]
+    for extra in sorted(folder.glob("*.json"))[len(records):]:
+        extra.unlink()
+        extra.with_suffix(".html").unlink()
+    out = work / "class.html"
+    import resource
+
+    whole, cpu = [], []
+    for _ in range(reps):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        whole.append(_wall([PY, PLAY, "class", str(folder), "-o", str(out)], base_env(work)))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    result = load_story()
+    inproc = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        page = build_page(read_folders([folder]), result.story, result.catalog, lang="en", out_dir=work)
+        render_html(page, result.catalog, out_dir=work)
+        inproc.append(time.perf_counter() - start)
+    return {"class": Fig(whole, "s"), "class_cpu": Fig(cpu, "s"), "class_inproc": Fig(inproc, "s"),
+            "class_n": Fig([len(records)], "n")}
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -447,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sizes", default="", help="comma-separated N (default 100,1000,10000)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
-    parser.add_argument("--only", default="start,check,walk,explore,saves,history",
+    parser.add_argument("--only", default="start,check,walk,explore,saves,history,class",
                         help="comma-separated parts to measure (default: all)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x] or ([100, 1000] if args.quick else [100, 1000, 10000])
@@ -490,6 +528,13 @@ def main(argv: list[str] | None = None) -> int:
         if "history" in only:
             print()
             print(render_history(measure_history(work, reps * 3, args.seed)))
+        if "class" in only:
+            print("measuring the class page ...", file=sys.stderr, flush=True)
+            figs = measure_class(work, reps, args.seed)
+            print("")
+            print(f"class page, {int(figs['class_n'].values[0])} report records (python play.py class, whole "
+                  f"process; target < 2 s): {figs['class']} wall, {figs['class_cpu']} CPU (user + system); "
+                  f"in process (read + aggregate + render): {figs['class_inproc']}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -258,7 +258,7 @@ def test_report_lists_path_choices_notes_and_escapes_everything(tmp_path: Path) 
     s.handle("define saddle")
     out = text(s.handle("report"))
     assert "reading report" in out
-    files = sorted((tmp_path / "reports").iterdir())
+    files = sorted(p for p in (tmp_path / "reports").iterdir() if p.suffix != ".json")  # the record: test_report_record
     assert [f.name for f in files] == ["script-alert-x-script-Co_2026-03-02.html",
                                        "script-alert-x-script-Co_2026-03-02.md"]
     html = files[0].read_text(encoding="utf-8")
@@ -280,6 +280,7 @@ def test_report_command_takes_a_name_and_a_second_report_replaces_the_first(tmp_
     s.handle("1")
     s.handle("report")
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["Li-Wei_2026-03-02.html",
+                                                                        "Li-Wei_2026-03-02.json",
                                                                         "Li-Wei_2026-03-02.md"]
     assert "Two weeks" in (tmp_path / "reports" / "Li-Wei_2026-03-02.md").read_text(encoding="utf-8")
 
