@@ -16,8 +16,6 @@ questions, glossary or source list.
 
 from __future__ import annotations
 
-import html
-import re
 from collections import deque
 from dataclasses import dataclass
 
@@ -25,6 +23,7 @@ from . import model as m
 from .classroom import lang_name
 from .i18n import Texts, fill, fold
 from .loader import TERM_MARK_RE
+from .markup import html_text, md_code, md_text
 from .render import speaker_name, split_blocks
 
 VAR_MARK = "…"  # stands for a value that depends on the reader's choices
@@ -169,8 +168,7 @@ dl.glossary dt{font-weight:bold;margin-top:.8rem}dl.glossary dd{margin:0 0 0 1re
 """
 
 
-def e(text: str) -> str:
-    return html.escape(text, quote=True)
+e = html_text  # HTML-escaped, control characters dropped (adventure.markup)
 
 
 class _Html:
@@ -454,11 +452,7 @@ def to_html(book: Book) -> str:
 
 # -- Markdown ------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
-
-
-def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_md = md_text  # Markdown-escaped inline text, control characters dropped (adventure.markup)
 
 
 def _md_inline(text: str) -> str:
@@ -556,7 +550,7 @@ def to_markdown(book: Book) -> str:
             cites = []
             for file in note.sources:
                 src = story.classroom.source_for(file)
-                cites.append((_md(t(m.source_title_key(src.id))) + f" (`{file}`)") if src else f"`{file}`")
+                cites.append((_md(t(m.source_title_key(src.id))) + f" ({md_code(file)})") if src else md_code(file))
             lines += [f"*{_md(t('ui.edition.sources_label'))}:* " + "; ".join(cites), ""]
     if story.classroom.terms:
         lines += [f"## {_md(t('ui.edition.glossary_heading'))}", ""]
@@ -568,7 +562,7 @@ def to_markdown(book: Book) -> str:
     if story.classroom.sources:
         lines += [f"## {_md(t('ui.edition.sources_heading'))}", ""]
         for src in story.classroom.sources:
-            lines += [f"- **{_md(t(m.source_title_key(src.id)))}** (`{src.file}`): {_md(t(m.source_about_key(src.id)))}"]
+            lines += [f"- **{_md(t(m.source_title_key(src.id)))}** ({md_code(src.file)}): {_md(t(m.source_about_key(src.id)))}"]
         lines.append("")
     lines += ["---", "", _md(t("ui.edition.footer")), ""]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from typing import Any
 from . import classroom as cl
 from . import model as m
 from . import render as r
+from .charset import strip_controls
 from .engine import InvalidChoice, Output, State, available, new_game, step
 from .i18n import LANGUAGE_NAMES, Texts, fold
 from .render import BLANK, Para, para
@@ -53,7 +54,6 @@ RELOAD_MESSAGES = {
     "ui.load_note_dropped": "ui.reload_note_dropped",
 }
 MAX_INPUT = 4096  # characters; a longer line is refused, as in plain mode
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _UNDECODABLE = re.compile(r"[\ud800-\udfff]")  # bytes a terminal sent that were not UTF-8
 _NUMBER = re.compile(r"[0-9]{1,9}\Z")
 
@@ -62,10 +62,10 @@ def clean_input(line: str) -> str:
     """Typed text without control characters (tabs become spaces; undecodable bytes become
     U+FFFD), so nothing a player types or pipes in is echoed back as a terminal escape sequence.
 
-    >>> clean_input("go\\x1b[31m on\\x00\\tnow\\udcff")
+    >>> clean_input("go\\x1b[31m on\\x00\\tnow\\u202e\\udcff")
     'go[31m on now\\ufffd'
     """
-    return _UNDECODABLE.sub("\ufffd", _CONTROL.sub("", line.replace("\t", " ")))
+    return _UNDECODABLE.sub("\ufffd", strip_controls(line.replace("\t", " ").replace("\n", "")))
 
 
 def as_number(text: str) -> int | None:
@@ -96,6 +96,14 @@ class Reply:
 
     def __repr__(self) -> str:
         return f"Reply(paras={self.paras!r}, quit={self.quit!r})"
+
+
+def _sitting_token() -> str:
+    """A new sitting's id: 8 random hex digits (``os.urandom``; ``secrets`` would import
+    ``random`` and ``hmac`` on the way to the first scene)."""
+    import os
+
+    return os.urandom(4).hex()
 
 
 def utc_now() -> datetime.datetime:
@@ -224,12 +232,14 @@ class Session:
             out = self._resume(resume)
             self.record.sittings += 1
             if self.state is not None:
+                if not self.record.sitting:  # a save from before sittings had ids
+                    self.record.new_sitting(_sitting_token(), self.record.started or self._now())
                 return out
         self.state, output = new_game(self.story, at=at or self.start_at)
         self.history = []
         self.trail = []
         self.record.sittings += 1
-        self.record.started = self.record.started or self._now()
+        self.record.new_sitting(_sitting_token(), self._now())  # this game's own report
         return self._after_step(output, banner=True)
 
     def _resume(self, slot: str) -> list[Para]:
@@ -369,9 +379,12 @@ class Session:
         changed = self.story.scenes[new.scene].chapter != old_chapter
         shown = self._after_step(output, banner=changed)
         if new.ending is not None:
+            self.record.reached_ending(new.ending, self._now())
             ended_in = self.story.scenes[new.scene].chapter
             chapters = [old_chapter, ended_in] if changed else [ended_in]
             return Reply(shown + self._chapter_end(chapters, ending=True))
+        if changed and not self.record.on:
+            self.record.read_before([old_chapter])
         if changed and self.record.on:
             questions = self._chapter_end([old_chapter], ending=False)
             if questions:
@@ -647,6 +660,8 @@ class Session:
         report once they are answered."""
         self._report_due = ending and (self.record.on or self.record.student is not None)
         pending: list[str] = []
+        if not self.record.on:
+            self.record.read_before(chapters)
         if self.record.on:
             for chapter in chapters:
                 pending += [q for q in cl.unanswered(self.story, self.record, chapter) if q not in pending]
@@ -778,10 +793,8 @@ class Session:
         return _squeeze([self.msg("ui.classroom.skipped", "meta"), BLANK] + self._ask_next())
 
     def _restore_classroom(self, extra: dict[str, Any]) -> None:
-        saved = cl.Record.from_json(extra.get("classroom"))
-        saved.on = saved.on or self.record.on
-        saved.student = self.record.student or saved.student
-        saved.sittings = max(saved.sittings, self.record.sittings)
+        # Merged, not replaced: answers given since that save are kept (the newest wins).
+        saved = self.record.merge(cl.Record.from_json(extra.get("classroom")))
         self.record = saved
         trail = extra.get("trail")
         trail = [t if isinstance(t, str) else None for t in trail] if isinstance(trail, list) else []
@@ -845,6 +858,8 @@ class Session:
             turn_on = word in on_words
         else:
             turn_on = not self.record.on
+        if turn_on and not self.record.on and self.state is not None:
+            self.record.read_before(cl.completed_chapters(self.story, self.state))
         self.record.on = turn_on
         self.log("classroom", on=turn_on)
         if turn_on:
