@@ -124,7 +124,7 @@ class Diagnostic(NamedTuple):
         from .charset import visible
 
         line = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message} — {self.fix}"
-        return visible(line.replace("\r", " ").replace("\n", " "))
+        return visible(line).replace("\n", " ")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)

@@ -23,6 +23,7 @@ from . import model as m
 from .classroom import lang_name
 from .i18n import Texts, fill, fold
 from .loader import TERM_MARK_RE
+from .charset import strip_controls
 from .markup import html_text, md_code, md_text
 from .render import speaker_name, split_blocks
 
@@ -452,17 +453,20 @@ def to_html(book: Book) -> str:
 
 # -- Markdown ------------------------------------------------------------------------------
 
-_md = md_text  # Markdown-escaped inline text, control characters dropped (adventure.markup)
+def _md(text: str) -> str:
+    """A whole value as Markdown inline text (adventure.markup), trimmed: a space just inside
+    ``*...*`` would stop the emphasis."""
+    return md_text(text, trim=True)
 
 
 def _md_inline(text: str) -> str:
-    text = _fill_vars(text)
+    text = strip_controls(_fill_vars(text)).strip()
     out, pos = [], 0
     for mt in TERM_MARK_RE.finditer(text):
-        out.append(_md(text[pos:mt.start()]))
+        out.append(md_text(text[pos:mt.start()]))
         out.append(f"*{_md(mt.group(1))}*")
         pos = mt.end()
-    out.append(_md(text[pos:]))
+    out.append(md_text(text[pos:]))
     return "".join(out)
 
 

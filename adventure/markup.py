@@ -38,9 +38,12 @@ def html_text(text: str) -> str:
     return html.escape(strip_controls(text), quote=True)
 
 
-def md_text(text: str) -> str:
-    """Text for a Markdown line (inline): shows as written, never as markup."""
+def md_text(text: str, *, trim: bool = False) -> str:
+    """Text for a Markdown line (inline): shows as written, never as markup. ``trim`` drops
+    spaces at both ends (a whole value: a space just inside ``*...*`` stops the emphasis)."""
     text = strip_controls(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    if trim:
+        text = text.strip()
     text = _MD_INLINE.sub(r"\\\1", text)
     mt = _MD_BLOCK_START.match(text)
     if mt:

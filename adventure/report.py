@@ -171,7 +171,10 @@ def _path(session: Session, texts: Texts) -> list[ChapterPath]:
 
 # -- Markdown ------------------------------------------------------------------------------
 
-md = md_text  # Markdown-escaped inline text without control characters (adventure.markup)
+def md(text: str) -> str:
+    """A whole value as Markdown inline text without control characters (adventure.markup),
+    trimmed: a space just inside ``*...*`` would stop the emphasis."""
+    return md_text(text, trim=True)
 
 _STATUS_LABEL = {"skipped": "skipped_answer", "before": "read_before", "missing": "no_answer"}
 

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from . import ENGINE_VERSION
 from .atomic import write_atomic
+from .charset import find_control, strip_controls
 from .engine import State
 from .model import Story
 
@@ -275,12 +276,40 @@ def decode(story: Story, obj: Mapping[str, Any], *, slot: str = "") -> Loaded:
     if not isinstance(raw_history, list):
         raise SaveError("ui.save_corrupt", slot=slot)
     messages: list[Message] = []
+    extra, refused = _without_controls(extra)
+    if refused:  # a hand-edited save: the characters are refused, the game is not
+        messages.append(("ui.load_controls_removed", {"where": refused[0], "n": len(refused)}))
     state = _state_from_json(story, obj.get("state"), messages, slot)
     quiet: list[Message] = []
     history = [_state_from_json(story, h, quiet, slot) for h in raw_history]
     if info.get("hash") != story.hash and not messages:
         messages.append(("ui.load_story_changed", {}))
     return Loaded(state, history, language, extra, _dedupe(messages))
+
+
+def _without_controls(extra: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``extra`` (the classroom record: a student's name and answers) with every text cleared
+    of the characters the control-character rule refuses, and where each was found
+    (``classroom.answers.q1.text``). Iterative: the depth is bounded already.
+
+    >>> _without_controls({"classroom": {"student": "Ana\\x1b[2J", "answers": {"q": {"text": "ok"}}}})
+    ({'classroom': {'student': 'Ana[2J', 'answers': {'q': {'text': 'ok'}}}}, ['classroom.student'])
+    """
+    found: list[str] = []
+
+    def clean(value: Any, where: str) -> Any:
+        if isinstance(value, str):
+            if find_control(value) is not None:
+                found.append(where[:200])
+                return strip_controls(value)
+            return value
+        if isinstance(value, dict):
+            return {clean(k, where): clean(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    return clean(extra, ""), found
 
 
 def _dedupe(messages: list[Message]) -> list[Message]:

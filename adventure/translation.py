@@ -30,6 +30,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from . import model as m
+from .charset import strip_controls
 from .diagnostics import Diagnostic, suggest
 from .loader import _optional, display_path, locale_files, parse_locale_file, required_keys
 from .yamledit import SCHEMA_LINE, EditError, comment_above, dump, insert_value, nest, set_comment, set_value
@@ -358,18 +359,47 @@ def export_rows(st: LangStatus, *, todo: bool = False) -> list[Row]:
 CSV_COLUMNS = ("key", "status", "source_hash", "{base}", "{lang}", "{base}_comment", "{lang}_comment", "reference")
 
 
+# A cell a spreadsheet would read as a formula (CSV injection): it gets a leading apostrophe,
+# which spreadsheets hide and read_csv removes again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell: no control characters, and never a formula.
+
+    >>> csv_cell("=1+2"), csv_cell("-10 degrees"), csv_cell("plain\x1b[2J")
+    ("'=1+2", "'-10 degrees", 'plain[2J')
+    """
+    text = strip_controls(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_uncell(text: str) -> str:
+    """What :func:`csv_cell` wrote, back (the apostrophe before a formula start dropped)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
 def to_csv(rows: list[Row], *, base: str, lang: str) -> str:
-    """CSV for spreadsheets (UTF-8; write it with a byte-order mark so Excel reads it right)."""
+    """CSV for spreadsheets (UTF-8; write it with a byte-order mark so Excel reads it right).
+    Every cell goes through :func:`csv_cell`; the csv module quotes line breaks and quotes."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([c.format(base=base, lang=lang) for c in CSV_COLUMNS])
+    writer.writerow([csv_cell(c.format(base=base, lang=lang)) for c in CSV_COLUMNS])
     for r in rows:
-        writer.writerow([r.key, r.status, r.source_hash, r.source, r.translation, r.source_comment,
-                         r.translation_comment, r.reference])
+        writer.writerow([csv_cell(c) for c in (r.key, r.status, r.source_hash, r.source, r.translation,
+                                               r.source_comment, r.translation_comment, r.reference)])
     return buf.getvalue()
 
 
+def _po_line(text: str) -> str:
+    """Text for a one-line PO comment: no control characters, no line break."""
+    return " ".join(strip_controls(text).replace("\r", "\n").split("\n"))
+
+
 def _po_string(text: str) -> str:
+    """A PO string, quoted and escaped (backslash, quote, tab, line breaks); no control characters."""
+    text = strip_controls(text)
+
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
 
@@ -386,6 +416,7 @@ def to_po(rows: list[Row], *, base: str, lang: str, story_id: str) -> str:
     import datetime
 
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    story_id, lang, base = _po_line(story_id), _po_line(lang), _po_line(base)
     out = [f"# {story_id}: {lang} translation of the {base} texts. Exported by `python play.py i18n export`.",
            "# msgctxt is the key; do not change it. Clear 'fuzzy' when a text is checked; import with",
            "# `python play.py i18n import FILE`.",
@@ -397,11 +428,11 @@ def to_po(rows: list[Row], *, base: str, lang: str, story_id: str) -> str:
            f'"X-Source-Language: {base}\\n"', ""]
     for r in rows:
         for line in r.translation_comment.split("\n") if r.translation_comment else []:
-            out.append(f"# {line}".rstrip())
+            out.append(f"# {_po_line(line)}".rstrip())
         for line in r.source_comment.split("\n") if r.source_comment else []:
-            out.append(f"#. {line}".rstrip())
-        out.append(f"#. source-hash: {r.source_hash}")
-        out.append(f"#: {r.reference}")
+            out.append(f"#. {_po_line(line)}".rstrip())
+        out.append(f"#. source-hash: {_po_line(r.source_hash)}")
+        out.append(f"#: {_po_line(r.reference)}")
         if r.status in ("stale", "identical"):
             out.append("#, fuzzy")
         out.append(f"msgctxt {_po_string(r.key)}")
@@ -531,7 +562,7 @@ def read_csv(text: str, *, base: str, languages: Iterable[str]) -> tuple[str, li
 
     def get(row: list[str], name: str) -> str | None:
         i = col.get(name)
-        return row[i] if i is not None and i < len(row) else None
+        return _csv_uncell(row[i]) if i is not None and i < len(row) else None
 
     out = []
     for n, row in enumerate(rows[1:], 2):
