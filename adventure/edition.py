@@ -20,10 +20,10 @@ from collections import deque
 from dataclasses import dataclass
 
 from . import model as m
+from .charset import strip_controls
 from .classroom import lang_name
 from .i18n import Texts, fill, fold
 from .loader import TERM_MARK_RE
-from .charset import strip_controls
 from .markup import html_text, md_code, md_text
 from .render import speaker_name, split_blocks
 
