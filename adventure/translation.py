@@ -30,7 +30,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from . import model as m
-from .charset import strip_controls
+from .charset import find_control, strip_controls, visible
 from .diagnostics import Diagnostic, suggest
 from .loader import _optional, display_path, locale_files, parse_locale_file, required_keys
 from .yamledit import SCHEMA_LINE, EditError, comment_above, dump, insert_value, nest, set_comment, set_value
@@ -524,7 +524,7 @@ def read_po(text: str) -> tuple[dict[str, str], list[Incoming]]:
             field_name = "msgstr" if word.startswith("msgstr") else word
             cur[field_name] = _po_unquote(rest, n)
             continue
-        raise ImportError_(f"line {n}: '{line[:40]}' is not PO syntax")
+        raise ImportError_(f"line {n}: '{visible(line[:40])}' is not PO syntax")
     finish()
     header: dict[str, str] = {}
     out = []
@@ -605,6 +605,12 @@ def import_entries(st: LangStatus, incoming: list[Incoming], *, locales_dir: Pat
     lock = dict(st.lock)
     lock_changed = False
     for item in incoming:
+        bad = next((f for f, text in (("key", item.key), ("translation", item.translation),
+                                      ("comment", item.comment or "")) if find_control(text) is not None), None)
+        if bad is not None:  # refused, never written into a locale file (check would refuse it: E108)
+            rep.problems.append(f"line {item.line}: the {bad} of '{visible(item.key)[:80]}' holds a control "
+                                "character (an invisible character such as ESC); not imported")
+            continue
         k = by_key.get(item.key)
         if k is None or k.source is None:
             rep.unknown.append(item.key)

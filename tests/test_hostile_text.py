@@ -22,7 +22,9 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+import polib
 import pytest
+from markdown_it import MarkdownIt
 
 from adventure import model as m
 from adventure.charset import find_control, printable, strip_controls
@@ -83,8 +85,6 @@ def html_structure(text: str) -> Counter[tuple[str, tuple[str, ...]]]:
 
 def markdown_structure(text: str) -> tuple[Counter[tuple[str, tuple[str, ...]]], Counter[str]]:
     """The HTML elements a CommonMark renderer makes of ``text``, and its raw-HTML tokens."""
-    from markdown_it import MarkdownIt
-
     md = MarkdownIt("commonmark")
     kinds: Counter[str] = Counter()
     for tok in md.parse(text):
@@ -227,14 +227,9 @@ def _parses_as_before(kind: str, out: str, base: str, value: str, tmp_path: Path
         header, entries = read_po(out)
         assert len(entries) == 2 and entries[0].source == strip_controls(value)
         assert entries[0].translation == strip_controls(value)
-        try:
-            import polib
-        except ImportError:  # pragma: no cover - polib is a test dependency
-            polib = None
-        if polib is not None:
-            po = polib.pofile(out)
-            assert [e.msgctxt for e in po] == ["scenes.a.title", "scenes.a.text"]
-            assert po[0].msgid == strip_controls(value)
+        po = polib.pofile(out)
+        assert [e.msgctxt for e in po] == ["scenes.a.title", "scenes.a.text"]
+        assert po[0].msgid == strip_controls(value)
         if shutil.which("msgfmt"):
             (tmp_path / "x.po").write_text(out, encoding="utf-8")
             done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(tmp_path / "x.po")],

@@ -274,6 +274,19 @@ def test_import_bad_files_give_messages(story: Path, tmp_path: Path) -> None:
     assert code == 1 and "cannot read" in out
 
 
+def test_import_refuses_control_characters_and_never_echoes_them(story: Path, tmp_path: Path) -> None:
+    before = (story / ES).read_text(encoding="utf-8")
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr "Language: es\\n"\n\n'
+                  'msgctxt "scenes.a.title"\nmsgid "A"\nmsgstr "Escena \\x1b]0;owned\\a A"\n\n'
+                  'msgctxt "scenes.\x1b[2Jzz\u202e.title"\nmsgid "Z"\nmsgstr "Zeta"\n\n'
+                  'msgctxt "scenes.b.title"\nmsgid "B"\nmsgstr "Escena \x9b B"\n', encoding="utf-8")
+    code, out = run_tool(story, "i18n", "import", str(po))
+    assert code == 1 and out.count("holds a control character") == 3, out
+    assert "<U+001B>" in out and find_control(out) is None  # the key is shown, its escape is not sent
+    assert (story / ES).read_text(encoding="utf-8") == before and load_dir(story).ok
+
+
 def test_import_creates_a_missing_file_with_the_schema_line(story: Path, tmp_path: Path) -> None:
     extra_en = story / "locales" / "en" / "extra.yaml"
     extra_en.write_text("# yaml-language-server: $schema=x\nscenes:\n  c:\n    credit: Invented.\n", encoding="utf-8")
