@@ -314,11 +314,13 @@ def _started(record: cl.Record, now: datetime.datetime) -> datetime.datetime:
         return now
 
 
-def write_report(session: Session, directory: Path, *, now: datetime.datetime) -> tuple[Path, Path]:
+def write_report(session: Session, directory: Path, *, now: datetime.datetime,
+                 replaces: tuple[Path, ...] = ()) -> tuple[Path, Path]:
     """Write the sitting's report, ``<student>_<date>_<time>_<sitting>.md`` and ``.html``, into
     ``directory`` (created if needed), each atomically. A later report of the same sitting
-    replaces it in place; if the name changed since (the student gave a name), the sitting's
-    earlier files are removed once the new ones are written, so a sitting has one report."""
+    replaces it in place. ``replaces``: the files this session wrote before; one of them under
+    another name (the student has given a name since) is removed once the new ones are
+    written, so a sitting has one report. No other file is ever removed."""
     data = report_data(session, now)
     record = session.record
     stem = report_stem(record.student, _started(record, now), record.sitting)
@@ -329,16 +331,10 @@ def write_report(session: Session, directory: Path, *, now: datetime.datetime) -
         write_atomic(html_path, to_html(data).encode("utf-8"))
     except OSError as exc:
         raise ReportError(exc.strerror or type(exc).__name__) from None
-    if record.sitting:
-        _remove_older_names(directory, stem, record.sitting)
-    return md_path, html_path
-
-
-def _remove_older_names(directory: Path, stem: str, sitting: str) -> None:
-    """The same sitting's report under an earlier name (before the student gave one)."""
-    try:
-        for old in directory.glob(f"*_{sitting}.*"):
-            if old.stem != stem and old.suffix in (".md", ".html") and old.stem.endswith("_" + sitting):
+    for old in replaces:
+        if old not in (md_path, html_path) and record.sitting and old.stem.endswith("_" + record.sitting):
+            try:
                 old.unlink()
-    except OSError:
-        pass
+            except OSError:
+                pass
+    return md_path, html_path

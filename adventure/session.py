@@ -129,6 +129,7 @@ class Session:
         self._draft: list[str] = []  # lines of an answer being typed in plain mode
         self._deferred: list[Para] = []  # the next chapter, shown once the questions are done
         self._report_due = False  # write the report once the ending's questions are done
+        self._report_paths: tuple[Path, ...] = ()  # the report files this session wrote last
         self._last_seen: datetime.datetime | None = None
         self._glossary: cl.Glossary | None = None
         self._batch_total = 0
@@ -885,7 +886,8 @@ class Session:
         if self.report_dir is None:
             return [self.msg("ui.classroom.report_disabled", "error")]
         try:
-            paths = write_report(self, self.report_dir, now=self.clock())
+            paths = write_report(self, self.report_dir, now=self.clock(), replaces=self._report_paths)
+            self._report_paths = paths
         except ReportError as exc:
             return [self.msg("ui.classroom.report_failed", "error", error=str(exc))]
         self.log("report", paths=[str(p) for p in paths])

@@ -198,3 +198,15 @@ def test_a_crafted_answer_in_a_save_reaches_the_report_inert(story: LoadResult, 
     html = reports(tmp_path, "html")[0].read_text(encoding="utf-8")
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;]52;c;ZWNobyBoaQ==2Jgnp.exe" in html
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", html)
+
+
+def test_a_copied_save_never_removes_another_students_report(story: LoadResult, tmp_path: Path) -> None:
+    ana = session(story, tmp_path, student="Ana")
+    play(ana, ["1", "report"])
+    ana.quit()
+    shutil.copytree(tmp_path / "saves", tmp_path / "bea-saves")  # Bea continues a copy of Ana's game
+    bea = session(story, tmp_path, saves="bea-saves", student="Bea", resume=AUTOSAVE)
+    assert bea.record.sitting == ana.record.sitting
+    play(bea, ["report", "1", "report"])
+    names = sorted(STEM.fullmatch(p.stem)["name"] for p in reports(tmp_path))  # type: ignore[index]
+    assert names == ["Ana", "Bea"]
