@@ -33,17 +33,25 @@ MAX_COUNT = 10**12  # seconds or sittings read from a save (a larger one is drop
 class Record:
     """One student's classroom record (kept in the save).
 
+    It lives outside the undo-able game state: undo never takes an answer back, and a load
+    merges the loaded record into this one (:meth:`merge`) rather than replacing it, so the
+    newest answer to each question wins and the ones it replaced are kept in ``earlier``.
+    ``sitting`` names the sitting's report file: made when a game starts, kept in the save,
+    so a continued game goes on updating its own report.
+
     A plain class, not a dataclass: every game makes one, and importing ``dataclasses``
     costs ~10 ms of the start (docs/performance.md)."""
 
     _FIELDS = ("on", "student", "answers", "skipped", "pending", "defined", "looked_up", "languages",
-               "seconds", "sittings", "started")
+               "seconds", "sittings", "started", "sitting", "earlier", "endings", "before")
 
     def __init__(self, on: bool = False, student: str | None = None,
                  answers: dict[str, dict[str, str]] | None = None, skipped: list[str] | None = None,
                  pending: list[str] | None = None, defined: list[str] | None = None,
                  looked_up: list[str] | None = None, languages: list[str] | None = None,
-                 seconds: int = 0, sittings: int = 0, started: str = "") -> None:
+                 seconds: int = 0, sittings: int = 0, started: str = "", sitting: str = "",
+                 earlier: dict[str, list[dict[str, str]]] | None = None,
+                 endings: list[dict[str, str]] | None = None, before: list[str] | None = None) -> None:
         self.on = on
         self.student = student
         self.answers: dict[str, dict[str, str]] = answers if answers is not None else {}  # question id -> text, lang, at, chapter
@@ -55,6 +63,10 @@ class Record:
         self.seconds = seconds
         self.sittings = sittings
         self.started = started
+        self.sitting = sitting  # the report's id (see new_sitting)
+        self.earlier: dict[str, list[dict[str, str]]] = earlier if earlier is not None else {}  # replaced answers, oldest first
+        self.endings: list[dict[str, str]] = endings if endings is not None else []  # ending, at: every ending reached
+        self.before: list[str] = before if before is not None else []  # chapters read before classroom mode was on
 
     def __repr__(self) -> str:
         return "Record(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS) + ")"
@@ -71,6 +83,8 @@ class Record:
             "skipped": list(self.skipped), "pending": list(self.pending), "defined": list(self.defined),
             "looked_up": list(self.looked_up), "languages": list(self.languages),
             "seconds": self.seconds, "sittings": self.sittings, "started": self.started,
+            "sitting": self.sitting, "earlier": {k: [dict(a) for a in v] for k, v in self.earlier.items()},
+            "endings": [dict(x) for x in self.endings], "before": list(self.before),
         }
 
     @classmethod
@@ -79,7 +93,7 @@ class Record:
 
         >>> Record.from_json({"seconds": "lots", "skipped": ["q1", 3], "answers": {"q2": {"text": 5}}})
         Record(on=False, student=None, answers={}, skipped=['q1'], pending=[], defined=[], looked_up=[], \
-languages=[], seconds=0, sittings=0, started='')
+languages=[], seconds=0, sittings=0, started='', sitting='', earlier={}, endings=[], before=[])
         """
         rec = cls()
         if not isinstance(obj, dict):
@@ -90,20 +104,38 @@ languages=[], seconds=0, sittings=0, started='')
         answers = obj.get("answers")
         if isinstance(answers, dict):
             for qid, ans in answers.items():
-                if isinstance(qid, str) and isinstance(ans, dict) and isinstance(ans.get("text"), str):
-                    rec.answers[qid] = {k: v[:MAX_ANSWER] for k, v in ans.items()
-                                        if k in ("text", "lang", "at", "chapter") and isinstance(v, str)}
-        for name in ("skipped", "pending", "defined", "looked_up", "languages"):
+                if isinstance(qid, str) and _is_answer(ans):
+                    rec.answers[qid] = _answer_fields(ans)
+        earlier = obj.get("earlier")
+        if isinstance(earlier, dict):
+            for qid, old in earlier.items():
+                if isinstance(qid, str) and isinstance(old, list):
+                    kept = [_answer_fields(a) for a in old if _is_answer(a)][-MAX_EARLIER:]
+                    if kept:
+                        rec.earlier[qid] = kept
+        for name in ("skipped", "pending", "defined", "looked_up", "languages", "before"):
             value = obj.get(name)
             if isinstance(value, list):
                 setattr(rec, name, list(dict.fromkeys(v for v in value if isinstance(v, str))))
+        endings = obj.get("endings")
+        if isinstance(endings, list):
+            rec.endings = [{"ending": x["ending"][:200], "at": x["at"][:40]} for x in endings
+                           if isinstance(x, dict) and isinstance(x.get("ending"), str)
+                           and isinstance(x.get("at"), str)][-MAX_ENDINGS:]
         for name in ("seconds", "sittings"):
             value = obj.get(name)
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
                 setattr(rec, name, value)
         started = obj.get("started")
-        rec.started = started if isinstance(started, str) else ""
+        rec.started = started[:40] if isinstance(started, str) else ""
+        sitting = obj.get("sitting")
+        rec.sitting = sitting if isinstance(sitting, str) and SITTING_RE.match(sitting) else ""
         return rec
+
+    def new_sitting(self, token: str, at: str) -> None:
+        """A new game begins: a new report id (``token``, e.g. 8 hex digits) and start time."""
+        self.sitting = token if SITTING_RE.match(token) else ""
+        self.started = at
 
     def note_language(self, *langs: str | None) -> None:
         for lang in langs:
@@ -111,17 +143,93 @@ languages=[], seconds=0, sittings=0, started='')
                 self.languages.append(lang)
 
     def answer(self, question: m.Question, text: str, *, lang: str, at: str) -> None:
-        self.answers[question.id] = {"text": text[:MAX_ANSWER], "lang": lang, "at": at, "chapter": question.chapter}
+        new = {"text": text[:MAX_ANSWER], "lang": lang, "at": at, "chapter": question.chapter}
+        old = self.answers.get(question.id)
+        if old is not None and old.get("text") != new["text"]:
+            self._keep_earlier(question.id, old)
+        self.answers[question.id] = new
         if question.id in self.skipped:
             self.skipped.remove(question.id)
         if question.id in self.pending:
             self.pending.remove(question.id)
+
+    def _keep_earlier(self, qid: str, old: dict[str, str]) -> None:
+        kept = self.earlier.setdefault(qid, [])
+        if all((a.get("text"), a.get("at")) != (old.get("text"), old.get("at")) for a in kept):
+            kept.append(dict(old))
+            kept.sort(key=lambda a: a.get("at", ""))
+            del kept[:-MAX_EARLIER]
 
     def skip(self, question: m.Question) -> None:
         if question.id not in self.skipped and question.id not in self.answers:
             self.skipped.append(question.id)
         if question.id in self.pending:
             self.pending.remove(question.id)
+
+    def reached_ending(self, ending: str, at: str) -> None:
+        """Keep an ending reached (every one, with its time: undo does not take it back)."""
+        self.endings.append({"ending": ending, "at": at})
+        del self.endings[:-MAX_ENDINGS]
+
+    def read_before(self, chapters: list[str]) -> None:
+        """Chapters finished while classroom mode was off: their questions were not asked."""
+        for chapter in chapters:
+            if chapter not in self.before:
+                self.before.append(chapter)
+
+    def merge(self, loaded: Record) -> Record:
+        """This session's record with a loaded save's record merged in (a load must not
+        take back what the student wrote since that save): for each question the newest
+        answer wins and the other is kept in ``earlier``; lists are joined; the sitting
+        (and so the report) stays this session's when it has one.
+
+        >>> now = Record(answers={"q1": {"text": "later", "at": "2026-05-04T10:30:00"}})
+        >>> then = Record(answers={"q1": {"text": "first", "at": "2026-05-04T10:00:00"}}, pending=["q1"])
+        >>> out = now.merge(then)
+        >>> out.answers["q1"]["text"], [a["text"] for a in out.earlier["q1"]], out.pending
+        ('later', ['first'], [])
+        """
+        out = Record.from_json(loaded.to_json())
+        for qid, old in self.earlier.items():
+            for a in old:
+                out._keep_earlier(qid, a)
+        for qid, ans in self.answers.items():
+            have = out.answers.get(qid)
+            if have is None:
+                out.answers[qid] = dict(ans)
+            elif have.get("text") != ans.get("text"):
+                newer, older = (ans, have) if ans.get("at", "") >= have.get("at", "") else (have, ans)
+                out._keep_earlier(qid, older)
+                out.answers[qid] = dict(newer)
+        out.pending = [q for q in out.pending if q not in out.answers]
+        out.skipped = [q for q in dict.fromkeys(out.skipped + self.skipped) if q not in out.answers]
+        for name in ("defined", "looked_up", "languages", "before"):
+            setattr(out, name, list(dict.fromkeys(getattr(out, name) + getattr(self, name))))
+        seen = {(x["ending"], x["at"]) for x in out.endings}
+        out.endings = sorted(out.endings + [x for x in self.endings if (x["ending"], x["at"]) not in seen],
+                             key=lambda x: x["at"])[-MAX_ENDINGS:]
+        out.on = out.on or self.on
+        out.student = self.student or out.student
+        out.sittings = max(out.sittings, self.sittings)
+        if self.sitting:
+            same = self.sitting == out.sitting
+            out.seconds = max(out.seconds, self.seconds) if same else min(MAX_COUNT, out.seconds + self.seconds)
+            out.sitting, out.started = self.sitting, self.started or out.started
+        return out
+
+
+SITTING_RE = re.compile(r"[0-9a-z]{4,16}\Z")
+MAX_EARLIER = 20  # replaced answers kept per question
+MAX_ENDINGS = 100
+MAX_COUNT = 10**9  # seconds or sittings beyond this are not a real reading
+
+
+def _is_answer(ans: object) -> bool:
+    return isinstance(ans, dict) and isinstance(ans.get("text"), str)
+
+
+def _answer_fields(ans: dict[str, Any]) -> dict[str, str]:
+    return {k: v[:MAX_ANSWER] for k, v in ans.items() if k in ("text", "lang", "at", "chapter") and isinstance(v, str)}
 
 
 def unanswered(story: m.Story, record: Record, chapter_id: str) -> list[str]:

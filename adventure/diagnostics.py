@@ -118,7 +118,13 @@ class Diagnostic(NamedTuple):
         return self.severity == "error"
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message} — {self.fix}"
+        """One line for a terminal: a control character in a file name or a quoted value is
+        shown as ``<U+001B>``, never sent (``check`` must not be a way to reach the writer's
+        terminal), and a line break cannot split the line."""
+        from .charset import visible
+
+        line = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message} — {self.fix}"
+        return visible(line).replace("\n", " ")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)

@@ -16,15 +16,14 @@ questions, glossary or source list.
 
 from __future__ import annotations
 
-import html
-import re
 from collections import deque
 from dataclasses import dataclass
 
 from . import model as m
+from .charset import strip_controls
 from .classroom import lang_name
 from .i18n import Texts, fill, fold
-from .markup import TERM_MARK_RE
+from .markup import TERM_MARK_RE, html_text, md_code, md_text
 from .render import speaker_name, split_blocks
 
 VAR_MARK = "…"  # stands for a value that depends on the reader's choices
@@ -169,8 +168,7 @@ dl.glossary dt{font-weight:bold;margin-top:.8rem}dl.glossary dd{margin:0 0 0 1re
 """
 
 
-def e(text: str) -> str:
-    return html.escape(text, quote=True)
+e = html_text  # HTML-escaped, control characters dropped (adventure.markup)
 
 
 class _Html:
@@ -454,21 +452,20 @@ def to_html(book: Book) -> str:
 
 # -- Markdown ------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
-
-
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """A whole value as Markdown inline text (adventure.markup), trimmed: a space just inside
+    ``*...*`` would stop the emphasis."""
+    return md_text(text, trim=True)
 
 
 def _md_inline(text: str) -> str:
-    text = _fill_vars(text)
+    text = strip_controls(_fill_vars(text)).strip()
     out, pos = [], 0
     for mt in TERM_MARK_RE.finditer(text):
-        out.append(_md(text[pos:mt.start()]))
+        out.append(md_text(text[pos:mt.start()]))
         out.append(f"*{_md(mt.group(1))}*")
         pos = mt.end()
-    out.append(_md(text[pos:]))
+    out.append(md_text(text[pos:]))
     return "".join(out)
 
 
@@ -556,7 +553,7 @@ def to_markdown(book: Book) -> str:
             cites = []
             for file in note.sources:
                 src = story.classroom.source_for(file)
-                cites.append((_md(t(m.source_title_key(src.id))) + f" (`{file}`)") if src else f"`{file}`")
+                cites.append((_md(t(m.source_title_key(src.id))) + f" ({md_code(file)})") if src else md_code(file))
             lines += [f"*{_md(t('ui.edition.sources_label'))}:* " + "; ".join(cites), ""]
     if story.classroom.terms:
         lines += [f"## {_md(t('ui.edition.glossary_heading'))}", ""]
@@ -568,7 +565,7 @@ def to_markdown(book: Book) -> str:
     if story.classroom.sources:
         lines += [f"## {_md(t('ui.edition.sources_heading'))}", ""]
         for src in story.classroom.sources:
-            lines += [f"- **{_md(t(m.source_title_key(src.id)))}** (`{src.file}`): {_md(t(m.source_about_key(src.id)))}"]
+            lines += [f"- **{_md(t(m.source_title_key(src.id)))}** ({md_code(src.file)}): {_md(t(m.source_about_key(src.id)))}"]
         lines.append("")
     lines += ["---", "", _md(t("ui.edition.footer")), ""]
     return "\n".join(lines)

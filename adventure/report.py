@@ -2,20 +2,23 @@
 
 :func:`report_data` gathers what a teacher reads, in the student's language: the path
 (chapters, scenes, the choices made), the notes unlocked with their sources, the reflection
-answers, the time spent and the languages used. :func:`to_markdown` and :func:`to_html`
-write it; everything from the story or the student is escaped (HTML-escaped in the HTML,
-backslash-escaped in the Markdown), so a name or an answer can never become markup::
+answers (with any earlier answer a newer one replaced), the endings reached, the time spent
+and the languages used. :func:`to_markdown` and :func:`to_html` write it; everything from the
+story or the student loses its control characters and is escaped for the format
+(:mod:`adventure.markup`), so a name or an answer can never become markup.
+
+There is one report per student per sitting (a game from its start, continued across runs),
+updated in place: its name holds the student's name, the date and time the sitting began
+and the sitting's id, so no two students and no two sittings share a file::
 
     paths = write_report(session, Path("reports"), now=datetime.datetime.now())
-    # reports/Ana-Pérez_2026-05-04.md and reports/Ana-Pérez_2026-05-04.html
-    # (and reports/Ana-Pérez_2026-05-04.json, the record: see adventure/report_record.py)
+    # reports/Ana-PÃ©rez_2026-05-04_1005_3f9c2a7e.md and the same .html
+    # (and .json, the record: see adventure/report_record.py)
 """
 
 from __future__ import annotations
 
 import datetime
-import html
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +27,7 @@ from . import classroom as cl
 from . import model as m
 from .atomic import write_atomic
 from .i18n import Texts
-from .markup import strip_terms
+from .markup import html_text, md_lines, md_text, strip_terms
 from .render import source_names
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,6 +52,15 @@ class ChapterPath:
 
 
 @dataclass
+class Answer:
+    chapter: str  # the chapter's title
+    question: str
+    text: str | None  # the newest answer, or None
+    status: str  # "answered", "skipped", "before" (read before classroom mode), "missing"
+    earlier: list[tuple[str, str]] = field(default_factory=list)  # ("Earlier answer (when):", text), oldest first
+
+
+@dataclass
 class ReportData:
     lang: str
     labels: dict[str, str]
@@ -61,14 +73,14 @@ class ReportData:
     progress: list[str]
     position: str
     path: list[ChapterPath]
-    answers: list[tuple[str, str, str | None, bool]]  # chapter title, question, answer, skipped
+    answers: list[Answer]
     notes: list[tuple[str, str]]  # title, sources
     looked_up: list[str]
+    endings: list[tuple[str, str]] = field(default_factory=list)  # ending title, when reached
 
 
 _LABELS = ("title", "student", "written", "time", "sittings", "languages", "progress", "position", "path",
-           "chose", "restarted", "reflections", "no_answer", "skipped_answer", "notes", "no_notes", "sources",
-           "looked_up", "none", "footer")
+           "chose", "restarted", "reflections", "no_answer", "skipped_answer", "read_before", "endings", "notes", "no_notes", "sources", "looked_up", "none", "footer")
 
 
 def _strip_marks(text: str) -> str:
@@ -101,13 +113,37 @@ def report_data(session: Session, now: datetime.datetime) -> ReportData:
         time_spent=cl.duration(texts, record.seconds), sittings=max(1, record.sittings),
         languages=", ".join(cl.lang_name(texts, lang) for lang in record.languages) or cl.lang_name(texts, session.lang),
         progress=progress, position=position, path=_path(session, texts),
-        answers=[(texts(m.chapter_title_key(q.chapter)), _strip_marks(texts(m.question_text_key(q.id))),
-                  ans.get("text") if ans else None, q.id in record.skipped)
-                 for q, ans in cl.answers_in_order(story, record)],
+        answers=[_answer(story, texts, record, q, ans) for q, ans in cl.answers_in_order(story, record)],
         notes=[(texts(m.note_title_key(n)), source_names(story, texts, story.notes[n].sources))
                for n in state.notes if n in story.notes],
         looked_up=[texts(m.term_word_key(t)) for t in record.looked_up if t in story.classroom.terms],
+        endings=[(texts(m.ending_title_key(x["ending"])), _local(x["at"]))
+                 for x in record.endings if x["ending"] in story.endings],
     )
+
+
+def _answer(story: m.Story, texts: Texts, record: cl.Record, q: m.Question, ans: object) -> Answer:
+    text = ans.get("text") if isinstance(ans, dict) else None
+    if text:
+        status = "answered"
+    elif q.id in record.skipped:
+        status = "skipped"
+    elif q.chapter in record.before:
+        status = "before"
+    else:
+        status = "missing"
+    earlier = [(texts("ui.report.earlier_answer", when=_local(a.get("at", ""))), a["text"])
+               for a in record.earlier.get(q.id, []) if a.get("text")]
+    return Answer(texts(m.chapter_title_key(q.chapter)), _strip_marks(texts(m.question_text_key(q.id))),
+                  text or None, status, earlier)
+
+
+def _local(at: str) -> str:
+    """An ISO time from the record as ``2026-05-04 10:05`` in local time (as written if odd)."""
+    try:
+        return datetime.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError):
+        return at[:40]
 
 
 def _path(session: Session, texts: Texts) -> list[ChapterPath]:
@@ -135,16 +171,12 @@ def _path(session: Session, texts: Texts) -> list[ChapterPath]:
 
 # -- Markdown ------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
-
-
 def md(text: str) -> str:
-    r"""Escape Markdown so text shows as written and never becomes a link, tag or heading.
+    """A whole value as Markdown inline text without control characters (adventure.markup),
+    trimmed: a space just inside ``*...*`` would stop the emphasis."""
+    return md_text(text, trim=True)
 
-    >>> md("<script>*x*</script> [a](b)")
-    '\\<script\\>\\*x\\*\\</script\\> \\[a\\](b)'
-    """
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_STATUS_LABEL = {"skipped": "skipped_answer", "before": "read_before", "missing": "no_answer"}
 
 
 def to_markdown(d: ReportData) -> str:
@@ -154,8 +186,10 @@ def to_markdown(d: ReportData) -> str:
              f"- **{md(L['written'])}:** {md(d.written)}",
              f"- **{md(L['time'])}:** {md(d.time_spent)} ({md(L['sittings'])}: {d.sittings})",
              f"- **{md(L['languages'])}:** {md(d.languages)}",
-             f"- **{md(L['position'])}:** {md(d.position)}", "",
-             f"## {md(L['progress'])}", ""]
+             f"- **{md(L['position'])}:** {md(d.position)}"]
+    if d.endings:
+        lines.append(f"- **{md(L['endings'])}:** " + "; ".join(f"{md(t)} ({md(w)})" for t, w in d.endings))
+    lines += ["", f"## {md(L['progress'])}", ""]
     lines += [f"- {md(line)}" for line in d.progress]
     lines += ["", f"## {md(L['path'])}", ""]
     for chapter in d.path:
@@ -172,15 +206,18 @@ def to_markdown(d: ReportData) -> str:
     if not d.answers:
         lines += [md(L["none"]), ""]
     last = None
-    for chapter_title, question, answer, skipped in d.answers:
-        if chapter_title != last:
-            lines += [f"### {md(chapter_title)}", ""]
-            last = chapter_title
-        lines += [f"**{md(question)}**", ""]
-        if answer:
-            lines += ["> " + md(line) if line else ">" for line in answer.splitlines()]
+    for a in d.answers:
+        if a.chapter != last:
+            lines += [f"### {md(a.chapter)}", ""]
+            last = a.chapter
+        lines += [f"**{md(a.question)}**", ""]
+        if a.text:
+            lines += ["> " + line if line else ">" for line in md_lines(a.text)]
         else:
-            lines.append(f"*{md(L['skipped_answer'] if skipped else L['no_answer'])}*")
+            lines.append(f"*{md(L[_STATUS_LABEL[a.status]])}*")
+        for label, old in a.earlier:
+            lines += ["", f"*{md(label)}*", ""]
+            lines += ["> " + line if line else ">" for line in md_lines(old)]
         lines.append("")
     lines += [f"## {md(L['notes'])}", ""]
     lines += [f"- **{md(title)}** — {md(L['sources'])}: {md(sources)}" for title, sources in d.notes] or [md(L["no_notes"])]
@@ -203,13 +240,7 @@ blockquote{white-space:pre-wrap;border-left:3px solid #888;margin:.5rem 0 1rem;p
 """
 
 
-def e(text: str) -> str:
-    """HTML-escape text (quotes too).
-
-    >>> e('<b onclick="x">&')
-    '&lt;b onclick=&quot;x&quot;&gt;&amp;'
-    """
-    return html.escape(text, quote=True)
+e = html_text  # HTML-escaped (quotes too) without control characters (adventure.markup)
 
 
 def to_html(d: ReportData) -> str:
@@ -218,9 +249,12 @@ def to_html(d: ReportData) -> str:
              '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
              f"<title>{e(L['title'])}: {e(d.student)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n"
              f"<h1>{e(L['title'])}: {e(d.story_title)}</h1>\n<dl>\n"]
-    for label, value in ((L["student"], d.student), (L["written"], d.written),
-                         (L["time"], f"{d.time_spent} ({L['sittings']}: {d.sittings})"),
-                         (L["languages"], d.languages), (L["position"], d.position)):
+    rows = [(L["student"], d.student), (L["written"], d.written),
+            (L["time"], f"{d.time_spent} ({L['sittings']}: {d.sittings})"),
+            (L["languages"], d.languages), (L["position"], d.position)]
+    if d.endings:
+        rows.append((L["endings"], "; ".join(f"{t} ({w})" for t, w in d.endings)))
+    for label, value in rows:
         parts.append(f"<dt>{e(label)}</dt><dd>{e(value)}</dd>\n")
     parts.append(f"</dl>\n<h2>{e(L['progress'])}</h2>\n<ul>\n")
     parts += [f"<li>{e(line)}</li>\n" for line in d.progress]
@@ -239,15 +273,18 @@ def to_html(d: ReportData) -> str:
     if not d.answers:
         parts.append(f'<p class="missing">{e(L["none"])}</p>\n')
     last = None
-    for chapter_title, question, answer, skipped in d.answers:
-        if chapter_title != last:
-            parts.append(f"<h3>{e(chapter_title)}</h3>\n")
-            last = chapter_title
-        parts.append(f'<p class="question">{e(question)}</p>\n')
-        if answer:
-            parts.append(f"<blockquote>{e(answer)}</blockquote>\n")
+    for a in d.answers:
+        if a.chapter != last:
+            parts.append(f"<h3>{e(a.chapter)}</h3>\n")
+            last = a.chapter
+        parts.append(f'<p class="question">{e(a.question)}</p>\n')
+        if a.text:
+            parts.append(f"<blockquote>{e(a.text)}</blockquote>\n")
         else:
-            parts.append(f'<p class="missing">{e(L["skipped_answer"] if skipped else L["no_answer"])}</p>\n')
+            parts.append(f'<p class="missing">{e(L[_STATUS_LABEL[a.status]])}</p>\n')
+        for label, old in a.earlier:
+            parts.append(f'<p class="meta">{e(label)}</p>\n'
+                         f'<blockquote class="earlier">{e(old)}</blockquote>\n')
     parts.append(f"<h2>{e(L['notes'])}</h2>\n")
     if d.notes:
         parts.append("<ul>\n")
@@ -263,16 +300,30 @@ def to_html(d: ReportData) -> str:
 
 # -- writing -------------------------------------------------------------------------------
 
-def report_stem(student: str | None, now: datetime.datetime) -> str:
-    """``Ana-Pérez_2026-05-04``: the student's name made safe, and the local date."""
-    return f"{cl.slug(student or '')}_{now.astimezone().strftime('%Y-%m-%d')}"
+def report_stem(student: str | None, started: datetime.datetime, sitting: str) -> str:
+    """``Ana-Pérez_2026-05-04_1005_3f9c2a7e``: the student's name made safe (``student``
+    without one), the local date and time the sitting began, and the sitting's id."""
+    when = started.astimezone().strftime("%Y-%m-%d_%H%M")
+    return f"{cl.slug(student or '')}_{when}_{cl.slug(sitting, fallback='0')}"
 
 
-def write_report(session: Session, directory: Path, *, now: datetime.datetime) -> tuple[Path, Path]:
-    """Write ``<student>_<date>.md`` and ``.html`` into ``directory`` (created if needed);
-    a later report of the same student on the same day replaces the earlier one."""
+def _started(record: cl.Record, now: datetime.datetime) -> datetime.datetime:
+    try:
+        return datetime.datetime.fromisoformat(record.started)
+    except (ValueError, TypeError):
+        return now
+
+
+def write_report(session: Session, directory: Path, *, now: datetime.datetime,
+                 replaces: tuple[Path, ...] = ()) -> tuple[Path, Path]:
+    """Write the sitting's report, ``<student>_<date>_<time>_<sitting>.md`` and ``.html``, into
+    ``directory`` (created if needed), each atomically. A later report of the same sitting
+    replaces it in place. ``replaces``: the files this session wrote before; one of them under
+    another name (the student has given a name since) is removed once the new ones are
+    written, so a sitting has one report. No other file is ever removed."""
     data = report_data(session, now)
-    stem = report_stem(session.record.student, now)
+    record = session.record
+    stem = report_stem(record.student, _started(record, now), record.sitting)
     md_path, html_path = directory / f"{stem}.md", directory / f"{stem}.html"
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -283,4 +334,10 @@ def write_report(session: Session, directory: Path, *, now: datetime.datetime) -
         write_record(session, html_path, now=now)
     except OSError as exc:
         raise ReportError(exc.strerror or type(exc).__name__) from None
+    for old in replaces:
+        if old not in (md_path, html_path) and record.sitting and old.stem.endswith("_" + record.sitting):
+            try:
+                old.unlink()
+            except OSError:
+                pass
     return md_path, html_path

@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from . import ENGINE_VERSION
+from .atomic import write_atomic
+from .charset import find_control, strip_controls
 from .engine import State
 from .history import History, state_to_json
 from .model import Story
@@ -112,6 +114,9 @@ def decode(story: Story, obj: Mapping[str, Any], *, slot: str = "") -> Loaded:
         raise SaveError("ui.save_corrupt", slot=slot)
     extra = _bounded(extra)
     messages: list[Message] = []
+    extra, refused = _without_controls(extra)
+    if refused:  # a hand-edited save: the characters are refused, the game is not
+        messages.append(("ui.load_controls_removed", {"where": refused[0], "n": len(refused)}))
     state = _state_from_json(story, obj.get("state"), messages, slot)
     raw_history = obj.get("history", [])
     if isinstance(raw_history, RawJSON):  # a payload handed over directly (a live reload)
@@ -160,6 +165,29 @@ def _history_from_json(story: Story, raw: Mapping[str, Any], current: State, slo
     history = History.from_parts(story, list(table), codes, states)
     history.verify_tail(current)
     return history
+def _without_controls(extra: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``extra`` (the classroom record: a student's name and answers) with every text cleared
+    of the characters the control-character rule refuses, and where each was found
+    (``classroom.answers.q1.text``). Iterative: the depth is bounded already.
+
+    >>> _without_controls({"classroom": {"student": "Ana\\x1b[2J", "answers": {"q": {"text": "ok"}}}})
+    ({'classroom': {'student': 'Ana[2J', 'answers': {'q': {'text': 'ok'}}}}, ['classroom.student'])
+    """
+    found: list[str] = []
+
+    def clean(value: Any, where: str) -> Any:
+        if isinstance(value, str):
+            if find_control(value) is not None:
+                found.append(where[:200])
+                return strip_controls(value)
+            return value
+        if isinstance(value, dict):
+            return {clean(k, where): clean(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    return clean(extra, ""), found
 
 
 def _dedupe(messages: list[Message]) -> list[Message]:

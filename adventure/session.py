@@ -20,6 +20,7 @@ from typing import Any
 from . import classroom as cl
 from . import model as m
 from . import render as r
+from .charset import strip_controls
 from .engine import InvalidChoice, Output, State, available, new_game, step
 from .history import RESTART, History
 from .i18n import Texts, fold
@@ -57,7 +58,6 @@ RELOAD_MESSAGES = {
     "ui.load_undo_cut": "ui.reload_undo_cut",
 }
 MAX_INPUT = 4096  # characters; a longer line is refused, as in plain mode
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _UNDECODABLE = re.compile(r"[\ud800-\udfff]")  # bytes a terminal sent that were not UTF-8
 _NUMBER = re.compile(r"[0-9]{1,9}\Z")
 
@@ -66,10 +66,10 @@ def clean_input(line: str) -> str:
     """Typed text without control characters (tabs become spaces; undecodable bytes become
     U+FFFD), so nothing a player types or pipes in is echoed back as a terminal escape sequence.
 
-    >>> clean_input("go\\x1b[31m on\\x00\\tnow\\udcff")
+    >>> clean_input("go\\x1b[31m on\\x00\\tnow\\u202e\\udcff")
     'go[31m on now\\ufffd'
     """
-    return _UNDECODABLE.sub("\ufffd", _CONTROL.sub("", line.replace("\t", " ")))
+    return _UNDECODABLE.sub("\ufffd", strip_controls(line.replace("\t", " ").replace("\n", "")))
 
 
 def as_number(text: str) -> int | None:
@@ -102,6 +102,14 @@ class Reply:
         return f"Reply(paras={self.paras!r}, quit={self.quit!r})"
 
 
+def _sitting_token() -> str:
+    """A new sitting's id: 8 random hex digits (``os.urandom``; ``secrets`` would import
+    ``random`` and ``hmac`` on the way to the first scene)."""
+    import os
+
+    return os.urandom(4).hex()
+
+
 def utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
@@ -124,6 +132,7 @@ class Session:
         self._draft: list[str] = []  # lines of an answer being typed in plain mode
         self._deferred: list[Para] = []  # the next chapter, shown once the questions are done
         self._report_due = False  # write the report once the ending's questions are done
+        self._report_paths: tuple[Path, ...] = ()  # the report files this session wrote last
         self._last_seen: datetime.datetime | None = None
         self._glossary: cl.Glossary | None = None
         self._batch_total = 0
@@ -247,11 +256,14 @@ class Session:
             out = self._resume(resume)
             self.record.sittings += 1
             if self.state is not None:
+                if not self.record.sitting:  # a save from before sittings had ids
+                    self.record.new_sitting(_sitting_token(), self.record.started or self._now())
                 return out
         self.state, output = new_game(self.story, at=at or self.start_at)
         self.history = History(self.story)
         self.record.sittings += 1
         self.record.started = self.record.started or self._now()
+        self.record.new_sitting(_sitting_token(), self._now())  # this game's own report
         notes, self._start_notes = self._start_notes, []
         return notes + self._after_step(output, banner=True)
 
@@ -391,9 +403,12 @@ class Session:
         changed = self.story.scenes[new.scene].chapter != old_chapter
         shown = self._after_step(output, banner=changed)
         if new.ending is not None:
+            self.record.reached_ending(new.ending, self._now())
             ended_in = self.story.scenes[new.scene].chapter
             chapters = [old_chapter, ended_in] if changed else [ended_in]
             return Reply(shown + self._chapter_end(chapters, ending=True))
+        if changed and not self.record.on:
+            self.record.read_before([old_chapter])
         if changed and self.record.on:
             questions = self._chapter_end([old_chapter], ending=False)
             if questions:
@@ -673,6 +688,8 @@ class Session:
         report once they are answered."""
         self._report_due = ending and (self.record.on or self.record.student is not None)
         pending: list[str] = []
+        if not self.record.on:
+            self.record.read_before(chapters)
         if self.record.on:
             for chapter in chapters:
                 pending += [q for q in cl.unanswered(self.story, self.record, chapter) if q not in pending]
@@ -804,10 +821,8 @@ class Session:
         return _squeeze([self.msg("ui.classroom.skipped", "meta"), BLANK] + self._ask_next())
 
     def _restore_classroom(self, extra: dict[str, Any]) -> None:
-        saved = cl.Record.from_json(extra.get("classroom"))
-        saved.on = saved.on or self.record.on
-        saved.student = self.record.student or saved.student
-        saved.sittings = max(saved.sittings, self.record.sittings)
+        # Merged, not replaced: answers given since that save are kept (the newest wins).
+        saved = self.record.merge(cl.Record.from_json(extra.get("classroom")))
         self.record = saved
         self._draft = []
         self._deferred = []
@@ -867,6 +882,8 @@ class Session:
             turn_on = word in on_words
         else:
             turn_on = not self.record.on
+        if turn_on and not self.record.on and self.state is not None:
+            self.record.read_before(cl.completed_chapters(self.story, self.state))
         self.record.on = turn_on
         self.log("classroom", on=turn_on)
         if turn_on:
@@ -892,7 +909,8 @@ class Session:
         if self.report_dir is None:
             return [self.msg("ui.classroom.report_disabled", "error")]
         try:
-            paths = write_report(self, self.report_dir, now=self.clock())
+            paths = write_report(self, self.report_dir, now=self.clock(), replaces=self._report_paths)
+            self._report_paths = paths
         except ReportError as exc:
             return [self.msg("ui.classroom.report_failed", "error", error=str(exc))]
         self.log("report", paths=[str(p) for p in paths])

@@ -5,6 +5,9 @@ Events: ``start``, ``scene`` (scene id, language), ``choice`` (scene and choice 
 ``lang``, ``ending`` (ending id), ``quit``. Each line also has ``t``, an ISO timestamp::
 
     {"t": "2026-11-22T10:00:00+00:00", "event": "choice", "scene": "pro_orders", "choice": "listen"}
+
+Every text loses its control characters (:func:`adventure.charset.strip_controls`) before it
+is written, so ``cat`` or ``tail -f`` of a transcript cannot reach a terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +15,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import IO
+
+from .charset import strip_controls
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {strip_controls(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
 
 
 class Transcript:
@@ -29,7 +44,7 @@ class Transcript:
         if self._file is None:
             self.open()
         assert self._file is not None
-        record = {"t": t, "event": event, **data}
+        record = _clean({"t": t, "event": event, **data})
         self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._file.flush()
 

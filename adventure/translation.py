@@ -30,6 +30,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from . import model as m
+from .charset import find_control, strip_controls, visible
 from .diagnostics import Diagnostic, suggest
 from .loader import data_root, display_path, locale_files, optional_key, parse_locale_file, required_keys
 from .yamledit import SCHEMA_LINE, EditError, comment_above, dump, insert_value, nest, set_comment, set_value
@@ -361,18 +362,47 @@ def export_rows(st: LangStatus, *, todo: bool = False) -> list[Row]:
 CSV_COLUMNS = ("key", "status", "source_hash", "{base}", "{lang}", "{base}_comment", "{lang}_comment", "reference")
 
 
+# A cell a spreadsheet would read as a formula (CSV injection): it gets a leading apostrophe,
+# which spreadsheets hide and read_csv removes again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell: no control characters, and never a formula.
+
+    >>> csv_cell("=1+2"), csv_cell("-10 degrees"), csv_cell("plain\x1b[2J")
+    ("'=1+2", "'-10 degrees", 'plain[2J')
+    """
+    text = strip_controls(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_uncell(text: str) -> str:
+    """What :func:`csv_cell` wrote, back (the apostrophe before a formula start dropped)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
 def to_csv(rows: list[Row], *, base: str, lang: str) -> str:
-    """CSV for spreadsheets (UTF-8; write it with a byte-order mark so Excel reads it right)."""
+    """CSV for spreadsheets (UTF-8; write it with a byte-order mark so Excel reads it right).
+    Every cell goes through :func:`csv_cell`; the csv module quotes line breaks and quotes."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([c.format(base=base, lang=lang) for c in CSV_COLUMNS])
+    writer.writerow([csv_cell(c.format(base=base, lang=lang)) for c in CSV_COLUMNS])
     for r in rows:
-        writer.writerow([r.key, r.status, r.source_hash, r.source, r.translation, r.source_comment,
-                         r.translation_comment, r.reference])
+        writer.writerow([csv_cell(c) for c in (r.key, r.status, r.source_hash, r.source, r.translation,
+                                               r.source_comment, r.translation_comment, r.reference)])
     return buf.getvalue()
 
 
+def _po_line(text: str) -> str:
+    """Text for a one-line PO comment: no control characters, no line break."""
+    return " ".join(strip_controls(text).replace("\r", "\n").split("\n"))
+
+
 def _po_string(text: str) -> str:
+    """A PO string, quoted and escaped (backslash, quote, tab, line breaks); no control characters."""
+    text = strip_controls(text)
+
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
 
@@ -389,6 +419,7 @@ def to_po(rows: list[Row], *, base: str, lang: str, story_id: str) -> str:
     import datetime
 
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    story_id, lang, base = _po_line(story_id), _po_line(lang), _po_line(base)
     out = [f"# {story_id}: {lang} translation of the {base} texts. Exported by the `i18n export` tool.",
            "# msgctxt is the key; do not change it. Clear 'fuzzy' when a text is checked; import with",
            "# the `i18n import FILE` tool.",
@@ -400,11 +431,11 @@ def to_po(rows: list[Row], *, base: str, lang: str, story_id: str) -> str:
            f'"X-Source-Language: {base}\\n"', ""]
     for r in rows:
         for line in r.translation_comment.split("\n") if r.translation_comment else []:
-            out.append(f"# {line}".rstrip())
+            out.append(f"# {_po_line(line)}".rstrip())
         for line in r.source_comment.split("\n") if r.source_comment else []:
-            out.append(f"#. {line}".rstrip())
-        out.append(f"#. source-hash: {r.source_hash}")
-        out.append(f"#: {r.reference}")
+            out.append(f"#. {_po_line(line)}".rstrip())
+        out.append(f"#. source-hash: {_po_line(r.source_hash)}")
+        out.append(f"#: {_po_line(r.reference)}")
         if r.status in ("stale", "identical"):
             out.append("#, fuzzy")
         out.append(f"msgctxt {_po_string(r.key)}")
@@ -496,7 +527,7 @@ def read_po(text: str) -> tuple[dict[str, str], list[Incoming]]:
             field_name = "msgstr" if word.startswith("msgstr") else word
             cur[field_name] = _po_unquote(rest, n)
             continue
-        raise ImportError_(f"line {n}: '{line[:40]}' is not PO syntax")
+        raise ImportError_(f"line {n}: '{visible(line[:40])}' is not PO syntax")
     finish()
     header: dict[str, str] = {}
     out = []
@@ -534,7 +565,7 @@ def read_csv(text: str, *, base: str, languages: Iterable[str]) -> tuple[str, li
 
     def get(row: list[str], name: str) -> str | None:
         i = col.get(name)
-        return row[i] if i is not None and i < len(row) else None
+        return _csv_uncell(row[i]) if i is not None and i < len(row) else None
 
     out = []
     for n, row in enumerate(rows[1:], 2):
@@ -577,6 +608,12 @@ def import_entries(st: LangStatus, incoming: list[Incoming], *, locales_dir: Pat
     lock = dict(st.lock)
     lock_changed = False
     for item in incoming:
+        bad = next((f for f, text in (("key", item.key), ("translation", item.translation),
+                                      ("comment", item.comment or "")) if find_control(text) is not None), None)
+        if bad is not None:  # refused, never written into a locale file (check would refuse it: E108)
+            rep.problems.append(f"line {item.line}: the {bad} of '{visible(item.key)[:80]}' holds a control "
+                                "character (an invisible character such as ESC); not imported")
+            continue
         k = by_key.get(item.key)
         if k is None or k.source is None:
             rep.unknown.append(item.key)

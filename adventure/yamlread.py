@@ -10,7 +10,9 @@ walks the parser's *event stream* (safe at any depth) and builds a small tree it
 * every node carries its 1-based line and column;
 * anchors, aliases and explicit tags are refused, nesting is bounded, duplicate keys are
   reported, and encoding problems (BOM, UTF-16, invalid UTF-8, control characters) are
-  located diagnostics rather than exceptions.
+  located diagnostics rather than exceptions. Control characters are looked for twice: in
+  the file's text, and in each scalar's value once YAML has decoded its escapes (``"\\e[2J"``
+  in a double-quoted string is an ESC that the file's text does not show).
 
 Nothing in a file is ever executed or constructed as an arbitrary Python object::
 
@@ -21,15 +23,13 @@ Nothing in a file is ever executed or constructed as an arbitrary Python object:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from .charset import describe, find_control, strip_controls
 from .diagnostics import Diagnostic
 
 MAX_DEPTH = 64
 MAX_BYTES = 32 * 1024 * 1024
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _NULLS = ("", "~", "null", "Null", "NULL")
 
@@ -128,13 +128,13 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         diags.append(Diagnostic(
             "W101", path, 1, 1, "the file starts with a byte-order mark (BOM)",
             "save it as UTF-8 without BOM; the engine ignores the mark"))
-    bad = _CONTROL.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    bad = find_control(text, line_ends=True)
+    if bad is not None:
+        line = text.count("\n", 0, bad) + 1
+        col = bad - (text.rfind("\n", 0, bad) + 1) + 1
         diags.append(Diagnostic(
             "E108", path, line, col,
-            f"control character U+{ord(bad.group()):04X} in the text",
+            f"control character {describe(text[bad])} in the text",
             "delete it; it is invisible in most editors, so retype the text around it"))
         return None, diags
     return text, diags
@@ -216,7 +216,11 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                 if skip_depth:
                     continue
                 m = ev.start_mark
-                node = Scalar(ev.value, ev.implicit[0], m.line + 1, m.column + 1)
+                value = ev.value
+                if not value.isprintable() and find_control(value) is not None:
+                    diags.append(_escaped_control(value, path, m.line + 1, m.column + 1))
+                    value = strip_controls(value)  # reported; nothing downstream carries it
+                node = Scalar(value, ev.implicit[0], m.line + 1, m.column + 1)
             elif kind is ev_map or kind is ev_seq:
                 if ev.anchor is not None or ev.tag is not None:
                     diags.append(_refused(ev, path))
@@ -354,6 +358,8 @@ def read_flat_mapping(text: str, *, max_depth: int = MAX_DEPTH) -> list[tuple[st
             if kind is ev_scalar:
                 if ev.anchor is not None or ev.tag is not None or not prefixes:
                     return None
+                if not ev.value.isprintable() and find_control(ev.value) is not None:
+                    return None  # the long way reports it (E108)
                 if key is None:
                     key = ev.value
                     if not key or "." in key:
@@ -398,6 +404,16 @@ def read_flat_mapping(text: str, *, max_depth: int = MAX_DEPTH) -> list[tuple[st
     finally:
         loader.dispose()
     return out if documents == 1 else None
+
+
+def _escaped_control(value: str, path: str, line: int, col: int) -> Diagnostic:
+    """E108 for a control character that only YAML's decoding shows (``"\\e"``, ``"\\x9b"``)."""
+    bad = find_control(value)
+    assert bad is not None
+    return Diagnostic("E108", path, line, col,
+                      f"control character {describe(value[bad])} in the text of this value "
+                      "(written as an escape such as \\e, \\x1b or \\u202e in a quoted string)",
+                      "remove the escape; story and locale text cannot hold terminal or bidi controls")
 
 
 def _refused(ev: object, path: str) -> Diagnostic:

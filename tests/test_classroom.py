@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,14 @@ def make(tmp_path: Path, lang: str = "en", *, classroom: bool = True, student: s
                 classroom=classroom, student=student, second=second, report_dir=tmp_path / "reports")
     s.begin()
     return s
+
+
+def report_file(tmp_path: Path, student: str, suffix: str) -> Path:
+    """The one report of ``student`` (``<name>_<date>_<time>_<sitting id>.<suffix>``)."""
+    found = sorted((tmp_path / "reports").glob(f"{student}_2026-03-02_*_*.{suffix}"))
+    assert len(found) == 1, found
+    assert re.fullmatch(rf"{re.escape(student)}_2026-03-02_\d{{4}}_[0-9a-f]{{8}}\.{suffix}", found[0].name)
+    return found[0]
 
 
 def text(reply) -> str:  # type: ignore[no-untyped-def]
@@ -121,8 +130,8 @@ def test_questions_at_an_ending_then_the_report(tmp_path: Path) -> None:
     s.handle("I saw the guns.")
     out = text(s.handle(""))
     assert "reading report" in out
-    html = (tmp_path / "reports" / "Ana_2026-03-02.html").read_text(encoding="utf-8")
-    md = (tmp_path / "reports" / "Ana_2026-03-02.md").read_text(encoding="utf-8")
+    html = report_file(tmp_path, "Ana", "html").read_text(encoding="utf-8")
+    md = report_file(tmp_path, "Ana", "md").read_text(encoding="utf-8")
     assert "I saw the guns." in html and "I saw the guns." in md
     events = read_transcript(tmp_path / "t.jsonl")
     reflections = [e for e in events if e["event"] == "reflection"]
@@ -258,9 +267,8 @@ def test_report_lists_path_choices_notes_and_escapes_everything(tmp_path: Path) 
     s.handle("define saddle")
     out = text(s.handle("report"))
     assert "reading report" in out
-    files = sorted(p for p in (tmp_path / "reports").iterdir() if p.suffix != ".json")  # the record: test_report_record
-    assert [f.name for f in files] == ["script-alert-x-script-Co_2026-03-02.html",
-                                       "script-alert-x-script-Co_2026-03-02.md"]
+    files = [report_file(tmp_path, "script-alert-x-script-Co", "html"), report_file(tmp_path, "script-alert-x-script-Co", "md")]
+    assert len([p for p in (tmp_path / "reports").iterdir() if p.suffix != ".json"]) == 2  # the record: test_report_record
     html = files[0].read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; *stars*" in html
@@ -270,26 +278,30 @@ def test_report_lists_path_choices_notes_and_escapes_everything(tmp_path: Path) 
     assert "saddle" in html  # words looked up
     assert "http" not in html.replace("http-equiv", "")  # self-contained
     md = files[1].read_text(encoding="utf-8")
-    assert "\\<b\\>bold\\</b\\> & \\*stars\\*" in md and "\\<script\\>" in md
+    assert "\\<b\\>bold\\</b\\> \\& \\*stars\\*" in md and "\\<script\\>" in md
     assert "### Prologue: The order" in md
 
 
 def test_report_command_takes_a_name_and_a_second_report_replaces_the_first(tmp_path: Path) -> None:
     s = make(tmp_path, student=None)
+    s.handle("report")  # no name yet: "student_..."
+    assert report_file(tmp_path, "student", "md")
     s.handle("report Li Wei")
     s.handle("1")
     s.handle("report")
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["Li-Wei_2026-03-02.html",
-                                                                        "Li-Wei_2026-03-02.json",
-                                                                        "Li-Wei_2026-03-02.md"]
-    assert "Two weeks" in (tmp_path / "reports" / "Li-Wei_2026-03-02.md").read_text(encoding="utf-8")
+    md = report_file(tmp_path, "Li-Wei", "md")
+    # One sitting, one report: the unnamed one became Li Wei's (same sitting id), updated in place.
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [md.with_suffix(".html").name,
+                                                                        md.with_suffix(".json").name, md.name]
+    assert md.stem.endswith("_" + s.record.sitting)
+    assert "Two weeks" in md.read_text(encoding="utf-8")
 
 
 def test_report_in_spanish(tmp_path: Path) -> None:
     s = make(tmp_path, "es", student="José")
     play(s, TO_CHAPTER_END + ["Porque sí.", "", "saltar"])
     s.handle("informe")
-    md = (tmp_path / "reports" / "José_2026-03-02.md").read_text(encoding="utf-8")
+    md = report_file(tmp_path, "José", "md").read_text(encoding="utf-8")
     assert "# Informe de lectura" in md and "Porque sí." in md and "eligió" in md and "La saltó." in md
 
 
@@ -309,9 +321,11 @@ def test_a_damaged_classroom_record_in_a_save_is_dropped_not_trusted(tmp_path: P
                                   "seconds": -5, "student": 7}
     data["extra"]["trail"] = "garbage"
     path.write_text(json.dumps(data), encoding="utf-8")
+    read_so_far = s.record.seconds
     out = text(s.handle("load one"))
     assert "Loaded" in out
-    assert s.record.answers == {} and s.record.seconds == 0 and s.record.student == "Ana"
+    # Nothing of the damaged record is taken; the time this session has read is kept.
+    assert s.record.answers == {} and s.record.seconds >= read_so_far and s.record.student == "Ana"
     assert s.record.pending == []  # an unknown question id is dropped when it would be asked
     assert "The news from the north" in text(s.handle("look"))
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adventure.charset import find_control, strip_controls
 from adventure.cli import main
 from adventure.loader import parse_locale_file
 from adventure.translation import (
@@ -273,6 +274,19 @@ def test_import_bad_files_give_messages(story: Path, tmp_path: Path) -> None:
     assert code == 1 and "cannot read" in out
 
 
+def test_import_refuses_control_characters_and_never_echoes_them(story: Path, tmp_path: Path) -> None:
+    before = (story / ES).read_text(encoding="utf-8")
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr "Language: es\\n"\n\n'
+                  'msgctxt "scenes.a.title"\nmsgid "A"\nmsgstr "Escena \\x1b]0;owned\\a A"\n\n'
+                  'msgctxt "scenes.\x1b[2Jzz\u202e.title"\nmsgid "Z"\nmsgstr "Zeta"\n\n'
+                  'msgctxt "scenes.b.title"\nmsgid "B"\nmsgstr "Escena \x9b B"\n', encoding="utf-8")
+    code, out = run_tool(story, "i18n", "import", str(po))
+    assert code == 1 and out.count("holds a control character") == 3, out
+    assert "<U+001B>" in out and find_control(out) is None  # the key is shown, its escape is not sent
+    assert (story / ES).read_text(encoding="utf-8") == before and load_dir(story).ok
+
+
 def test_import_creates_a_missing_file_with_the_schema_line(story: Path, tmp_path: Path) -> None:
     extra_en = story / "locales" / "en" / "extra.yaml"
     extra_en.write_text("# yaml-language-server: $schema=x\nscenes:\n  c:\n    credit: Invented.\n", encoding="utf-8")
@@ -368,8 +382,13 @@ def test_any_text_survives_an_edit(value: str, old_style: str) -> None:
     old = {"plain": "Old", "single": "'Old'", "double": '"Old"', "block": "|\n      Old\n"}[old_style]
     doc = f"scenes:\n  a:\n    title: {old}\n    text: keep\n"
     new = set_value(doc, ("scenes", "a", "title"), value)
-    got = {k: v for k, v, _, _ in parse_locale_file(new.encode(), "x")["entries"]}
-    assert got.get("scenes.a.title") == value, (value, new)
+    parsed = parse_locale_file(new.encode(), "x")
+    got = {k: v for k, v, _, _ in parsed["entries"]}
+    if find_control(value) is None:
+        assert got.get("scenes.a.title") == value, (value, new)
+    else:  # written as an escape, read back refused (E108 at the value) and never carried on
+        assert got.get("scenes.a.title") == strip_controls(value), (value, new)
+        assert [(code, line) for code, _, line, *_ in parsed["diags"]] == [("E108", 3)]
     assert got["scenes.a.text"] == "keep"
 
 

@@ -7,12 +7,15 @@ in the places a writer meets it, with the text a writer would type.)
 
 from __future__ import annotations
 
+import io
+import re
 import time
 from pathlib import Path
 
 import pytest
 
 from adventure import yamlread
+from adventure.cli import main
 from adventure.session import Session
 from adventure.yamlread import Map, Scalar, read_yaml_bytes, read_yaml_text
 from storykit import MINI, check_dir, load_dir, write_story
@@ -191,6 +194,47 @@ def test_encoding_and_shape_problems_in_a_locale_file(name: str, data: bytes, co
                                                      tmp_path: Path) -> None:
     root = write_story(tmp_path, {EN: data})
     assert reported(root, code, EN)[0] == line
+
+
+# Control characters YAML decodes from escapes in double-quoted text: the file's bytes are clean,
+# the value is not. Each is E108 at the value, in a locale and in a story file, and `check`'s
+# own output carries none of them to the writer's terminal.
+ESCAPED = {
+    "osc_title": r'"The end \e]0;owned\a of it."',
+    "osc52_clipboard": r'"The end \e]52;c;ZWNobyBoaQ==\a of it."',
+    "clear_screen": r'"The end \e[2J of it."',
+    "c1_csi": r'"The end \x9b of it."',
+    "c1_utf8": r'"The end \u009b of it."',
+    "bidi_override": r'"The end \u202e of it."',
+    "bidi_isolate": r'"The end \u2066 of it."',
+    "delete": r'"The end \x7f of it."',
+    "carriage_return": r'"The end \r of it."',
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPED))
+def test_control_characters_written_as_escapes_are_refused_at_the_value(name: str, tmp_path: Path) -> None:
+    root = write_story(tmp_path, {EN: MINI[EN].replace("text: The end of it.", "text: " + ESCAPED[name])})
+    assert reported(root, "E108", EN) == (27, 11)
+    out = io.StringIO()
+    assert main(["check", "--story", str(root / "story"), "--locales", str(root / "locales")],
+                env={"HENGYANG_NO_CACHE": "1"}, stdout=out, stderr=io.StringIO()) == 1
+    text = out.getvalue()
+    assert "error E108" in text and "<U+" not in text  # the message names the character, the line holds none
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+
+
+def test_control_characters_in_story_values_and_keys_are_refused(tmp_path: Path) -> None:
+    tree, diags = read_yaml_text('a: "x\\e[2Jy"\n"k\\x9b": 1\nb: ok\n', "story/one.yaml")
+    assert [(d.code, d.line, d.col) for d in diags] == [("E108", 1, 4), ("E108", 2, 1)]
+    assert isinstance(tree, Map) and tree["a"].value == "x[2Jy" and "k" in tree and tree["b"].value == "ok"
+    assert "U+001B (ESC)" in diags[0].message and "U+009B (CSI)" in diags[1].message
+
+
+def test_raw_c1_and_bidi_characters_in_a_file_are_refused(tmp_path: Path) -> None:
+    for raw in ("\x9b", "\u202e", "\u2067"):
+        root = write_story(tmp_path / repr(raw), {EN: MINI[EN].replace("The end of it.", f"The end {raw}of it.")})
+        assert reported(root, "E108", EN) == (27, 19)
 
 
 def test_a_50_megabyte_file_is_refused_at_once(tmp_path: Path) -> None:

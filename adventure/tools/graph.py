@@ -12,6 +12,10 @@ when it is not. Without ``-o`` the map is written to standard output; with ``-o 
 
     >>> _mq('when: "messages > 1"')
     '"when: #quot;messages #gt; 1#quot;"'
+
+Every label loses its control characters first (:func:`adventure.charset.strip_controls`); dot
+labels are quoted with backslash escapes (a line break is dot's ``\\n``), Mermaid labels are
+quoted with Mermaid's entity codes for every character its syntax or its HTML labels read.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 
 from .. import model as m
 from ..analysis import reachable
+from ..charset import strip_controls
 from . import load_for_tool
 
 FORMATS = ("dot", "mermaid", "svg")
@@ -164,6 +169,12 @@ def _effect(e: m.Effect, mp: Map) -> str:
 # -- dot -----------------------------------------------------------------------------------
 
 def _q(text: str) -> str:
+    """A dot quoted string (ID or label): backslash and quote escaped, line breaks as ``\\n``.
+
+    >>> print(_q('a "b"\\\\ \\x1b[2J\\nc'))
+    "a \\"b\\"\\\\ [2J\\nc"
+    """
+    text = strip_controls(text).replace("\r", "")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -231,7 +242,9 @@ def to_dot(story: m.Story, catalog: m.Catalog | None, *, lang: str | None = None
 
 def _mq(text: str) -> str:
     """A Mermaid label: quoted, with entity codes for what Mermaid would read as syntax."""
-    for a, b in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+    text = strip_controls(text).replace("\r", "")
+    for a, b in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("&", "#amp;"), ("`", "#96;"),
+                 ("|", "#124;")):
         text = text.replace(a, b)
     return '"' + text.replace("\n", "<br/>") + '"'
 
