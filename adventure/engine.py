@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .model import Choice, Effect, Op, Scene, Story, UnknownOp, Value
+from .model import MAX_NUMBER, Choice, Effect, Op, Scene, Story, UnknownOp, Value
 
 
 class InvalidChoice(ValueError):
@@ -142,10 +142,10 @@ def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], have: tuple
             old = variables[e.target]
             if op is Op.SET:
                 new = e.value
-            elif op is Op.ADD:
-                new = old + e.value  # type: ignore[operator]
+            elif op is Op.ADD:  # saturating at ±MAX_NUMBER, so every state can be saved and read again
+                new = max(-MAX_NUMBER, min(MAX_NUMBER, old + e.value))  # type: ignore[operator]
             elif op is Op.SUB:
-                new = old - e.value  # type: ignore[operator]
+                new = max(-MAX_NUMBER, min(MAX_NUMBER, old - e.value))  # type: ignore[operator]
             else:
                 raise UnknownOp(op, "engine._apply")
             if new != old or type(new) is not type(old):

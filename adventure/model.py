@@ -38,6 +38,14 @@ class Variable(NamedTuple):
     pos: Pos
 
 
+#: Every number in a game lies within ±MAX_NUMBER: counters saturate there (``add``/``sub``),
+#: and a save holding more is refused. Real stories stay far below it.
+MAX_NUMBER = 10**15
+#: Turns and visit counts a save may hold. A step adds one, so a game loaded at this bound
+#: would need 10^15 steps to pass MAX_NUMBER: whatever a load accepts, the game saves again.
+MAX_COUNT = 10**12
+
+
 class Op(str, Enum):
     """The effect operations: the one list every consumer handles member by member.
 

@@ -334,8 +334,9 @@ def write_report(session: Session, directory: Path, *, now: datetime.datetime,
         write_record(session, html_path, now=now)
     except OSError as exc:
         raise ReportError(exc.strerror or type(exc).__name__) from None
-    for old in replaces:
-        if old not in (md_path, html_path) and record.sitting and old.stem.endswith("_" + record.sitting):
+    written = (md_path, html_path, html_path.with_suffix(".json"))
+    for old in sorted({q for p in replaces for q in (p, p.with_suffix(".json"))}):  # the record goes too
+        if old not in written and record.sitting and old.stem.endswith("_" + record.sitting):
             try:
                 old.unlink()
             except OSError:

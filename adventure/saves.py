@@ -24,11 +24,10 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from . import ENGINE_VERSION
-from .atomic import write_atomic
 from .charset import find_control, strip_controls
 from .engine import State
 from .history import History, state_to_json
-from .model import Story
+from .model import MAX_COUNT, MAX_NUMBER, Story
 from .savestore import (  # noqa: F401  (re-exported: the save API is one module for its users)
     AUTOSAVE,
     AUTOSAVE_PREVIOUS,
@@ -49,7 +48,7 @@ from .savestore import (  # noqa: F401  (re-exported: the save API is one module
     slot_key,
 )
 
-MAX_VALUE = 10**15  # variables, visit counts, turns and numbers in "extra" beyond this are not a real game's
+MAX_VALUE = MAX_NUMBER  # variables, visit counts, turns and numbers in "extra" beyond this are not a real game's
 MAX_EXTRA_DEPTH = 16  # nesting of the free-form "extra" object
 MAX_STEPS = 10_000_000  # states in a history
 MAX_TOKEN = 200  # characters of a choice id or restart token
@@ -267,12 +266,12 @@ def _state_from_json(story: Story, raw: object, messages: list[Message], slot: s
     turn = raw.get("turn", 0)
     if (not isinstance(scene, str) or not isinstance(variables, dict) or not isinstance(visits, dict)
             or not isinstance(notes, list) or not isinstance(taken, list)
-            or not (ending is None or isinstance(ending, str)) or not _is_int(turn) or turn < 0
+            or not (ending is None or isinstance(ending, str)) or not _is_int(turn) or not 0 <= turn <= MAX_COUNT
             or not (chapter is None or isinstance(chapter, str))):
         raise SaveError("ui.save_corrupt", slot=slot)
     if not all(isinstance(k, str) and (isinstance(v, bool) or _is_int(v)) for k, v in variables.items()):
         raise SaveError("ui.save_corrupt", slot=slot)
-    if not all(isinstance(k, str) and _is_int(v) and v >= 0 for k, v in visits.items()):
+    if not all(isinstance(k, str) and _is_int(v) and 0 <= v <= MAX_COUNT for k, v in visits.items()):
         raise SaveError("ui.save_corrupt", slot=slot)
     if not all(isinstance(n, str) for n in notes) or not all(isinstance(t, str) for t in taken):
         raise SaveError("ui.save_corrupt", slot=slot)

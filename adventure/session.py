@@ -262,7 +262,6 @@ class Session:
         self.state, output = new_game(self.story, at=at or self.start_at)
         self.history = History(self.story)
         self.record.sittings += 1
-        self.record.started = self.record.started or self._now()
         self.record.new_sitting(_sitting_token(), self._now())  # this game's own report
         notes, self._start_notes = self._start_notes, []
         return notes + self._after_step(output, banner=True)

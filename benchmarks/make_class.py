@@ -119,6 +119,7 @@ def make_class(out: Path, n: int = 30, *, seed: int = 1944, story_dir: Path | No
             s = Session(story, catalog, lang=lang, store=store, clock=clock, classroom=True, student=name,
                         report_dir=out)
             s.begin()
+            s.record.sitting = f"{rng.getrandbits(32):08x}"  # seeded, so the class is repeatable
             _play(s, rng, clock, chapters=2 if two_lessons else stop, answer_no=answer_no, switch_at=switch)
             if two_lessons:
                 s.handle("report")
@@ -135,6 +136,7 @@ def make_class(out: Path, n: int = 30, *, seed: int = 1944, story_dir: Path | No
                 s = Session(story, catalog, lang=lang, store=None, clock=clock, classroom=True, student=name,
                             report_dir=out)
                 s.begin()
+                s.record.sitting = f"{rng.getrandbits(32):08x}"
                 _play(s, rng, clock, chapters=None, answer_no=answer_no, switch_at=None)
     finally:
         shutil.rmtree(saves, ignore_errors=True)

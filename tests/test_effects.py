@@ -76,3 +76,13 @@ def test_the_explorer_raises_on_an_unknown_operation(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(explore, "_all_effects", lambda s: [bogus])
     with pytest.raises(m.UnknownOp):
         Abstraction.of(story)
+
+
+def test_counters_saturate_at_the_bound_every_save_can_hold() -> None:
+    """A crafted save may hold a counter at the bound; one more ``add`` must not take the game
+    past what a save can hold (the property test found 10^15 + 1 unreadable)."""
+    variables: dict[str, m.Value] = {"n": m.MAX_NUMBER - 1}
+    _apply((m.Effect(m.Op.ADD, "n", 5),), variables, (), [], [])
+    assert variables["n"] == m.MAX_NUMBER
+    _apply((m.Effect(m.Op.SUB, "n", 3 * m.MAX_NUMBER),), variables, (), [], [])
+    assert variables["n"] == -m.MAX_NUMBER
