@@ -62,7 +62,7 @@ def build_page(story: m.Story, catalog: m.Catalog, *, lang: str, second: str | N
            "worker-src 'none'; manifest-src 'none'; form-action 'none'; base-uri 'none'")
     texts = bundle["text"][lang]
     values = {
-        "LANG": html.escape(lang, quote=True), "CSP": html.escape(csp, quote=True),
+        "LANG": html.escape(lang, quote=True), "CSP": html.escape(csp, quote=False).replace('"', "&quot;"),
         "TITLE": html.escape(texts["title"]), "SKIP": html.escape(texts["ui"].get("ui.web.skip_link", "")),
         "NOSCRIPT": html.escape(texts["ui"].get("ui.web.noscript", "")),
         "STYLE": style, "BUNDLE": script_json(bundle), "SCRIPT": script,
