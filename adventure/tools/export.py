@@ -3,7 +3,8 @@
 ``--format html`` (default) writes one self-contained page (no network; readable on a phone;
 prints with every link written out as its target); ``--format md`` writes Markdown;
 ``--format web`` writes the game itself as one HTML file that plays offline in a browser
-(see :mod:`adventure.web`; ``--lang`` is the language it opens in).
+(see :mod:`adventure.web`; ``--lang`` is the language it opens in; ``--classroom`` starts it
+in classroom mode).
 ``--lang en|es|both|en+es|es+en``: ``both`` follows each paragraph with the other language.
 ``-o FILE`` names the file (``-`` for standard output); by default it is
 ``<story id>-<lang>.<html|md>`` in the current folder. Works with ``--story``/``--locales``.
@@ -25,6 +26,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="html (default), md (Markdown), or web (the game, playable in a browser)")
     parser.add_argument("--lang", choices=LANG_CHOICES, default="en", metavar="{en,es,both,en+es,es+en}",
                         help="language of the edition; both (= en+es) puts each paragraph in two languages")
+    parser.add_argument("--classroom", action="store_true",
+                        help="web: the page starts in classroom mode (questions at chapter ends, terms explained)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the file to write (- for standard output; default: <story>-<lang>.<format>)")
 
@@ -44,7 +47,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     if args.format == "web":
         from ..web.export import build_page
 
-        text = build_page(story, result.catalog, lang=lang, second=second or None)
+        text = build_page(story, result.catalog, lang=lang, second=second or None, classroom=args.classroom)
         summary = f"{len(text.encode('utf-8')) // 1024} KB, {len(story.scenes)} scenes; plays offline in a browser"
     else:
         book = build_book(story, result.catalog, lang, second=second or None)
