@@ -2,7 +2,7 @@
 
 The page holds the story's data bundle (:mod:`adventure.web.bundle`) as JSON in a
 ``<script type="application/json">`` element, and the hand-written runtime (``runtime.js``,
-``store.js``, ``ui.js``) and style (``page.css``) inline. Its Content-Security-Policy allows
+``store.js``, ``shell.js``) and style (``page.css``) inline. Its Content-Security-Policy allows
 only that script and that style, by their SHA-256 hashes: nothing is loaded from anywhere,
 so it plays from ``file://``, a USB stick or a learning platform::
 
@@ -23,7 +23,7 @@ from .. import model as m
 from ..report import REPORT_CSS
 from .bundle import build_bundle
 
-SCRIPTS = ("runtime.js", "store.js", "ui.js")
+SCRIPTS = ("runtime.js", "store.js", "shell.js")
 MAX_BYTES = 1_500_000  # the shipped story's page must stay under this (tests/test_web_browser.py)
 
 
