@@ -191,6 +191,14 @@ def test_bilingual_reading_and_the_glossary(watched: Watched, page_file: Path, s
     assert term.get_attribute("aria-describedby") == "tip"
     page.keyboard.press("Escape")
     assert not tip.is_visible()
+    size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.click('button[data-tool="settings"]')
+    page.click("#larger")
+    page.click("#larger")
+    page.click("#wide")
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == size + 4
+    page.click("#back")
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == f"{48 * (size + 4):g}px"
 
 
 # -- classroom and the report ---------------------------------------------------------------

@@ -176,6 +176,10 @@
       paras("ending", function (X) { return X.endings[st.ending][1]; }).forEach(function (el) { box.appendChild(el); });
       box.appendChild(h("p", {class: "meta", text: t("ui.notes_progress", {n: st.notes.length, total: B.notes.length})}));
       box.appendChild(h("p", {class: "message", text: t("ui.web.the_end")}));
+      if (S.record.on) {
+        box.appendChild(h("p", {}, [h("button", {type: "button", id: "ending-report", text: t("ui.web.report_heading"),
+                                                  onclick: function () { openPanel("report"); }})]));
+      }
     } else {
       var choices = S.game.choices();
       if (!choices.length) box.appendChild(h("p", {class: "message", text: t("ui.web.stuck")}));
@@ -480,7 +484,6 @@
     while (trail.length < loaded.history.length) trail.unshift(null);
     S.game = new RT.Game(B, loaded.state, loaded.history, loaded.history.length ? trail : []);
     S.record = loaded.record;
-    S.record.sittings += 1;
     S.unlocked = []; S.defined = []; S.banner = true;
     var second = loaded.web && LANGS.indexOf(loaded.web.second) >= 0 && loaded.web.second !== loaded.lang ? loaded.web.second : null;
     setLang(loaded.lang, second);
@@ -512,7 +515,13 @@
       box.appendChild(h("p", {class: "message", text: t("ui.web.continue_from", {scene: T().scenes[loaded.state.scene][0],
         when: ST.localStamp(new Date(JSON.parse(saved).saved_at))})}));
       actions.appendChild(h("button", {type: "button", id: "continue", text: t("ui.web.continue"), onclick: function () {
-        if (restore(saved)) { S.lastSeen = Date.now(); renderScene(true); if (S.record.pending.length) renderQuestion(true); }
+        if (restore(saved)) {
+          S.record.sittings += 1;  // a new sitting: the page was opened again
+          S.lastSeen = Date.now();
+          autosave();
+          renderScene(true);
+          if (S.record.pending.length) renderQuestion(true);
+        }
       }}));
     }
     actions.appendChild(h("button", {type: "button", id: "begin", text: t("ui.web.begin"), onclick: begin}));
