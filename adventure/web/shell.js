@@ -169,7 +169,7 @@
     S.unlocked.forEach(function (nid) {
       var title = T().notes[nid][0];
       box.appendChild(h("p", {class: "note-new"}, [t("ui.web.note_unlocked", {title: title}) + " ",
-        h("button", {type: "button", text: t("ui.web.read_note", {title: title}), onclick: function () { openPanel("notes", nid); }})]));
+        h("button", {type: "button", text: t("ui.web.read_note"), onclick: function () { openPanel("notes", nid); }})]));
     });
     if (st.ending !== null) {
       line("h2", "ending", function (X) { return X.endings[st.ending][0]; }).forEach(function (el) { box.appendChild(el); });
