@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ from adventure.saves import SaveStore, decode
 from adventure.web.export import MAX_BYTES, build_page
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (CI installs it)")
-CHROMIUM = os.environ.get("HENGYANG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("HENGYANG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="apt-get install chromium (CI installs it)")
 
 

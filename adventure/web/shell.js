@@ -476,7 +476,12 @@
     return ST.encode(B, S.game, S.lang, {classroom: S.record, trail: S.game.trail.slice(-S.game.history.length),
                                          web: {second: S.second}}, new Date().toISOString());
   }
-  function autosave() { if (S.game) put("autosave", JSON.stringify(saveData())); }
+  function autosave() {  // a browser that refuses (storage off, or full) is said once, not at every step
+    if (S.game && !put("autosave", JSON.stringify(saveData())) && !S.warned) {
+      S.warned = true;
+      S.message = t("ui.web.storage_off");
+    }
+  }
   function restore(raw) {
     var loaded;
     try { loaded = ST.decode(B, JSON.parse(raw)); } catch (err) { return false; }
