@@ -134,7 +134,8 @@ def play(page: Any, shipped: Any, lang: str, *, keys: bool) -> list[str]:
 def test_the_prologue_by_clicks_in_english(watched: Watched, page_file: Path, shipped: Any) -> None:
     page = watched.open(page_file)
     assert page.locator("html").get_attribute("lang") == "en"
-    play(page, shipped, "en", keys=False)
+    end = play(page, shipped, "en", keys=False)
+    sync_api.expect(page.locator("#live")).to_contain_text(title(shipped, "en", end[0]))  # for screen readers
     bar = page.locator("#bar").inner_text()
     assert "notes " in bar and "/33" in bar
 
@@ -350,6 +351,21 @@ def test_story_text_is_never_markup(browser: Any, tmp_path: Path) -> None:
         w.check(page_path)
     finally:
         w.context.close()
+
+
+@pytest.mark.parametrize("scheme,motion", [("dark", "reduce"), ("light", "no-preference")])
+def test_colour_scheme_and_motion_follow_the_system(browser: Any, page_file: Path, scheme: str, motion: str) -> None:
+    context = browser.new_context(color_scheme=scheme, reduced_motion=motion)
+    try:
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+        page.click("#begin")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert (background == "rgb(22, 22, 21)") == (scheme == "dark")
+        animation = page.evaluate("getComputedStyle(document.querySelector('article')).animationName")
+        assert animation == ("none" if motion == "reduce" else "fade")
+    finally:
+        context.close()
 
 
 def test_it_fits_a_320_pixel_screen_and_prints_the_scene(browser: Any, page_file: Path) -> None:
