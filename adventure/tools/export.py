@@ -1,7 +1,10 @@
 """``python play.py export``: the whole story as a reading edition, to read or to print.
 
 ``--format html`` (default) writes one self-contained page (no network; readable on a phone;
-prints with every link written out as its target); ``--format md`` writes Markdown.
+prints with every link written out as its target); ``--format md`` writes Markdown;
+``--format web`` writes the game itself as one HTML file that plays offline in a browser
+(see :mod:`adventure.web`; ``--lang`` is the language it opens in; ``--classroom`` starts it
+in classroom mode).
 ``--lang en|es|both|en+es|es+en``: ``both`` follows each paragraph with the other language.
 ``-o FILE`` names the file (``-`` for standard output); by default it is
 ``<story id>-<lang>.<html|md>`` in the current folder. Works with ``--story``/``--locales``.
@@ -19,10 +22,13 @@ from . import load_for_tool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("html", "md"), default="html", help="html (default) or md (Markdown)")
+    parser.add_argument("--format", choices=("html", "md", "web"), default="html",
+                        help="html (default), md (Markdown), or web (the game, playable in a browser)")
     parser.add_argument("--lang", type=lang_option, default=None, metavar="LANG",
                         help="language of the edition (default: the story's first); both (the first two of "
                              "the story's languages) or two joined by + (es+en) puts each paragraph in two languages")
+    parser.add_argument("--classroom", action="store_true",
+                        help="web: the page starts in classroom mode (questions at chapter ends, terms explained)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the file to write (- for standard output; default: <story>-<lang>.<format>)")
 
@@ -42,12 +48,20 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         if code and code not in story.languages:
             ctx.stderr.write(f"export: this story has no language '{code}' (it has: {', '.join(story.languages)})\n")
             return 2
-    book = build_book(story, result.catalog, lang, second=second or None)
-    text = to_html(book) if args.format == "html" else to_markdown(book)
+    if args.format == "web":
+        from ..web.export import build_page
+
+        text = build_page(story, result.catalog, lang=lang, second=second or None, classroom=args.classroom)
+        summary = f"{len(text.encode('utf-8')) // 1024} KB, {len(story.scenes)} scenes; plays offline in a browser"
+    else:
+        book = build_book(story, result.catalog, lang, second=second or None)
+        text = to_html(book) if args.format == "html" else to_markdown(book)
+        summary = f"{len(book.order)} sections"
     if args.output == "-":
         ctx.stdout.write(text)
         return 0
-    name = args.output or f"{story.id}-{option.replace('+', '-')}.{args.format}"
+    suffix = "-web.html" if args.format == "web" else f".{args.format}"
+    name = args.output or f"{story.id}-{option.replace('+', '-')}{suffix}"
     path = Path(name).expanduser()
     try:
         if path.parent != Path(""):
@@ -56,6 +70,6 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     except OSError as exc:
         ctx.stderr.write(f"export: cannot write {path}: {exc.strerror}\n")
         return 1
-    ctx.stdout.write(f"Wrote {path} ({len(book.order)} sections, {len(story.notes)} notes, "
+    ctx.stdout.write(f"Wrote {path} ({summary}, {len(story.notes)} notes, "
                      f"{len(story.classroom.terms)} glossary terms, {len(story.classroom.questions)} questions).\n")
     return 0
