@@ -89,7 +89,10 @@ def test_glossary_marks_become_term_spans() -> None:
         ["text", "the "], ["term", "pillboxes", "pillbox"], ["text", " and "], ["term", "abatis", "abatis"],
         ["text", [" at ", {"v": "n"}]]]
     assert parts("{{n}} {n} {x}", {"n"}) == ["{n} ", {"v": "n"}, " {x}"]
-    assert condition_tree('not (a or b) and visited("x") >= -1') == [
+    from adventure.conditions import compile_condition
+
+    when = compile_condition('not (a or b) and visited("x") >= -1', variables={"a": "flag", "b": "flag"}, scenes={"x"})
+    assert condition_tree(when) == [
         "and", ["not", ["or", ["v", "a"], ["v", "b"]]], [">=", ["s", "x"], ["n", -1]]]
 
 

@@ -253,6 +253,8 @@ def test_condition_trees_evaluate_as_the_python_conditions(tmp_path: Path) -> No
               "{ const x = rt.evaluate(t, c[0], c[1]); return x !== false && x !== 0; }))));")
     assert NODE is not None
     proc = subprocess.run([NODE, "-e", script, str(RUNTIME)], capture_output=True, text=True, check=True,
-                          input=json.dumps({"trees": [condition_tree(c) for c in CONDITIONS], "cases": cases}))
+                          input=json.dumps({"trees": [condition_tree(compile_condition(c, variables=variables, scenes={"a", "b"}))
+                                                    for c in CONDITIONS], "cases": cases}))
     assert json.loads(proc.stdout) == expected
-    assert condition_tree("n > 2 and not f") == ["and", [">", ["v", "n"], ["n", 2]], ["not", ["v", "f"]]]
+    assert condition_tree(compile_condition("n > 2 and not f", variables=variables, scenes=())) == [
+        "and", [">", ["v", "n"], ["n", 2]], ["not", ["v", "f"]]]

@@ -11,109 +11,61 @@ Nothing in the bundle needs parsing in the browser:
   string, or a list of strings and ``{"v": name}`` placeholders the runtime fills from the
   state (flags shown as the language's yes/no), as :func:`adventure.i18n.fill` does.
 
-The condition parser gives closures, not trees (issue 11 will give it an AST), so
-:func:`condition_tree` re-reads a condition the loader has already accepted with the
-parser's own tokenizer and the same grammar; the differential test
-(tests/test_web_runtime.py) checks both evaluate alike::
+A condition's tree is the condition parser's own syntax tree (:mod:`adventure.conditions`),
+written as lists; the differential test (tests/test_web_runtime.py) checks both evaluate alike::
 
-    >>> condition_tree('rounds > 2 and not visited("pro_city")')
+    >>> from adventure.conditions import compile_condition
+    >>> condition_tree(compile_condition('rounds > 2 and not visited("pro_city")',
+    ...                                  variables={"rounds": "counter"}, scenes={"pro_city"}))
     ['and', ['>', ['v', 'rounds'], ['n', 2]], ['not', ['s', 'pro_city']]]
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from .. import conditions as cnd
 from .. import model as m
-from ..conditions import _tokenize
 from ..i18n import Texts
-from ..render import TERM_RE, source_names, speaker_name, split_blocks
+from ..markup import FILL_RE, TERM_MARK_RE
+from ..render import source_names, speaker_name, split_blocks
 
 BUNDLE_FORMAT = "hengyang-web-bundle"
 BUNDLE_VERSION = 1
 UI_PREFIXES = ("ui.web.", "ui.report.", "ui.classroom.")
 UI_KEYS = ("ui.yes", "ui.no", "ui.content_note_heading", "ui.notes_progress", "ui.note_sources")
-_FILL_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_COMPARE = ("==", "!=", "<", "<=", ">", ">=")
 
 Tree = list[Any]
 
 
 # -- conditions ----------------------------------------------------------------------------
 
-class _TreeParser:
-    """The grammar of :mod:`adventure.conditions`, building a tree instead of closures."""
-
-    def __init__(self, source: str) -> None:
-        self.tokens = _tokenize(source)
-        self.i = 0
-
-    def peek(self) -> tuple[str, str, int]:
-        return self.tokens[self.i]
-
-    def take(self) -> tuple[str, str, int]:
-        self.i += 1
-        return self.tokens[self.i - 1]
-
-    def keyword(self, word: str) -> bool:
-        kind, value, _ = self.peek()
-        return kind == "name" and value == word
-
-    def parse_or(self) -> Tree:
-        left = self.parse_and()
-        while self.keyword("or"):
-            self.take()
-            left = ["or", left, self.parse_and()]
-        return left
-
-    def parse_and(self) -> Tree:
-        left = self.parse_not()
-        while self.keyword("and"):
-            self.take()
-            left = ["and", left, self.parse_not()]
-        return left
-
-    def parse_not(self) -> Tree:
-        if self.keyword("not"):
-            self.take()
-            return ["not", self.parse_not()]
-        left = self.parse_atom()
-        kind, op, _ = self.peek()
-        if kind == "op" and op in _COMPARE:
-            self.take()
-            return [op, left, self.parse_atom()]
-        return left
-
-    def parse_atom(self) -> Tree:
-        kind, value, col = self.take()
-        if kind == "num":
-            return ["n", int(value)]
-        if kind == "op" and value == "-":
-            return ["n", -int(self.take()[1])]
-        if kind == "op" and value == "(":
-            inner = self.parse_or()
-            self.take()  # ")"
-            return inner
-        if kind == "name" and value in ("true", "false"):
-            return ["b", value == "true"]
-        if kind == "name" and value == "visited":
-            self.take()  # "("
-            scene = self.take()[1][1:-1]
-            self.take()  # ")"
-            return ["s", scene]
-        if kind == "name":
-            return ["v", value]
-        raise ValueError(f"condition not accepted by the loader: unexpected '{value}' at column {col}")
+def tree_json(node: cnd.Node) -> Tree:
+    """The condition parser's syntax tree as the bundle's JSON lists (see the module docstring)."""
+    if isinstance(node, cnd.Num):
+        return ["n", node.value]
+    if isinstance(node, cnd.Bool):
+        return ["b", node.value]
+    if isinstance(node, cnd.Var):
+        return ["v", node.name]
+    if isinstance(node, cnd.Visited):
+        return ["s", node.scene]
+    if isinstance(node, cnd.Not):
+        return ["not", tree_json(node.operand)]
+    if isinstance(node, cnd.And):
+        return ["and", tree_json(node.left), tree_json(node.right)]
+    if isinstance(node, cnd.Or):
+        return ["or", tree_json(node.left), tree_json(node.right)]
+    if isinstance(node, cnd.Compare):
+        return [node.op, tree_json(node.left), tree_json(node.right)]
+    raise TypeError(f"not a condition node: {node!r}")
 
 
-def condition_tree(source: str) -> Tree:
-    """The syntax tree of a condition the loader accepted (see the module docstring)."""
-    parser = _TreeParser(source)
-    tree = parser.parse_or()
-    if parser.peek()[0] != "end":
-        raise ValueError(f"condition not accepted by the loader: {source!r}")
-    return tree
+def condition_tree(when: cnd.Condition) -> Tree:
+    """The bundle's tree of a condition the loader compiled."""
+    if when.tree is None:
+        raise ValueError(f"condition without a syntax tree: {when.source!r}")
+    return tree_json(when.tree)
 
 
 def effects(items: tuple[m.Effect, ...]) -> list[list[Any]]:
@@ -134,7 +86,7 @@ def parts(text: str, names: frozenset[str] | set[str]) -> str | list[Any]:
     out: list[Any] = []
     buf: list[str] = []
     pos = 0
-    for mt in _FILL_RE.finditer(text):
+    for mt in FILL_RE.finditer(text):
         buf.append(text[pos:mt.start()])
         whole, name = mt.group(0), mt.group(1)
         if whole in ("{{", "}}"):
@@ -159,7 +111,7 @@ def spans(style: str, text: str, names: frozenset[str] | set[str]) -> list[list[
     """Text split on glossary marks, as :func:`adventure.render.term_spans` does."""
     out: list[list[Any]] = []
     pos = 0
-    for mt in TERM_RE.finditer(text):
+    for mt in TERM_MARK_RE.finditer(text):
         if mt.start() > pos:
             out.append([style, parts(text[pos:mt.start()], names)])
         out.append(["term", parts(mt.group(1), names), mt.group(2) or mt.group(1)])
@@ -185,7 +137,7 @@ def paragraphs(raw: str, texts: Texts, names: frozenset[str] | set[str] = frozen
 
 def plain(text: str) -> str:
     """Text without its glossary marks (as reports show it)."""
-    return TERM_RE.sub(lambda mt: mt.group(1), parts_text(text))
+    return TERM_MARK_RE.sub(lambda mt: mt.group(1), parts_text(text))
 
 
 def parts_text(text: str) -> str:
@@ -239,7 +191,7 @@ def build_bundle(story: m.Story, catalog: m.Catalog) -> dict[str, Any]:
         "vars": [[name, var.initial] for name, var in story.variables.items()],
         "chapters": [[c.id, c.start] for c in story.chapters],
         "scenes": {sid: {"chapter": s.chapter, "effects": effects(s.effects), "ending": s.ending,
-                         "choices": [[c.id, c.to, condition_tree(c.when.source) if c.when else None,
+                         "choices": [[c.id, c.to, condition_tree(c.when) if c.when else None,
                                       c.once, effects(c.effects)] for c in s.choices]}
                    for sid, s in story.scenes.items()},
         "notes": list(story.notes),

@@ -67,6 +67,8 @@
   }
 
   // Apply effects in order; returns the ending an "end" effect names, or null.
+  var MAX_NUMBER = 1e15;  // adventure.model.MAX_NUMBER
+
   function apply(effects, vars, have, changes, notes) {
     var ending = null;
     effects.forEach(function (e) {
@@ -77,9 +79,11 @@
         ending = target;
       } else {
         var old = vars[target], next;
+        // Counters saturate at the bound every save can hold, as adventure.engine._apply does.
         if (op === "set") next = value;
-        else if (op === "add") next = num(old) + value;
-        else next = num(old) - value;
+        else if (op === "add") next = Math.max(-MAX_NUMBER, Math.min(MAX_NUMBER, num(old) + value));
+        else if (op === "sub") next = Math.max(-MAX_NUMBER, Math.min(MAX_NUMBER, num(old) - value));
+        else throw new Error("unknown effect operation " + op);
         if (next !== old) {
           vars[target] = next;
           changes.push([target, old, next]);
