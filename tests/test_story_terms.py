@@ -148,7 +148,7 @@ RELIES: dict[str, tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]] = {
     "hos_unnamed": ((), ("the_hospital",)),
     "epi_telegrams": ((("epi_unsent",),), ("fang_telegram", "chiang_telegram")),
     "epi_disagree": ((), ("strength_casualties", "sources_disagree")), "epi_both_sides": ((), ()),
-    "coda_unkept": ((("coda_record",),), ()),
+    "coda_unkept": ((("coda_record",),), ()), "coda_echo": ((), ()),
 }
 
 
