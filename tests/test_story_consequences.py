@@ -106,7 +106,8 @@ def play(story: m.Story, overrides: Mapping[str, str]) -> Played:
         assert choices, f"stuck at {state.scene}"
         offered |= {(state.scene, c.id) for c in choices}
         ids = [c.id for c in choices]
-        pick = prefs.get(state.scene) if prefs.get(state.scene) in ids else ids[0]
+        wanted = prefs.get(state.scene, "")
+        pick = wanted if wanted in ids else ids[0]
         taken.append(pick)
         state, _ = step(story, state, pick)
         scenes.append(state.scene)
