@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import test_terminal_matrix as matrix
+
 from playkit import PLAY, ROOT, TOOLBAR, clean_exit, colour_codes, finish, game_env, run_pipe, spawn, story_args
 
 ESC = b"\x1b"
