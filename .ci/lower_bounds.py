@@ -36,7 +36,7 @@ def main() -> int:
         if lower is None:
             sys.stderr.write(f"{req}: no lower bound\n")
             return 1
-        print(f"{mt[1]}=={lower[1]}")
+        sys.stdout.write(f"{mt[1]}=={lower[1]}\n")
     return 0
 
 

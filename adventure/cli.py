@@ -134,7 +134,8 @@ def _version_action() -> type:
 
     class Version(argparse.Action):
         def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
-            parser.exit(message=f"hengyang {version()}\n")
+            sys.stdout.write(f"hengyang {version()}\n")  # on stdout, as argparse's own version action
+            parser.exit()
 
     return Version
 

@@ -88,8 +88,8 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
             if reloaded:
                 out.raw("\n")
                 out.paras(reloaded)
-        out.raw(session.prompt())
-        try:
+        try:  # Ctrl-C as the prompt is written is Ctrl-C at the prompt
+            out.raw(session.prompt())
             line = read_line(stdin)
         except KeyboardInterrupt:
             if interrupted:
@@ -120,8 +120,8 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
 
 def _enter_pressed(out: PlainWriter, stdin: BinaryIO, session: Session) -> bool:
     """Ask to press Enter; False at Ctrl-C or the end of input (Ctrl-D)."""
-    out.raw(session.t("ui.press_enter") + " ")
     try:
+        out.raw(session.t("ui.press_enter") + " ")
         line = read_line(stdin)
     except KeyboardInterrupt:
         line = None
