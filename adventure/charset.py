@@ -47,7 +47,7 @@ _CONTROL_NO_CR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + BIDI_CONTRO
 _CONTROL_NO_BIDI = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_NO_CR_NO_BIDI = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Languages written right to left, whose text may need bidi isolates. None is supported yet
-# (loader.SUPPORTED_LANGUAGES); a locale of one of these may then use U+2066-2069 and U+202A-202E.
+# in the shipped story; a locale of one of these may then use U+2066-2069 and U+202A-202E.
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr"})
 _NAMES = {0x1b: "ESC", 0x07: "BEL", 0x08: "BS", 0x0d: "CR", 0x7f: "DEL", 0x9b: "CSI", 0x9d: "OSC",
           0x202e: "RIGHT-TO-LEFT OVERRIDE", 0x202d: "LEFT-TO-RIGHT OVERRIDE"}

@@ -205,7 +205,23 @@
     return out;
   }
 
-  function md(text) { return String(text).replace(/([\\`*_{}\[\]<>#|!~])/g, "\\$1"); }
+  // adventure.charset.strip_controls: C0 but newline and tab, DEL, C1, bidi controls.
+  function stripControls(text) {
+    return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
+  }
+
+  // adventure.markup.md_text, line for line: inline markup characters escaped, and a block
+  // marker (heading, quote, list, setext line, "1944.") escaped where the text begins.
+  function md(text) {
+    var s = stripControls(String(text)).replace(/\r\n|\r|\n/g, " ");
+    s = s.replace(/([\\`*_{}\[\]()<>#!|~&])/g, "\\$1");
+    var m = /^(\s*)([-+=>#]|\d{1,9}(?=[.)]))/.exec(s);
+    if (m) {
+      var lead = m[1], mark = m[2], rest = s.slice(m[0].length);
+      s = /^\d/.test(mark) ? lead + mark + "\\" + rest : lead + "\\" + mark + rest;
+    }
+    return s;
+  }
 
   function toMarkdown(d) {
     var L = d.labels;
