@@ -120,8 +120,9 @@ class Diagnostic(NamedTuple):
     def format(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message} — {self.fix}"
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.col, self.code)
+    def sort_key(self) -> tuple[bool, str, int, int, str]:
+        """Errors first, then warnings; each by file, line and column."""
+        return (not self.is_error, self.path, self.line, self.col, self.code)
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

@@ -34,6 +34,7 @@ from . import yamlread
 from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
 from .schema import STORY_ID_RE, Checker
+from .triage import Broken, broken_file, focus, is_unreadable
 from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 
 MANIFEST = "story.yaml"
@@ -52,6 +53,7 @@ class LoadResult(NamedTuple):
     catalog: m.Catalog | None
     diagnostics: list[Diagnostic]
     files: list[Path] = []  # never changed; load_story always passes its own list
+    broken: tuple[Broken, ...] = ()  # files that could not be used (see adventure.triage)
 
     @property
     def ok(self) -> bool:
@@ -459,6 +461,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
     ui_dir = ui_dir or default_locales_dir()
     diags: list[Diagnostic] = []
     files: list[Path] = []
+    broken: list[Broken] = []
     hasher = hashlib.sha256()
 
     def read(path: Path) -> bytes | None:
@@ -478,12 +481,17 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
 
     def parsed(path: Path, kind: str) -> Record | None:
         data = read(path)
-        if data is None:
-            return None
         shown = display_path(path)
+        if data is None:
+            broken.append(broken_file(shown, kind, path.parent.name if kind == "locale" else None, None, path.stem))
+            return None
         if cache is not None:
-            return cache.get(path, shown, data, kind)  # type: ignore[attr-defined]
-        return parse_file(data, shown, kind)
+            rec = cache.get(path, shown, data, kind)  # type: ignore[attr-defined]
+        else:
+            rec = parse_file(data, shown, kind)
+        if is_unreadable(rec["diags"]):
+            broken.append(broken_file(shown, kind, path.parent.name if kind == "locale" else None, data, path.stem))
+        return rec
 
     if not story_dir.is_dir():
         diags.append(Diagnostic("E217", display_path(story_dir), 0, 0, "the story folder does not exist",
@@ -524,7 +532,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         locale_recs[lang] = recs
     story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16])
     diags.extend(more)
-    return LoadResult(story, catalog, sorted(diags, key=Diagnostic.sort_key), files)
+    return LoadResult(story, catalog, focus(diags, broken), files, tuple(broken))
 
 
 def parse_file(data: bytes, shown: str, kind: str) -> Record:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adventure.analysis import graph_diagnostics
 from adventure.diagnostics import Diagnostic
 from adventure.loader import LoadResult, load_story
-from adventure.translation import translation_diagnostics
 
 MINI: dict[str, str] = {
     "story/story.yaml": """\
@@ -176,9 +174,6 @@ def load_dir(root: Path) -> LoadResult:
 
 def check_dir(root: Path) -> list[Diagnostic]:
     """What ``play.py check`` reports for the story under ``root``."""
-    result = load_dir(root)
-    diags = list(result.diagnostics)
-    if result.story is not None:
-        diags += graph_diagnostics(result.story, result.catalog)
-        diags += translation_diagnostics(result.story, root / "locales")
-    return diags
+    from adventure.tools.check import collect
+
+    return collect(load_dir(root), root / "locales")

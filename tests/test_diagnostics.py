@@ -29,7 +29,7 @@ GLOSSARY: dict[str, object] = {
 
 # code -> (edits, file the diagnostic must name, line)
 CASES: dict[str, tuple[dict[str, object], str, int]] = {
-    "E100": ({ONE: ("    ending: done", "    ending: [done")}, ONE, 27),
+    "E100": ({ONE: ("    ending: done", "    ending: [done")}, ONE, 26),  # where the [ opens
     "E101": ({ONE: ("  c:\n", "  a:\n    ending: done\n  c:\n")}, ONE, 25),
     "E102": ({ONE: ("    sources: [x.txt]", "    sources: &s [x.txt]")}, ONE, 29),
     "E103": ({"story/deep.yaml": "x: " + "[" * 100 + "]" * 100 + "\n"}, "story/deep.yaml", 1),

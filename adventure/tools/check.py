@@ -9,13 +9,16 @@ choices, endings, notes, words per language) and exits 0; any error exits 1.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from ..analysis import graph_diagnostics, summarise
 from ..cache import open_cache
 from ..diagnostics import Diagnostic
-from ..loader import default_locales_dir, load_story
+from ..loader import LoadResult, default_locales_dir, load_story
 from ..translation import translation_diagnostics
+from ..triage import focus
+from . import tool_text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,21 +34,28 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     import gc
 
     gc.freeze()
-    diags = list(result.diagnostics)
-    if result.story is not None:
-        diags.extend(graph_diagnostics(result.story, result.catalog))
-        diags.extend(translation_diagnostics(result.story, locales_dir or default_locales_dir(),
-                                             content_note="story.content_note", cache=cache))
-    diags.sort(key=Diagnostic.sort_key)
+    diags = collect(result, locales_dir, cache=cache)
     for d in diags:
         ctx.stdout.write(d.format() + "\n")
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
     if errors or (args.strict and warnings):
-        ctx.stdout.write(f"{errors} error(s), {warnings} warning(s).\n")
+        ctx.stdout.write(tool_text(ctx, "check.summary", errors=errors, warnings=warnings) + "\n")
         return 1
     assert result.story is not None and result.catalog is not None
     line = summarise(result.story, result.catalog).line(result.story.id)
-    tail = f"; {warnings} warning(s)" if warnings else ""
+    tail = tool_text(ctx, "check.warnings_tail", warnings=warnings) if warnings else ""
     ctx.stdout.write(f"OK {line}{tail}.\n")
     return 0
+
+
+def collect(result: LoadResult, locales_dir: Path | None, *, cache: object | None = None) -> list[Diagnostic]:
+    """Every diagnostic ``check`` shows for a loaded story: the loader's, the story graph's and
+    the translations', without what only an unreadable file explains, errors first (see
+    :mod:`adventure.triage`)."""
+    diags = list(result.diagnostics)
+    if result.story is not None:
+        diags.extend(graph_diagnostics(result.story, result.catalog))
+        diags.extend(translation_diagnostics(result.story, locales_dir or default_locales_dir(),
+                                             content_note="story.content_note", cache=cache))
+    return focus(diags, result.broken)
