@@ -507,8 +507,10 @@ def _syntax_fix(problem: str) -> str:
         return "quote the value if it starts with a special character such as * & ! % @ or `"
     if "indented further" in problem:
         return "line it up with the keys after it: one mapping's keys use exactly the same spaces"
+    if "quote opened here is never closed" in problem:
+        return "close the quote at the end of the text (a text of several lines is written with | instead)"
     if "never closed" in problem:
-        return "close it on the same line (a text of several lines is written with | instead)"
+        return "close it where the list or mapping ends, on the same line"
     if "end of the stream" in problem or "found unexpected end" in problem:
         return "a quote or bracket is not closed"
     return "fix the YAML at this place (quote text that contains ':' or starts with a symbol)"
