@@ -61,6 +61,7 @@ CODES: dict[str, Code] = {
     "E216": Code("yaml11-boolean", "error", "yes/no/on/off is used where true/false is meant."),
     "E217": Code("no-manifest", "error", "The story folder has no story.yaml manifest."),
     "E218": Code("unsupported-language", "error", "A language is not supported by the engine."),
+    "E219": Code("unknown-speaker", "error", "A paragraph's @speaker: names no declared character."),
     # -- locales ---------------------------------------------------------------------------
     "E300": Code("missing-text", "error", "A locale has no text for a key the story needs."),
     "E301": Code("placeholder-mismatch", "error", "A text's {placeholders} differ between languages."),

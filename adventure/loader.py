@@ -925,6 +925,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                 diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
                                         f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
     diags.extend(_classroom_diagnostics(story, texts, places))
+    diags.extend(speaker_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags
 
@@ -941,6 +942,41 @@ def term_marks(text: str) -> list[tuple[str, str, int]]:
     [('pillboxes', 'pillbox', 4), ('abatis', 'abatis', 30)]
     """
     return [(mt.group(1), mt.group(2) or mt.group(1), mt.start()) for mt in TERM_MARK_RE.finditer(text)]
+
+
+SPEAKER_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*@([A-Za-z][A-Za-z0-9_]*):")
+
+
+def speakers(text: str) -> list[tuple[str, int]]:
+    """The speakers of a text's paragraphs (``@id:`` at a paragraph's start) with the line of
+    the text each is on (0-based)::
+
+        >>> speakers("@deng: Go.\\n\\nHe goes.\\n\\n@liu: Wait.")
+        [('deng', 0), ('liu', 4)]
+    """
+    return [(mt.group(1), text.count("\n", 0, mt.start(1))) for mt in SPEAKER_RE.finditer(text)]
+
+
+def speaker_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
+                        places: Mapping[str, Mapping[str, tuple[str, int, int]]]) -> list[Diagnostic]:
+    """E219 for a paragraph ``@name:`` whose name is not a declared character."""
+    out: list[Diagnostic] = []
+    declared = set(story.characters)
+    for lang in story.languages:
+        for key, text in texts.get(lang, {}).items():
+            if "@" not in text or key.startswith("ui."):
+                continue
+            for name, row in speakers(text):
+                if name in declared:
+                    continue
+                path, line, col = places[lang][key]
+                if "\n" in text:  # a block (|) text: its lines start on the line after the key
+                    line, col = line + 1 + row, 1
+                out.append(Diagnostic("E219", path, line, col, f"speaker '{name}' in '{key}' is not a declared "
+                                      "character", f"use a character id from 'characters:' in {MANIFEST}, or "
+                                      "declare it there (with its name in every language)"
+                                      + suggest(name, story.characters)))
+    return out
 
 
 def paragraph_count(text: str) -> int:

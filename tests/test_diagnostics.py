@@ -62,6 +62,7 @@ CASES: dict[str, tuple[dict[str, object], str, int]] = {
     "E216": ({ONE: ("        once: true", "        once: yes")}, ONE, 15),
     "E217": ({MAN: None}, "story", 0),
     "E218": ({MAN: ("  languages: [en, es]", "  languages: [en, fr]")}, MAN, 5),
+    "E219": ({EN: ("@bob: Hello.", "@bobb: Hello.")}, EN, 15),
     "E300": ({EN: ("      flag: Raise the flag.\n", "")}, ONE, 13),
     "E301": ({ES: ("Tienes {n} puntos.", "Tienes puntos.")}, ES, 21),
     "E302": ({EN: ("You have {n} points.", "You have {n.__class__} points.")}, EN, 21),
