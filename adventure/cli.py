@@ -80,6 +80,9 @@ def build_parser(*, tools: bool = True, only: str | None = None) -> argparse.Arg
                         help="where student reports are written (default: 'reports' beside the saves folder)")
     parser.add_argument("--watch", action="store_true",
                         help="for writers: reload the story whenever its files change (or type reload)")
+    parser.add_argument("--draft", action="store_true",
+                        help="for writers: play texts not yet translated (shown, marked, in the language "
+                             "that has them); missing translations are warnings, also on reload")
     if not tools:
         parser.set_defaults(tool=None)
         return parser
@@ -132,7 +135,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}
 _FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom",
-          "--watch": "watch"}
+          "--watch": "watch", "--draft": "draft"}
 
 
 def _play_options(argv: list[str]) -> Any:
@@ -149,7 +152,7 @@ def _play_options(argv: list[str]) -> Any:
 
     opts: dict[str, Any] = {"story": None, "locales": None, "lang": None, "plain": False, "no_color": False,
                             "save_dir": None, "transcript": None, "start": None, "classroom": False,
-                            "student": None, "report_dir": None, "watch": False, "tool": None}
+                            "student": None, "report_dir": None, "watch": False, "draft": False, "tool": None}
     i = 0
     while i < len(argv):
         arg = argv[i]

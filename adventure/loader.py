@@ -428,11 +428,13 @@ def locale_files(locales_dir: Path, lang: str) -> list[Path]:
 
 
 def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *,
-               ui_dir: Path | None = None, cache: object | None = None) -> LoadResult:
+               ui_dir: Path | None = None, cache: object | None = None, draft: bool = False) -> LoadResult:
     """Load a story folder and its locales. ``ui_dir`` holds the engine's interface texts
     (``<ui_dir>/<lang>/ui*.yaml``, by default the project's ``locales/``); a story's own
     locales may override them. ``cache`` (optional, see :mod:`adventure.cache`) has
-    ``get(path, shown, data, kind)`` and a ``refresh`` flag."""
+    ``get(path, shown, data, kind)`` and a ``refresh`` flag. With ``draft``, a text one
+    language has and another lacks is a warning (W302), not an error, and the catalog shows it
+    from the language that has it (see :class:`adventure.i18n.Texts`)."""
     # Loading makes many small objects and frees none: the cyclic garbage collector would
     # only walk them again and again (a third of the time of a large load).
     import gc
@@ -441,21 +443,21 @@ def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *
     gc.disable()
     try:
         try:
-            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft)
         except Exception:
             if cache is None:
                 raise
             # A cache entry that decodes but does not fit the loader (edited by hand, say):
             # load again from the files, rewriting every entry.
             cache.refresh = True  # type: ignore[attr-defined]
-            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
-                ui_dir: Path | None, cache: object | None) -> LoadResult:
+                ui_dir: Path | None, cache: object | None, draft: bool = False) -> LoadResult:
     story_dir = story_dir or default_story_dir()
     locales_dir = locales_dir or default_locales_dir()
     ui_dir = ui_dir or default_locales_dir()
@@ -530,7 +532,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
             if rec is not None:
                 recs.append((rec, False))
         locale_recs[lang] = recs
-    story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16])
+    story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16], draft=draft)
     diags.extend(more)
     return LoadResult(story, catalog, focus(diags, broken), files, tuple(broken))
 
@@ -543,7 +545,7 @@ def parse_file(data: bytes, shown: str, kind: str) -> Record:
 
 
 def link(manifest: Record | None, records: list[Record],
-         locales: Mapping[str, list[tuple[Record, bool]]], *, content_hash: str
+         locales: Mapping[str, list[tuple[Record, bool]]], *, content_hash: str, draft: bool = False
          ) -> tuple[m.Story | None, m.Catalog | None, list[Diagnostic]]:
     """Stage 2: resolve references across files and build the frozen story and catalog."""
     diags: list[Diagnostic] = []
@@ -708,7 +710,7 @@ def link(manifest: Record | None, records: list[Record],
         ending_pos=MappingProxyType({e: (mpath, *pos) for e, pos in manifest["endings"]}),
         classroom=classroom,
     )
-    catalog, cat_diags = _link_locales(story, locales, manifest)
+    catalog, cat_diags = _link_locales(story, locales, manifest, draft=draft)
     diags.extend(cat_diags)
     return story, catalog, diags
 
@@ -846,7 +848,7 @@ class _Places:
 
 
 def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]],
-                  manifest: Record) -> tuple[m.Catalog, list[Diagnostic]]:
+                  manifest: Record, *, draft: bool = False) -> tuple[m.Catalog, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     texts: dict[str, dict[str, str]] = {}
     places: dict[str, _Places] = {}
@@ -887,6 +889,13 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
         where_ = places[lang] if lang in places else _Places([])
         for key in [k for k in needed if k not in table]:
             pos = needed[key]
+            has = [other for other in story.languages if key in texts.get(other, {})] if draft else []
+            if has:  # drafting: shown from the language that has it, marked as untranslated
+                path, line, col = places[has[0]][key]
+                diags.append(Diagnostic("W302", path, line, col,
+                                        f"'{key}' has no {lang} text yet, so {lang} players read it in {has[0]} "
+                                        "(marked as untranslated: --draft)", f"add '{key}' to a file in locales/{lang}/"))
+                continue
             diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
                                     f"add '{key}' to a file in locales/{lang}/"))
         base_table = texts.get(base, {}) if lang != base else {}
@@ -927,7 +936,7 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
     diags.extend(_classroom_diagnostics(story, texts, places))
     diags.extend(speaker_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
-    return m.Catalog(story.languages, MappingProxyType(frozen)), diags
+    return m.Catalog(story.languages, MappingProxyType(frozen), draft), diags
 
 
 TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")

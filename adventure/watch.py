@@ -26,8 +26,10 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 class StoryFiles:
     """The story and locale folders of one game."""
 
-    def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, cache: object | None = None) -> None:
+    def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, cache: object | None = None,
+                 draft: bool = False) -> None:
         self.story_dir = story_dir or default_story_dir()
+        self.draft = draft  # a game started with --draft reloads as a draft too
         self.cache = cache  # the parsed-story cache (adventure.cache), or None
         self.locales_dir = locales_dir or default_locales_dir()
         self.ui_dir = default_locales_dir()
@@ -72,7 +74,7 @@ class StoryFiles:
         from .translation import translation_diagnostics
 
         self.seen = self.fingerprint()
-        result = load_story(self.story_dir, self.locales_dir, cache=self.cache)
+        result = load_story(self.story_dir, self.locales_dir, cache=self.cache, draft=self.draft)
         diags = list(result.diagnostics)
         if result.story is not None and result.ok:
             diags += graph_diagnostics(result.story, result.catalog)

@@ -23,12 +23,15 @@ from . import tool_text
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--draft", action="store_true",
+                        help="a text missing in some languages (but written in one) is a warning, as when "
+                             "playing with --draft")
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     story_dir, locales_dir = ctx.story_dirs(args)
     cache = open_cache(ctx.env)
-    result = load_story(story_dir, locales_dir, cache=cache)
+    result = load_story(story_dir, locales_dir, cache=cache, draft=args.draft)
     # What was loaded lives until the end: the garbage collector need not walk it again
     # (at 10,000 scenes that walk, once now and once at exit, is a fifth of a check).
     import gc
