@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
@@ -428,13 +428,15 @@ def locale_files(locales_dir: Path, lang: str) -> list[Path]:
 
 
 def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *,
-               ui_dir: Path | None = None, cache: object | None = None, draft: bool = False) -> LoadResult:
+               ui_dir: Path | None = None, cache: object | None = None, draft: bool = False,
+               reader: Callable[[Path], bytes] | None = None) -> LoadResult:
     """Load a story folder and its locales. ``ui_dir`` holds the engine's interface texts
     (``<ui_dir>/<lang>/ui*.yaml``, by default the project's ``locales/``); a story's own
     locales may override them. ``cache`` (optional, see :mod:`adventure.cache`) has
     ``get(path, shown, data, kind)`` and a ``refresh`` flag. With ``draft``, a text one
     language has and another lacks is a warning (W302), not an error, and the catalog shows it
-    from the language that has it (see :class:`adventure.i18n.Texts`)."""
+    from the language that has it (see :class:`adventure.i18n.Texts`). ``reader`` reads a
+    file's bytes (by default from disk; the language server passes the editor's unsaved text)."""
     # Loading makes many small objects and frees none: the cyclic garbage collector would
     # only walk them again and again (a third of the time of a large load).
     import gc
@@ -443,21 +445,22 @@ def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *
     gc.disable()
     try:
         try:
-            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft)
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft, reader=reader)
         except Exception:
             if cache is None:
                 raise
             # A cache entry that decodes but does not fit the loader (edited by hand, say):
             # load again from the files, rewriting every entry.
             cache.refresh = True  # type: ignore[attr-defined]
-            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft)
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft, reader=reader)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
-                ui_dir: Path | None, cache: object | None, draft: bool = False) -> LoadResult:
+                ui_dir: Path | None, cache: object | None, draft: bool = False,
+                reader: Callable[[Path], bytes] | None = None) -> LoadResult:
     story_dir = story_dir or default_story_dir()
     locales_dir = locales_dir or default_locales_dir()
     ui_dir = ui_dir or default_locales_dir()
@@ -472,7 +475,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
             if size > yamlread.MAX_BYTES:  # never read a huge file (a video renamed .yaml) into memory
                 diags.append(yamlread.too_large(display_path(path), size))
                 return None
-            data = path.read_bytes()
+            data = reader(path) if reader is not None else path.read_bytes()
         except OSError as exc:
             diags.append(Diagnostic("E111", display_path(path), 0, 0, f"cannot read the file: {exc.strerror}",
                                     "check that the file exists and can be read"))
@@ -899,12 +902,12 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
             diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
                                     f"add '{key}' to a file in locales/{lang}/"))
         base_table = texts.get(base, {}) if lang != base else {}
+        hint = _UnusedHint(needed)
         for key in [k for k in table if k not in needed]:
             if not _optional(key, story):
                 path, line, col = where_[key]
                 diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
-                                        "remove it, or check the scene/choice id it should match"
-                                        + suggest(key, needed)))
+                                        "remove it, or check the scene/choice id it should match" + hint(key)))
         # Placeholders: only texts with a brace here or in the first language can have a problem.
         base_braced = {k for k, t in base_table.items() if "{" in t}
         for key in [k for k, t in table.items() if "{" in t or k in base_braced]:
@@ -937,6 +940,37 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
     diags.extend(speaker_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
     return m.Catalog(story.languages, MappingProxyType(frozen), draft), diags
+
+
+class _UnusedHint:
+    """The "did you mean" of an unused locale key, among keys of the same shape: the same id's
+    other keys (``titel`` -> ``title``), or the same key of a similar id (``bat_bia.title`` ->
+    ``bat_bai.title``). Comparing with every needed key instead takes seconds when a whole
+    chapter's texts are unused (its story file does not parse)."""
+
+    def __init__(self, needed: Mapping[str, object]) -> None:
+        self.needed = needed
+        self.by_id: dict[str, list[str]] | None = None
+
+    def __call__(self, key: str) -> str:
+        parts = key.split(".", 2)
+        if len(parts) < 3:
+            return suggest(key, [k for k in self.needed if "." not in k.partition(".")[2]])
+        if self.by_id is None:
+            self.by_id = {}
+            for k in self.needed:
+                head = k.split(".", 2)
+                if len(head) == 3:
+                    self.by_id.setdefault(f"{head[0]}.{head[1]}", []).append(k)
+        own = self.by_id.get(f"{parts[0]}.{parts[1]}")
+        if own is not None:
+            return suggest(key, own)
+        tail = "." + parts[2]
+        ids = [k.split(".", 2)[1] for k in self.needed if k.startswith(parts[0] + ".") and k.endswith(tail)]
+        import difflib
+
+        best = difflib.get_close_matches(parts[1], ids, n=1, cutoff=0.6)
+        return f"; did you mean '{parts[0]}.{best[0]}{tail}'?" if best else ""
 
 
 TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
