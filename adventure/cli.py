@@ -22,6 +22,7 @@ TOOLS: dict[str, tuple[str, str]] = {
     "explore": ("adventure.tools.explore", "walk every reachable state (or --random N games); report what is never reached, soft-locks, loops"),
     "graph": ("adventure.tools.graph", "draw the story map (--format dot, mermaid or svg)"),
     "i18n": ("adventure.tools.i18n", "translation status, review, export and import (csv / po)"),
+    "lsp": ("adventure.tools.lsp", "the language server for writers' editors (stdio): live diagnostics, go to definition, rename..."),
 }
 LANG_CHOICES = ("en", "es", "both", "en+es", "es+en")
 
