@@ -151,8 +151,8 @@ async def test_rename_a_scene_everywhere_in_one_edit(client: LanguageClient) -> 
             assert row[e.range.start.character:e.range.end.character] == "bat_rounds"
             lines[e.range.start.line] = row[:e.range.start.character] + e.new_text + row[e.range.end.character:]
         path.write_text("\n".join(lines), encoding="utf-8")
-    from adventure.tools.check import collect
     from adventure.loader import load_story
+    from adventure.tools.check import collect
 
     root = where(client, "")
     result2 = load_story(root / "story", root / "locales")
@@ -191,3 +191,15 @@ async def test_a_misspelt_speaker_and_a_missing_translation_stub(client: Languag
     (stub,) = [a for a in actions or [] if isinstance(a, t.CodeAction) and "Add" in a.title]
     (whole,) = stub.edit.changes[es.as_uri()]  # type: ignore[union-attr,index]
     assert "scenes.bat_rounds.title" in stub.title and "title: TODO" in whole.new_text
+
+
+def test_the_game_never_imports_the_language_server(tmp_path: Path) -> None:
+    """pygls is an extra for writers: nothing on the way to (and through) a game imports it."""
+    import subprocess
+
+    code = ("import io, sys; from adventure.cli import main; "
+            "main(['--plain', '--save-dir', sys.argv[1]], stdin=io.BytesIO(b'1\\n'), stdout=io.StringIO()); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pygls', 'lsprotocol', 'adventure.lsp'))))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                          cwd=ROOT, check=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
