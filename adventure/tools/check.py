@@ -23,6 +23,8 @@ from . import tool_text
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--stats", action="store_true",
+                        help="also list the words of scene text of each chapter (in reading order) per language")
     parser.add_argument("--draft", action="store_true",
                         help="a text missing in some languages (but written in one) is a warning, as when "
                              "playing with --draft")
@@ -49,7 +51,40 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     line = summarise(result.story, result.catalog).line(result.story.id)
     tail = tool_text(ctx, "check.warnings_tail", warnings=warnings) if warnings else ""
     ctx.stdout.write(f"OK {line}{tail}.\n")
+    if args.stats:
+        ctx.stdout.write(tool_text(ctx, "check.stats_header") + "\n")
+        for chapter, scenes, words in chapter_words(result.story, result.catalog):
+            shown = "  ".join(f"{lang} {n:,}" for lang, n in words.items())
+            name = chapter or tool_text(ctx, "check.stats_endings")
+            ctx.stdout.write("  " + tool_text(ctx, "check.stats_row", chapter=name, scenes=scenes, words=shown) + "\n")
     return 0
+
+
+def chapter_words(story: Any, catalog: Any) -> list[tuple[str | None, int, dict[str, int]]]:
+    """(chapter id, scenes, words of scene text per language) for each chapter in reading
+    order, then (None, 0, words) for the endings' texts; the sums are the summary's figures.
+
+    >>> from adventure.loader import load_story
+    >>> r = load_story()
+    >>> rows = chapter_words(r.story, r.catalog)
+    >>> sum(w["en"] for _, _, w in rows) == summarise(r.story, r.catalog).words["en"]
+    True
+    """
+    from ..analysis import count_words
+    from ..model import ending_text_key, scene_text_key
+
+    order = [c.id for c in story.chapters]
+    order += sorted({s.chapter for s in story.scenes.values()} - set(order))
+    rows: list[tuple[str | None, int, dict[str, int]]] = []
+    for cid in order:
+        ids = [sid for sid, s in story.scenes.items() if s.chapter == cid]
+        words = {lang: sum(count_words(catalog.texts.get(lang, {}).get(scene_text_key(sid), "")) for sid in ids)
+                 for lang in story.languages}
+        rows.append((cid, len(ids), words))
+    if story.endings:
+        rows.append((None, 0, {lang: sum(count_words(catalog.texts.get(lang, {}).get(ending_text_key(e), ""))
+                                         for e in story.endings) for lang in story.languages}))
+    return rows
 
 
 def collect(result: LoadResult, locales_dir: Path | None, *, cache: object | None = None) -> list[Diagnostic]:
