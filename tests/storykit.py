@@ -10,6 +10,7 @@ from pathlib import Path
 
 from adventure.diagnostics import Diagnostic
 from adventure.loader import LoadResult, load_story
+from adventure.tools.check import collect
 
 MINI: dict[str, str] = {
     "story/story.yaml": """\
@@ -174,6 +175,4 @@ def load_dir(root: Path) -> LoadResult:
 
 def check_dir(root: Path) -> list[Diagnostic]:
     """What ``play.py check`` reports for the story under ``root``."""
-    from adventure.tools.check import collect
-
     return collect(load_dir(root), root / "locales")
