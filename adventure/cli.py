@@ -25,6 +25,7 @@ TOOLS: dict[str, tuple[str, str]] = {
     "explore": ("adventure.tools.explore", "walk every reachable state (or --random N games); report what is never reached, soft-locks, loops"),
     "graph": ("adventure.tools.graph", "draw the story map (--format dot, mermaid or svg)"),
     "i18n": ("adventure.tools.i18n", "translation status, review, export and import (csv / po)"),
+    "lsp": ("adventure.tools.lsp", "the language server for writers' editors (stdio): live diagnostics, go to definition, rename..."),
 }
 
 
@@ -96,6 +97,9 @@ def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "he
                         help="for writers: reload the story whenever its files change (or type reload)")
     parser.add_argument("--version", action=_version_action(), nargs=0, default=argparse.SUPPRESS,
                         help="show the version and exit")
+    parser.add_argument("--draft", action="store_true",
+                        help="for writers: play texts not yet translated (shown, marked, in the language "
+                             "that has them); missing translations are warnings, also on reload")
     if not tools:
         parser.set_defaults(tool=None)
         return parser
@@ -221,7 +225,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}
 _FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom",
-          "--watch": "watch"}
+          "--watch": "watch", "--draft": "draft"}
 
 
 def _play_options(argv: list[str]) -> Any:
@@ -238,7 +242,7 @@ def _play_options(argv: list[str]) -> Any:
 
     opts: dict[str, Any] = {"story": None, "locales": None, "lang": None, "plain": False, "no_color": False,
                             "save_dir": None, "transcript": None, "start": None, "classroom": False,
-                            "student": None, "report_dir": None, "watch": False, "tool": None}
+                            "student": None, "report_dir": None, "watch": False, "draft": False, "tool": None}
     i = 0
     while i < len(argv):
         arg = argv[i]

@@ -61,6 +61,7 @@ CODES: dict[str, Code] = {
     "E216": Code("yaml11-boolean", "error", "yes/no/on/off is used where true/false is meant."),
     "E217": Code("no-manifest", "error", "The story folder has no story.yaml manifest."),
     "E218": Code("bad-language-code", "error", "A language in the manifest is not a language code."),
+    "E219": Code("unknown-speaker", "error", "A paragraph's @speaker: names no declared character."),
     # -- locales ---------------------------------------------------------------------------
     "E300": Code("missing-text", "error", "A locale has no text for a key the story needs."),
     "E301": Code("placeholder-mismatch", "error", "A text's {placeholders} differ between languages."),
@@ -126,8 +127,9 @@ class Diagnostic(NamedTuple):
         line = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message} — {self.fix}"
         return visible(line).replace("\n", " ")
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.col, self.code)
+    def sort_key(self) -> tuple[bool, str, int, int, str]:
+        """Errors first, then warnings; each by file, line and column."""
+        return (not self.is_error, self.path, self.line, self.col, self.code)
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

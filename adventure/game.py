@@ -117,9 +117,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     save_dir = Path(args.save_dir).expanduser() if args.save_dir else default_save_dir(ctx.env)
     story_dir, locales_dir = ctx.story_dirs(args)
     cache = open_cache(ctx.env)
-    files = StoryFiles(story_dir, locales_dir, cache=cache, command=ctx.command)  # for reload and --watch
+    draft = bool(getattr(args, "draft", False))
+    files = StoryFiles(story_dir, locales_dir, cache=cache, command=ctx.command, draft=draft)  # for reload and --watch
     try:
-        result = load_story(story_dir, locales_dir, cache=cache)
+        result = load_story(story_dir, locales_dir, cache=cache, draft=draft)
     except Exception:  # a loader bug: say so briefly, never a traceback
         return _crash(None, save_dir, ctx)
     if not result.ok or result.story is None or result.catalog is None:

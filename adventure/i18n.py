@@ -114,15 +114,33 @@ class Texts:
         self._base = catalog.texts.get(catalog.languages[0], empty) if catalog.languages else empty
 
     def has(self, key: str) -> bool:
-        return key in self._table or key in self._base
+        return key in self._table or key in self._base or (self.catalog.draft and self._other(key) is not None)
 
     def raw(self, key: str) -> str:
         value = self._table.get(key)
         if value is None:
             value = self._base.get(key)
             if value is None:
-                return f"[{key}]"
+                value = self._other(key)
+                if value is None:
+                    return f"[{key}]"
+            if self.catalog.draft and not key.startswith("ui."):
+                return self._mark(value)
         return value
+
+    def _other(self, key: str) -> str | None:
+        """A text only a language other than this one and the first has (drafting)."""
+        for lang in self.catalog.languages:
+            value = self.catalog.texts.get(lang, {}).get(key)
+            if value is not None:
+                return value
+        return None
+
+    def _mark(self, text: str) -> str:
+        """A text shown in another language while drafting, marked as untranslated: a text of
+        several paragraphs gets the mark as its own first paragraph (a speaker's line stays one)."""
+        mark = self._table.get("ui.untranslated") or self._base.get("ui.untranslated") or "[untranslated]"
+        return f"{mark}\n\n{text}" if "\n" in text.strip() else f"{mark} {text}"
 
     def __call__(self, key: str, **subs: object) -> str:
         return fill(self.raw(key), subs)

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
@@ -32,9 +33,10 @@ from . import model as m
 from . import yamlread
 from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
-from .markup import TERM_MARK_RE, TERM_OPENING_RE, paragraphs, placeholders, term_marks  # noqa: F401 - TERM_MARK_RE re-exported
+from .markup import TERM_MARK_RE, TERM_OPENING_RE, paragraphs, placeholders, speakers, term_marks  # noqa: F401 - TERM_MARK_RE re-exported
 from .model import LANG_CODE_RE
 from .schema import STORY_ID_RE, Checker
+from .triage import Broken, broken_file, focus, is_unreadable
 from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 
 MANIFEST = "story.yaml"
@@ -53,6 +55,7 @@ class LoadResult(NamedTuple):
     catalog: m.Catalog | None
     diagnostics: list[Diagnostic]
     files: list[Path] = []  # never changed; load_story always passes its own list
+    broken: tuple[Broken, ...] = ()  # files that could not be used (see adventure.triage)
 
     @property
     def ok(self) -> bool:
@@ -421,11 +424,15 @@ def locale_files(locales_dir: Path, lang: str) -> list[Path]:
 
 
 def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *,
-               ui_dir: Path | None = None, cache: object | None = None) -> LoadResult:
+               ui_dir: Path | None = None, cache: object | None = None, draft: bool = False,
+               reader: Callable[[Path], bytes] | None = None) -> LoadResult:
     """Load a story folder and its locales. ``ui_dir`` holds the engine's interface texts
     (``<ui_dir>/<lang>/ui*.yaml``, by default the project's ``locales/``); a story's own
     locales may override them. ``cache`` (optional, see :mod:`adventure.cache`) has
-    ``get(path, shown, data, kind)`` and a ``refresh`` flag."""
+    ``get(path, shown, data, kind)`` and a ``refresh`` flag. With ``draft``, a text one
+    language has and another lacks is a warning (W302), not an error, and the catalog shows it
+    from the language that has it (see :class:`adventure.i18n.Texts`). ``reader`` reads a
+    file's bytes (by default from disk; the language server passes the editor's unsaved text)."""
     # Loading makes many small objects and frees none: the cyclic garbage collector would
     # only walk them again and again (a third of the time of a large load).
     import gc
@@ -434,26 +441,28 @@ def load_story(story_dir: Path | None = None, locales_dir: Path | None = None, *
     gc.disable()
     try:
         try:
-            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft, reader=reader)
         except Exception:
             if cache is None:
                 raise
             # A cache entry that decodes but does not fit the loader (edited by hand, say):
             # load again from the files, rewriting every entry.
             cache.refresh = True  # type: ignore[attr-defined]
-            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache)
+            return _load_story(story_dir, locales_dir, ui_dir=ui_dir, cache=cache, draft=draft, reader=reader)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
-                ui_dir: Path | None, cache: object | None) -> LoadResult:
+                ui_dir: Path | None, cache: object | None, draft: bool = False,
+                reader: Callable[[Path], bytes] | None = None) -> LoadResult:
     story_dir = story_dir or default_story_dir()
     locales_dir = locales_dir or default_locales_dir()
     ui_dir = ui_dir or default_locales_dir()
     diags: list[Diagnostic] = []
     files: list[Path] = []
+    broken: list[Broken] = []
     hasher = hashlib.sha256()
 
     def read(path: Path) -> bytes | None:
@@ -462,7 +471,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
             if size > yamlread.MAX_BYTES:  # never read a huge file (a video renamed .yaml) into memory
                 diags.append(yamlread.too_large(display_path(path), size))
                 return None
-            data = path.read_bytes()
+            data = reader(path) if reader is not None else path.read_bytes()
         except OSError as exc:
             diags.append(Diagnostic("E111", display_path(path), 0, 0, f"cannot read the file: {exc.strerror}",
                                     "check that the file exists and can be read"))
@@ -473,12 +482,17 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
 
     def parsed(path: Path, kind: str) -> Record | None:
         data = read(path)
-        if data is None:
-            return None
         shown = display_path(path)
+        if data is None:
+            broken.append(broken_file(shown, kind, path.parent.name if kind == "locale" else None, None, path.stem))
+            return None
         if cache is not None:
-            return cache.get(path, shown, data, kind)  # type: ignore[attr-defined]
-        return parse_file(data, shown, kind)
+            rec = cache.get(path, shown, data, kind)  # type: ignore[attr-defined]
+        else:
+            rec = parse_file(data, shown, kind)
+        if is_unreadable(rec["diags"]):
+            broken.append(broken_file(shown, kind, path.parent.name if kind == "locale" else None, data, path.stem))
+        return rec
 
     if not story_dir.is_dir():
         diags.append(Diagnostic("E217", display_path(story_dir), 0, 0, "the story folder does not exist",
@@ -517,7 +531,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
             if rec is not None:
                 recs.append((rec, False))
         locale_recs[lang] = recs
-    story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16])
+    story, catalog, more = link(manifest_rec, records, locale_recs, content_hash=hasher.hexdigest()[:16], draft=draft)
     diags.extend(more)
     if story is not None and catalog is not None:
         if INTERFACE_LANGUAGE in locale_recs:  # read already, as the story's own language
@@ -526,7 +540,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         else:
             reference = _reference_records(ui_dir, cache)
         diags.extend(interface_diagnostics(catalog, reference))
-    return LoadResult(story, catalog, sorted(diags, key=Diagnostic.sort_key), files)
+    return LoadResult(story, catalog, focus(diags, broken), files, tuple(broken))
 
 
 def _reference_records(ui_dir: Path, cache: object | None) -> list[Record]:
@@ -583,7 +597,7 @@ def parse_file(data: bytes, shown: str, kind: str) -> Record:
 
 
 def link(manifest: Record | None, records: list[Record],
-         locales: Mapping[str, list[tuple[Record, bool]]], *, content_hash: str
+         locales: Mapping[str, list[tuple[Record, bool]]], *, content_hash: str, draft: bool = False
          ) -> tuple[m.Story | None, m.Catalog | None, list[Diagnostic]]:
     """Stage 2: resolve references across files and build the frozen story and catalog."""
     diags: list[Diagnostic] = []
@@ -751,7 +765,7 @@ def link(manifest: Record | None, records: list[Record],
         ending_pos=MappingProxyType({e: (mpath, *pos) for e, pos in manifest["endings"]}),
         classroom=classroom,
     )
-    catalog, cat_diags = _link_locales(story, locales, manifest)
+    catalog, cat_diags = _link_locales(story, locales, manifest, draft=draft)
     diags.extend(cat_diags)
     return story, catalog, diags
 
@@ -889,7 +903,7 @@ class _Places:
 
 
 def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]],
-                  manifest: Record) -> tuple[m.Catalog, list[Diagnostic]]:
+                  manifest: Record, *, draft: bool = False) -> tuple[m.Catalog, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     texts: dict[str, dict[str, str]] = {}
     places: dict[str, _Places] = {}
@@ -930,15 +944,22 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
         where_ = places[lang] if lang in places else _Places([])
         for key in [k for k in needed if k not in table]:
             pos = needed[key]
+            has = [other for other in story.languages if key in texts.get(other, {})] if draft else []
+            if has:  # drafting: shown from the language that has it, marked as untranslated
+                path, line, col = places[has[0]][key]
+                diags.append(Diagnostic("W302", path, line, col,
+                                        f"'{key}' has no {lang} text yet, so {lang} players read it in {has[0]} "
+                                        "(marked as untranslated: --draft)", f"add '{key}' to a file in locales/{lang}/"))
+                continue
             diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
                                     f"add '{key}' to a file in locales/{lang}/"))
         base_table = texts.get(base, {}) if lang != base else {}
+        hint = _UnusedHint(needed)
         for key in [k for k in table if k not in needed]:
             if not optional_key(key, story):
                 path, line, col = where_[key]
                 diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
-                                        "remove it, or check the scene/choice id it should match"
-                                        + suggest(key, needed)))
+                                        "remove it, or check the scene/choice id it should match" + hint(key)))
         # Placeholders: only texts with a brace here or in the first language can have a problem.
         base_braced = {k for k, t in base_table.items() if "{" in t}
         for key in [k for k, t in table.items() if "{" in t or k in base_braced]:
@@ -968,8 +989,62 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                 diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
                                         f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
     diags.extend(_classroom_diagnostics(story, texts, places))
+    diags.extend(speaker_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
-    return m.Catalog(story.languages, MappingProxyType(frozen)), diags
+    return m.Catalog(story.languages, MappingProxyType(frozen), draft), diags
+
+
+class _UnusedHint:
+    """The "did you mean" of an unused locale key, among keys of the same shape: the same id's
+    other keys (``titel`` -> ``title``), or the same key of a similar id (``bat_bia.title`` ->
+    ``bat_bai.title``). Comparing with every needed key instead takes seconds when a whole
+    chapter's texts are unused (its story file does not parse)."""
+
+    def __init__(self, needed: Mapping[str, object]) -> None:
+        self.needed = needed
+        self.by_id: dict[str, list[str]] | None = None
+
+    def __call__(self, key: str) -> str:
+        parts = key.split(".", 2)
+        if len(parts) < 3:
+            return suggest(key, [k for k in self.needed if "." not in k.partition(".")[2]])
+        if self.by_id is None:
+            self.by_id = {}
+            for k in self.needed:
+                head = k.split(".", 2)
+                if len(head) == 3:
+                    self.by_id.setdefault(f"{head[0]}.{head[1]}", []).append(k)
+        own = self.by_id.get(f"{parts[0]}.{parts[1]}")
+        if own is not None:
+            return suggest(key, own)
+        tail = "." + parts[2]
+        ids = [k.split(".", 2)[1] for k in self.needed if k.startswith(parts[0] + ".") and k.endswith(tail)]
+        import difflib
+
+        best = difflib.get_close_matches(parts[1], ids, n=1, cutoff=0.6)
+        return f"; did you mean '{parts[0]}.{best[0]}{tail}'?" if best else ""
+
+
+def speaker_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
+                        places: Mapping[str, Mapping[str, tuple[str, int, int]]]) -> list[Diagnostic]:
+    """E219 for a paragraph ``@name:`` whose name is not a declared character."""
+    out: list[Diagnostic] = []
+    declared = set(story.characters)
+    for lang in story.languages:
+        for key, text in texts.get(lang, {}).items():
+            if "@" not in text or key.startswith("ui."):
+                continue
+            for name, row in speakers(text):
+                if name in declared:
+                    continue
+                path, line, col = places[lang][key]
+                if "\n" in text:  # a block (|) text: its lines start on the line after the key
+                    line, col = line + 1 + row, 1
+                out.append(Diagnostic("E219", path, line, col, f"speaker '{name}' in '{key}' is not a declared "
+                                      "character", f"use a character id from 'characters:' in {MANIFEST}, or "
+                                      "declare it there (with its name in every language)"
+                                      + suggest(name, story.characters)))
+    return out
 
 
 def paragraph_count(text: str) -> int:

@@ -48,6 +48,8 @@ TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
 TERM_OPENING_RE = re.compile(r"\[\[")
 #: A speaker at the start of a paragraph: group 1 is the character id.
 SPEAKER_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_]*):\s*")
+#: A speaker anywhere in a text: at its start or after a blank line (group 1: the id).
+SPEAKER_LINE_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*@([A-Za-z][A-Za-z0-9_]*):")
 #: A blank line (with any spaces): the paragraph break.
 PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 #: Any ``{...}`` (and the literal ``{{`` / ``}}``): what the checker inspects.
@@ -62,6 +64,16 @@ _NOT_WORDS_RE = re.compile(r"^@[A-Za-z0-9_]+:|^>|\{[^}]*\}", re.M)
 def term_marks(text: str) -> list[tuple[str, str, int]]:
     """Every term mark in ``text``: (shown, term id, offset)."""
     return [(mt.group(1), mt.group(2) or mt.group(1), mt.start()) for mt in TERM_MARK_RE.finditer(text)]
+
+
+def speakers(text: str) -> list[tuple[str, int]]:
+    """The speakers of a text's paragraphs (``@id:`` at a paragraph's start) with the line of
+    the text each is on (0-based)::
+
+        >>> speakers("@deng: Go.\\n\\nHe goes.\\n\\n@liu: Wait.")
+        [('deng', 0), ('liu', 4)]
+    """
+    return [(mt.group(1), text.count("\n", 0, mt.start(1))) for mt in SPEAKER_LINE_RE.finditer(text)]
 
 
 def strip_terms(text: str) -> str:

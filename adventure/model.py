@@ -219,6 +219,7 @@ class Catalog(NamedTuple):
 
     languages: tuple[str, ...]
     texts: Mapping[str, Mapping[str, str]]
+    draft: bool = False  # loaded with --draft: a text missing in one language is shown, marked, from another
 
     def get(self, lang: str, key: str) -> str | None:
         table = self.texts.get(lang)

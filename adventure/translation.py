@@ -33,6 +33,7 @@ from . import model as m
 from .charset import find_control, strip_controls, visible
 from .diagnostics import Diagnostic, suggest
 from .loader import data_root, display_path, locale_files, optional_key, parse_locale_file, required_keys
+from .markup import placeholders
 from .yamledit import SCHEMA_LINE, EditError, comment_above, dump, insert_value, nest, set_comment, set_value
 
 LOCK_NAME = "review.lock"
@@ -329,6 +330,7 @@ class Row:
     source_comment: str
     translation_comment: str
     reference: str
+    previous: str = ""  # a stale entry: the source text the translation was reviewed against
 
 
 def export_rows(st: LangStatus, *, todo: bool = False) -> list[Row]:
@@ -348,6 +350,10 @@ def export_rows(st: LangStatus, *, todo: bool = False) -> list[Row]:
         except EditError:
             return ""
 
+    from .history import previous_sources
+
+    previous = previous_sources(((k.key, k.source.path, k.reviewed_hash) for k in st.keys
+                                 if k.state == "stale" and k.source is not None and k.reviewed_hash), source_hash)
     for k in st.keys:
         if k.source is None:
             continue
@@ -355,7 +361,7 @@ def export_rows(st: LangStatus, *, todo: bool = False) -> list[Row]:
             continue
         rows.append(Row(k.key, k.label, source_hash(k.source.text), k.source.text,
                         k.target.text if k.target else "", comment(k.source), comment(k.target),
-                        f"{k.source.shown}:{k.source.line}"))
+                        f"{k.source.shown}:{k.source.line}", previous.get(k.key, "")))
     return rows
 
 
@@ -436,8 +442,14 @@ def to_po(rows: list[Row], *, base: str, lang: str, story_id: str) -> str:
             out.append(f"#. {_po_line(line)}".rstrip())
         out.append(f"#. source-hash: {_po_line(r.source_hash)}")
         out.append(f"#: {_po_line(r.reference)}")
-        if r.status in ("stale", "identical"):
-            out.append("#, fuzzy")
+        flags = (["fuzzy"] if r.status in ("stale", "identical") else []) + \
+            (["python-brace-format"] if placeholders(r.source)[0] else [])
+        if flags:  # msgfmt -c then rejects a translation that drops or renames a {placeholder}
+            out.append("#, " + ", ".join(flags))
+        if r.previous:  # Poedit and msgmerge show what changed since the last review
+            out.append(f"#| msgctxt {_po_string(r.key)}")
+            out.extend("#| " + ("msgid " if i == 0 else "") + piece
+                       for i, piece in enumerate(_po_string(r.previous).split("\n")))
         out.append(f"msgctxt {_po_string(r.key)}")
         out.append(f"msgid {_po_string(r.source)}")
         translation = r.translation
@@ -593,6 +605,7 @@ class ImportReport:
     not_reviewed: list[str] = field(default_factory=list)  # changed, but marked as needing work
     empty: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)  # refused: {names} differ from the source
     unchanged: int = 0
     files: list[str] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)  # written out again whole (comments inside lost)
@@ -621,6 +634,10 @@ def import_entries(st: LangStatus, incoming: list[Incoming], *, locales_dir: Pat
         new = item.translation
         if not new.strip():
             rep.empty.append(item.key)
+            continue
+        ours, theirs = sorted(set(placeholders(new)[0])), sorted(set(placeholders(k.source.text)[0]))
+        if ours != theirs:  # refused: the game would show a raw {name} or lose a number
+            rep.placeholders.append(f"{item.key}: {_braces(ours)} in the file, {_braces(theirs)} in {st.base}")
             continue
         parts = tuple(item.key.split("."))
         old = k.target.text if k.target is not None else None
@@ -686,6 +703,10 @@ def import_entries(st: LangStatus, incoming: list[Incoming], *, locales_dir: Pat
         st.lock = lock
         rep.files.append(display_path(st.lock_path))
     return rep
+
+
+def _braces(names: list[str]) -> str:
+    return ", ".join("{" + n + "}" for n in names) or "no placeholder"
 
 
 def _previous_sibling(key: str, order: list[str], by_key: dict[str, KeyStatus]) -> str | None:

@@ -27,9 +27,10 @@ class StoryFiles:
     """The story and locale folders of one game."""
 
     def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, cache: object | None = None,
-                 command: str = "hengyang") -> None:
+                 command: str = "hengyang", draft: bool = False) -> None:
         self.story_dir = story_dir or default_story_dir()
         self.command = command  # how the player started the game, for the messages that name it
+        self.draft = draft  # a game started with --draft reloads as a draft too
         self.cache = cache  # the parsed-story cache (adventure.cache), or None
         self.locales_dir = locales_dir or default_locales_dir()
         self.ui_dir = default_locales_dir()
@@ -74,7 +75,7 @@ class StoryFiles:
         from .translation import translation_diagnostics
 
         self.seen = self.fingerprint()
-        result = load_story(self.story_dir, self.locales_dir, cache=self.cache)
+        result = load_story(self.story_dir, self.locales_dir, cache=self.cache, draft=self.draft)
         diags = list(result.diagnostics)
         if result.story is not None and result.ok:
             diags += graph_diagnostics(result.story, result.catalog)

@@ -299,11 +299,12 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
             if is_collection:
                 stack.append([node, kind is ev_map, None])
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         if _libyaml_nesting_limit(exc, loader_class, yaml):
-            return len(text) if mark is None else min(len(text), mark.index + 1)
+            raw = exc.problem_mark or exc.context_mark
+            return len(text) if raw is None else min(len(text), raw.index + 1)
+        mark, problem = _first_place(exc, text)
+        mark, problem = _runaway_quote(text, mark, problem)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
         if _is_tab_at(text, mark):
             diags.append(Diagnostic(
                 "E109", path, line, col, "a tab character is used for indentation",
@@ -426,6 +427,110 @@ def _refused(ev: object, path: str) -> Diagnostic:
                       "remove the tag; quote the value if you want it kept as text")
 
 
+# Errors whose problem PyYAML finds far from where it started: a quote or bracket left open is
+# noticed only where the text runs out (or at the next line that cannot belong to it).
+_OPENED = {
+    "while scanning a quoted scalar": "a quote opened here is never closed",
+    "while parsing a flow sequence": "a '[' opened here is never closed",
+    "while parsing a flow mapping": "a '{' opened here is never closed",
+}
+
+
+def _first_place(exc: Any, text: str) -> tuple[Any, str]:
+    """Where a syntax error started and what it is, from PyYAML's two marks: the context mark
+    (where the construct being read began) for something left open, the problem mark otherwise.
+
+    An unclosed quote on line 4 of a 600-line file is reported on line 4, not at the end."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    opened = _OPENED.get(exc.context or "")
+    if opened and exc.context_mark is not None:
+        return exc.context_mark, f"{opened} (then: {problem})"
+    if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+        return exc.context_mark, f"{problem} after this key"
+    pm = exc.problem_mark
+    if pm is not None and ("expected key" in problem or "expected <block end>" in problem):
+        first = _lone_deeper_first_line(text, pm.line)
+        if first is not None:
+            return _Mark(first[0], first[1]), "this line is indented further than the lines after it"
+    return exc.problem_mark or exc.context_mark, problem
+
+
+class _Mark:
+    """A place in the text, like PyYAML's marks (0-based)."""
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+        self.index = None
+
+
+def _lone_deeper_first_line(text: str, bad: int) -> tuple[int, int] | None:
+    """When line ``bad`` (0-based) sits between its parent's indentation and that of the line
+    just under the parent, which one is wrong? If the parent's block holds that one line only,
+    and ``bad`` has siblings after it, the one line is (a key indented a space too far); else
+    ``bad`` is (a key dedented too far). Returns the (line, column) of the first, or None."""
+    lines = text.split("\n")
+
+    def indent(n: int) -> int | None:
+        stripped = lines[n].lstrip(" ")
+        return None if not stripped or stripped.startswith("#") else len(lines[n]) - len(stripped)
+
+    i = indent(bad) if bad < len(lines) else None
+    if i is None:
+        return None
+    above = [n for n in range(bad - 1, -1, -1) if indent(n) is not None]
+    block = [n for n in above if indent(n) > i]  # type: ignore[operator]
+    parent = next((n for n in above if indent(n) < i), None)  # type: ignore[operator]
+    if parent is None or not block:
+        return None
+    block = [n for n in block if n > parent]
+    first = min(block, default=None)
+    if first is None or any(indent(n) != indent(first) for n in block):
+        return None
+    after = 0
+    for n in range(bad + 1, len(lines)):
+        k = indent(n)
+        if k is None:
+            continue
+        if k < i:
+            break
+        after += k == i
+    if len(block) == 1 and after:
+        return first, indent(first)  # type: ignore[return-value]
+    return None
+
+
+def _runaway_quote(text: str, mark: Any, problem: str) -> tuple[Any, str]:
+    """A quote left open swallows the following lines up to the next quote, and PyYAML reports
+    the line after it: if a quoted text spanning several lines ends on the line of the error,
+    the mistake is where that text opened::
+
+        >>> _, diags = read_yaml_text('a: "x\\nb: 1\\nc: "y"\\n', "f.yaml")
+        >>> diags[0].line, diags[0].message
+        (1, 'YAML syntax: a quote opened here is never closed (it runs on to line 3)')
+    """
+    if mark is None or "never closed" in problem or "indented further" in problem:
+        return mark, problem
+    yaml, loader_class = _yaml()
+    runaway = None
+    loader = loader_class(text)
+    try:
+        while True:
+            tok = loader.get_token()
+            if tok is None or tok.start_mark.line > mark.line:
+                break
+            if type(tok) is yaml.ScalarToken and tok.style in ('"', "'") \
+                    and tok.end_mark.line > tok.start_mark.line:
+                runaway = tok
+    except (yaml.YAMLError, ValueError, RecursionError):
+        pass
+    finally:
+        loader.dispose()
+    if runaway is None or runaway.end_mark.line != mark.line:
+        return mark, problem
+    return runaway.start_mark, f"a quote opened here is never closed (it runs on to line {mark.line + 1})"
+
+
 def _is_tab_at(text: str, mark: object) -> bool:
     if mark is None:
         return False
@@ -447,6 +552,12 @@ def _syntax_fix(problem: str) -> str:
         return "check the indentation: items of one mapping must line up exactly"
     if "found undefined alias" in problem or "found character" in problem:
         return "quote the value if it starts with a special character such as * & ! % @ or `"
+    if "indented further" in problem:
+        return "line it up with the keys after it: one mapping's keys use exactly the same spaces"
+    if "quote opened here is never closed" in problem:
+        return "close the quote at the end of the text (a text of several lines is written with | instead)"
+    if "never closed" in problem:
+        return "close it where the list or mapping ends, on the same line"
     if "end of the stream" in problem or "found unexpected end" in problem:
         return "a quote or bracket is not closed"
     return "fix the YAML at this place (quote text that contains ':' or starts with a symbol)"

@@ -15,6 +15,8 @@ baseline measured alternately with what it is compared to, in the same run:
 * ``explore`` states per second; save and load time; peak RSS of the game against the floor's;
 * ``history`` (shipped story only): the autosave's size and the time of one step's autosave in
   games of 10, 10,000 and 100,000 steps (the undo history is kept compactly: issue 10).
+* ``lsp``: a change sent to the language server process until the edited file's diagnostics
+  are published (:mod:`benchmarks.lsp`).
 
 See docs/performance.md for what each figure means and the last recorded table.
 """
@@ -485,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sizes", default="", help="comma-separated N (default 100,1000,10000)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary folder)")
-    parser.add_argument("--only", default="start,check,walk,explore,saves,history,class",
+    parser.add_argument("--only", default="start,check,walk,explore,saves,history,class,lsp",
                         help="comma-separated parts to measure (default: all)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x] or ([100, 1000] if args.quick else [100, 1000, 10000])
@@ -503,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         for subject in subjects:
             col: dict[str, object] = {k: Fig([], "s") for k in (
                 "title", "scene", "prompt", "floor", "rss", "floor_rss", "cold", "bare", "edited", "engine",
-                "naive", "save", "load")}
+                "naive", "save", "load", "lsp")}
             col["explore"] = "n/a"
             cols[subject.name] = col
         # Whole processes first, while this process is small; then what runs in this process.
@@ -523,6 +525,10 @@ def main(argv: list[str] | None = None) -> int:
                 col["explore"] = measure_explore(subject, 3)
             if "saves" in only:
                 col.update(measure_saves(subject, work, 15, args.seed))
+            if "lsp" in only:
+                from benchmarks.lsp import measure_lsp
+
+                col["lsp"] = Fig(measure_lsp(subject.story, subject.locales, 9), "s")
             gc.collect()
         print(render_table(cols, sizes))
         if "history" in only:
@@ -556,6 +562,7 @@ ROWS: list[tuple[str, Callable[[dict], object]]] = [
     ("random walk: naive dict walker steps/s", lambda c: c["naive"] if c["naive"].values else "n/a (no neutral graph)"),
     ("engine / naive (target ≥ 0.3)", lambda c: ratio(c["engine"], c["naive"]) if c["naive"].values else "n/a"),
     ("explore: states/s", lambda c: c["explore"]),
+    ("lsp: an edit to its diagnostics published (target ≤ 0.1 s shipped, ≤ 0.5 s at 10k)", lambda c: c["lsp"]),
     ("save (50 steps of history, atomic write)", lambda c: c["save"]),
     ("load (read + validate)", lambda c: c["load"]),
     ("peak RSS: game", lambda c: c["rss"]),

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adventure.analysis import graph_diagnostics
 from adventure.diagnostics import Diagnostic
 from adventure.loader import LoadResult, load_story
-from adventure.translation import translation_diagnostics
+from adventure.tools.check import collect
 
 MINI: dict[str, str] = {
     "story/story.yaml": """\
@@ -176,9 +175,4 @@ def load_dir(root: Path) -> LoadResult:
 
 def check_dir(root: Path) -> list[Diagnostic]:
     """What ``python play.py check`` reports for the story under ``root``."""
-    result = load_dir(root)
-    diags = list(result.diagnostics)
-    if result.story is not None:
-        diags += graph_diagnostics(result.story, result.catalog)
-        diags += translation_diagnostics(result.story, root / "locales", command="python play.py")
-    return diags
+    return collect(load_dir(root), root / "locales", command="python play.py")

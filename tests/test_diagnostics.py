@@ -29,7 +29,7 @@ GLOSSARY: dict[str, object] = {
 
 # code -> (edits, file the diagnostic must name, line)
 CASES: dict[str, tuple[dict[str, object], str, int]] = {
-    "E100": ({ONE: ("    ending: done", "    ending: [done")}, ONE, 27),
+    "E100": ({ONE: ("    ending: done", "    ending: [done")}, ONE, 26),  # where the [ opens
     "E101": ({ONE: ("  c:\n", "  a:\n    ending: done\n  c:\n")}, ONE, 25),
     "E102": ({ONE: ("    sources: [x.txt]", "    sources: &s [x.txt]")}, ONE, 29),
     "E103": ({"story/deep.yaml": "x: " + "[" * 100 + "]" * 100 + "\n"}, "story/deep.yaml", 1),
@@ -62,6 +62,7 @@ CASES: dict[str, tuple[dict[str, object], str, int]] = {
     "E216": ({ONE: ("        once: true", "        once: yes")}, ONE, 15),
     "E217": ({MAN: None}, "story", 0),
     "E218": ({MAN: ("  languages: [en, es]", "  languages: [en, English]")}, MAN, 5),
+    "E219": ({EN: ("@bob: Hello.", "@bobb: Hello.")}, EN, 15),
     "E300": ({EN: ("      flag: Raise the flag.\n", "")}, ONE, 13),
     "E301": ({ES: ("Tienes {n} puntos.", "Tienes puntos.")}, ES, 21),
     "E302": ({EN: ("You have {n} points.", "You have {n.__class__} points.")}, EN, 21),

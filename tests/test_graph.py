@@ -118,3 +118,19 @@ def test_broken_story_gives_a_message_not_a_traceback(tmp_path: Path) -> None:
     root = write_story(tmp_path, {"story/story.yaml": "story: [\n"})
     code, out, _ = run_tool("graph", *dirs(root))
     assert code == 1 and "E100" in out and "no map" in out
+
+
+def test_chapters_in_reading_order_and_whole_conditions(tmp_path: Path) -> None:
+    from adventure.loader import load_story
+    from adventure.tools.graph import to_dot, to_mermaid
+
+    result = load_story()
+    assert result.story is not None
+    order = [c.id for c in result.story.chapters]
+    long_when = max((c.when.source for s in result.story.scenes.values() for c in s.choices if c.when),
+                    key=len)
+    for text in (to_dot(result.story, result.catalog), to_mermaid(result.story, result.catalog)):
+        places = [text.index(f"cluster_{c}" if "digraph" in text else f"c_{c}[") for c in order]
+        assert places == sorted(places), order
+        tail = long_when[-20:]  # past the 40 characters a condition used to be cut to
+        assert tail in text and long_when[:14] in text, long_when

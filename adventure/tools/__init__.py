@@ -34,3 +34,24 @@ def load_for_tool(args: argparse.Namespace, ctx: Any, *, why: str, need_ok: bool
             out.write(d.format() + "\n")
     out.write(why + "\n")
     return None
+
+
+def tool_text(ctx: Any, key: str, **subs: object) -> str:
+    """An interface text of the tools (``locales/<lang>/ui_tools.yaml``, key ``ui.<key>``) in the
+    writer's language (``LC_ALL`` / ``LC_MESSAGES`` / ``LANG``), English when that has none.
+
+    Read from the engine's own locale files, so it works when the story itself does not load."""
+    from ..i18n import detect_language, fill
+    from ..loader import SUPPORTED_LANGUAGES, default_locales_dir, parse_locale_file
+
+    lang = detect_language(ctx.env, SUPPORTED_LANGUAGES)
+    for each in (lang, "en"):
+        path = default_locales_dir() / each / "ui_tools.yaml"
+        try:
+            entries = parse_locale_file(path.read_bytes(), str(path))["entries"]
+        except OSError:
+            continue
+        for name, text, _line, _col in entries:
+            if name == f"ui.{key}":
+                return fill(text, subs)
+    return key

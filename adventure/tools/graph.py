@@ -117,7 +117,7 @@ class Map:
             label = _short(self.text(m.choice_key(scene.id, choice.id), choice.id), 32)
         lines = [label]
         if choice.when is not None:
-            lines.append("if " + _short(choice.when.source, 40))
+            lines.append("if " + choice.when.source)  # the whole condition: a cut one can mislead
         if choice.once:
             lines.append("once")
         lines += [_effect(e, self) for e in choice.effects if e.op != "end"]
@@ -258,7 +258,10 @@ def to_mermaid(story: m.Story, catalog: m.Catalog | None, *, lang: str | None = 
     for scene in story.scenes.values():
         by_chapter.setdefault(scene.chapter, []).append(scene)
     classes: dict[str, list[str]] = {}
-    for chapter, scenes in by_chapter.items():
+    reading = [c.id for c in story.chapters if c.id in by_chapter] + \
+        [c for c in by_chapter if c not in {x.id for x in story.chapters}]
+    for chapter in reading:  # chapters in reading order, as in the dot map
+        scenes = by_chapter[chapter]
         out.append(f"  subgraph c_{chapter}[{_mq(mp.text(m.chapter_title_key(chapter), chapter))}]")
         for scene in scenes:
             shape = ("([", "])") if mp.ending_of(scene) else ("[", "]")

@@ -228,7 +228,8 @@ def _import(ctx: Any, locales_dir: Path, base: str, languages: list[str], args: 
     lines = [("updated", [k for k in rep.updated]), ("added", [f"{k} -> {f}" for k, f in rep.added]),
              ("reviewed", rep.reviewed), ("comments changed", rep.comments),
              ("still stale", rep.still_stale), ("changed, still marked fuzzy (not reviewed)", rep.not_reviewed),
-             ("empty, skipped", rep.empty), ("unknown keys, skipped", rep.unknown)]
+             ("empty, skipped", rep.empty), ("unknown keys, skipped", rep.unknown),
+             ("refused, placeholders differ from the source (fix and import again)", rep.placeholders)]
     for name, keys in lines:
         if keys:
             out.write(f"  {name}: {len(keys)}\n")
@@ -244,4 +245,4 @@ def _import(ctx: Any, locales_dir: Path, base: str, languages: list[str], args: 
         out.write(f"  problem: {problem}\n")
     if rep.files:
         out.write("Wrote " + ", ".join(rep.files) + ".\n")
-    return 1 if rep.problems else 0
+    return 1 if rep.problems or rep.placeholders else 0
