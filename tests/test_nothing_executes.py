@@ -172,7 +172,7 @@ def test_the_engine_never_uses_an_unsafe_yaml_loader_or_pickle() -> None:
     reviewed = {
         "translation.py calls .format(...)": "fills CSV column names from the engine's own constants",
         "graph.py imports subprocess": "runs Graphviz `dot -Tsvg` (fixed argv, no shell) on a graph it wrote",
-        "history.py imports subprocess": "runs `git log` / `git show` (fixed argv, no shell; the only "
+        "reviewed.py imports subprocess": "runs `git log` / `git show` (fixed argv, no shell; the only "
                                          "variable parts are a commit hash git printed and the file's own name) "
                                          "to find the English a stale translation was reviewed against",
         "shell_tty.py calls importlib.import_module": "imports prompt_toolkit's own modules, by fixed names, "

@@ -42,9 +42,13 @@ def tool_text(ctx: Any, key: str, **subs: object) -> str:
 
     Read from the engine's own locale files, so it works when the story itself does not load."""
     from ..i18n import detect_language, fill
-    from ..loader import SUPPORTED_LANGUAGES, default_locales_dir, parse_locale_file
+    from ..loader import default_locales_dir, parse_locale_file
 
-    lang = detect_language(ctx.env, SUPPORTED_LANGUAGES)
+    try:  # the languages the engine's own locales have (a new one is a folder there, no code)
+        have = tuple(sorted(p.name for p in default_locales_dir().iterdir() if (p / "ui_tools.yaml").is_file()))
+    except OSError:
+        have = ()
+    lang = detect_language(ctx.env, have or ("en",))
     for each in (lang, "en"):
         path = default_locales_dir() / each / "ui_tools.yaml"
         try:
