@@ -12,11 +12,12 @@ from typing import Any
 from lsprotocol import types as t
 
 from ..diagnostics import CODES, Diagnostic
-from ..loader import NAME_RE, paragraph_count, project_root
+from ..loader import data_root, paragraph_count
+from ..markup import NAME_RE
 from .index import Index, Occ, locale_occurrences, story_occurrences
 from .project import Project
 
-DOCS = (project_root() / "docs" / "diagnostics.md").as_uri()  # each code has an anchor there
+DOCS = (data_root() / "docs" / "diagnostics.md").as_uri()  # each code has an anchor there
 RENAMABLE = ("scene", "note", "variable", "character")
 
 

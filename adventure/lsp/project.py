@@ -13,7 +13,7 @@ Two passes, one source of truth (:func:`adventure.loader.link` and
   translation review) are kept from the last full pass, which the server runs again when
   typing pauses.
 
-    >>> from adventure.loader import project_root
+    >>> from adventure.loader import data_root as project_root
     >>> p = Project(project_root() / "story", project_root() / "locales")
     >>> diags = p.full()
     >>> sum(len(v) for v in diags.values())
