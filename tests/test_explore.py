@@ -350,6 +350,24 @@ def test_explore_cli_summary_and_exit_codes(tmp_path: Path) -> None:
     assert code == 1 and "E205" in out and "cannot be explored" in out
 
 
+def test_explore_cli_notes_flags() -> None:
+    """By default the most notes at each ending is labelled a bound; --notes-in-state gives
+    the exact figure; --merge-notes (the old way to leave notes out) still runs, with a reminder."""
+    def run(*flags: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["explore", *FIXTURE_ARGS, *flags], stdout=out, stderr=err, env={})
+        return code, out.getvalue(), err.getvalue()
+
+    code, default, _ = run()
+    assert code == 0 and "(a bound; --notes-in-state for the exact figure)" in default
+    assert "notes are not part of the state" in default
+    code, exact, _ = run("--notes-in-state")
+    assert code == 0 and "(a bound" not in exact and "notes are part of the state (--notes-in-state)" in exact
+    code, merged, err = run("--merge-notes")
+    assert code == 0 and "--merge-notes is deprecated" in err
+    assert merged.splitlines()[:-1] == default.splitlines()[:-1]  # all but the timing line
+
+
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:
         return True
