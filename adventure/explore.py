@@ -479,7 +479,7 @@ def _note_bounds(edges: array, edge_note: array, masks: list[int], into: tuple[a
     from which the ending can be reached. Every way to the ending is made of such moves, so
     this bounds the notes a player can hold there (it is exact when one way takes them all)."""
     noted = [(edges[e], masks[m]) for e, m in enumerate(edge_note) if m]
-    out = {}
+    out: dict[str, int] = {}
     for ending, members in ending_states.items():
         reaches = bytearray(n)
         for j in members:
