@@ -12,9 +12,15 @@ CLI in :mod:`adventure.tools.explore` only prints them, so benchmarks and tests 
     for d in result.findings:
         print(d.format())
 
-**What a state is.** The scene, the variables, the visit counts, the unlocked notes, the
-once-only choices taken and the ending; two states with the same *key* are explored once.
-Visit counts and counters would make the space infinite in any loop, so the key keeps only
+**What a state is.** The scene, the variables, the visit counts, the once-only choices taken
+and the ending; two states with the same *key* are explored once. The unlocked notes are
+not part of it: no condition can read a note (conditions read variables and visit counts),
+so notes never change which choices are open, and keeping them would multiply the states by
+every combination of notes a player can collect. Which notes are unlocked is read from the
+``note`` effects of the moves taken and the scenes entered; the most notes a player can hold
+at each ending is then an upper bound (see :class:`EndingInfo`). ``notes_in_state=True``
+(``--notes-in-state``) keeps them in the key, for the exact figure at the cost of many
+more states. Visit counts and counters would make the space infinite in any loop, so the key keeps only
 what a condition can tell apart (see :class:`Abstraction`): the visit count of a scene that
 no ``visited()`` reads, or a counter no condition reads, is left out; a visit count is kept up
 to one more than the largest number a condition compares it with (``visited("x") >= 2``
@@ -60,12 +66,12 @@ class Abstraction:
     visits: tuple[tuple[str, int], ...]
     ignored: tuple[str, ...]
     approximate: tuple[str, ...]
-    notes: bool = True
+    notes: bool = False  # the unlocked notes are part of the key (--notes-in-state)
     note_ids: tuple[str, ...] = ()  # notes and once-only choices ("scene.choice") are kept
     once_ids: tuple[str, ...] = ()  # in the key as bit masks, which take little memory
 
     @classmethod
-    def of(cls, story: Story, *, visit_cap: int | None = None, notes: bool = True) -> Abstraction:
+    def of(cls, story: Story, *, visit_cap: int | None = None, notes: bool = False) -> Abstraction:
         literals: dict[str, list[int]] = {}  # "var:x" / "scene:x" -> numbers compared with it
         relational: set[str] = set()
         read: set[str] = set()
@@ -180,8 +186,10 @@ class Abstraction:
             out.append("counters that only move one way saturate: " + ", ".join(sat))
         if self.ignored:
             out.append("variables no condition reads are not part of the state: " + ", ".join(self.ignored))
-        if not self.notes:
-            out.append("notes are not part of the state (--merge-notes)")
+        if self.notes:
+            out.append("the unlocked notes are part of the state (--notes-in-state)")
+        else:
+            out.append("notes are not part of the state (no condition reads them)")
         out.extend(self.approximate)
         return out
 
@@ -215,11 +223,17 @@ def _all_effects(story: Story) -> list:  # type: ignore[type-arg]
 
 @dataclass
 class EndingInfo:
-    """How an ending is reached: by how many distinct states, the shortest way, the most notes."""
+    """How an ending is reached: by how many distinct states, the shortest way, the most notes.
+
+    ``max_notes`` is exact when ``max_notes_exact`` (notes kept in the state); otherwise it is
+    an upper bound: the notes unlocked by any move into a state from which this ending can be
+    reached (every way to the ending runs through such moves only).
+    """
 
     states: int = 0
     path: list[int] | None = None
     max_notes: int = 0
+    max_notes_exact: bool = False
 
 
 @dataclass
@@ -287,17 +301,19 @@ def _choices_now(scene_choices: tuple[Choice, ...], scene_id: str, state: State,
 
 
 def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: int | None = None,
-            visit_cap: int | None = None, merge_notes: bool = False,
+            visit_cap: int | None = None, notes_in_state: bool = False,
             progress: Progress | None = None, command: str = "hengyang") -> ExploreResult:
     """Walk every reachable state breadth first (up to ``max_states`` states and
     ``max_depth`` choices) and report what is reachable. See the module docstring.
-    ``command`` is how the writer starts the game, for the replay lines of the findings.
+    ``notes_in_state`` keeps the unlocked notes in the state, for the exact most notes at
+    each ending (many more states). ``command`` is how the writer starts the game, for the
+    replay lines of the findings.
 
     Memory stays near a few hundred bytes per state: only the frontier keeps whole states
     (with their visit counts cut down to what conditions read), and the graph is kept in
     flat arrays."""
     began = time.perf_counter()
-    abst = Abstraction.of(story, visit_cap=visit_cap, notes=not merge_notes)
+    abst = Abstraction.of(story, visit_cap=visit_cap, notes=notes_in_state)
     res = ExploreResult(story, abst)
     tally: dict[tuple[str, str], list[int]] = {
         (s.id, c.id): [0, 0] for s in story.scenes.values() for c in s.choices if c.when is not None}
@@ -305,11 +321,18 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
     caps = dict(abst.visits)
 
     def slim(st: State) -> State:
-        """The same state with only the visit counts a condition can read (capped)."""
+        """The same state with only the visit counts a condition can read (capped), and its
+        notes only when they are part of the key (so each move reports every note it unlocks)."""
         small = {sid: (n if n <= caps[sid] else caps[sid]) for sid, n in st.visits.items() if sid in caps}
-        return State(st.scene, st.vars, small, st.notes, st.taken, st.ending, 0)
+        return State(st.scene, st.vars, small, st.notes if notes_in_state else (), st.taken, st.ending, 0)
 
-    start = slim(new_game(story)[0])
+    first = new_game(story)[0]
+    start = slim(first)
+    note_bit = {nid: 1 << n for n, nid in enumerate(story.notes)}
+    start_mask = sum(note_bit.get(n, 0) for n in first.notes)
+    mask_no: dict[int, int] = {0: 0}  # each distinct set of notes a move unlocks, numbered
+    edge_note = array("H")  # per move (without notes in the state): the number of its notes' set
+    ending_states: dict[str, list[int]] = {}
     scene_no = {sid: n for n, sid in enumerate(story.scenes)}
     res.scene_ids = list(story.scenes)
     parent, via = array("i", [-1]), array("H", [0])
@@ -332,12 +355,16 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
         if st.ending is not None:
             info = endings.get(st.ending)
             if info is None:
-                info = endings[st.ending] = EndingInfo(path=res.path_to(j))
+                info = endings[st.ending] = EndingInfo(path=res.path_to(j), max_notes_exact=notes_in_state)
             info.states += 1
-            if len(st.notes) > info.max_notes:
-                info.max_notes = len(st.notes)
+            if notes_in_state:
+                if len(st.notes) > info.max_notes:
+                    info.max_notes = len(st.notes)
+            else:
+                ending_states.setdefault(st.ending, []).append(j)
 
-    discovered(0, start)
+    notes.update(first.notes)
+    discovered(0, first if notes_in_state else start)
     i = 0
     while frontier:
         state = frontier.popleft()
@@ -360,7 +387,7 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
                 offered.add(pair)
                 taken.add(pair)
                 new, output = step(story, state, c.id)
-                if output.notes:  # (a merged state may not carry them)
+                if output.notes:
                     notes.update(output.notes)
                 k = key(new)
                 j = index.get(k)
@@ -377,6 +404,12 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
                     scene_idx.append(scene_no[new.scene])
                     discovered(j, new)
                 edges.append(j)
+                if not notes_in_state:  # which notes this move unlocks (the state carries none)
+                    mask = sum(note_bit.get(n, 0) for n in output.notes) if output.notes else 0
+                    m = mask_no.get(mask)
+                    if m is None:
+                        m = mask_no[mask] = len(mask_no)
+                    edge_note.append(m)
             if not full:
                 hit_states = True
             unexplored.append(0 if full else 1)
@@ -394,7 +427,14 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
     for n in scene_idx:
         sid = res.scene_ids[n]
         res.scene_states[sid] = res.scene_states.get(sid, 0) + 1
-    res.traps = _traps(edges, starts, unexplored, ends)
+    into = _predecessors(edges, starts, len(ends))
+    res.traps = _traps(edges, starts, unexplored, ends, into)
+    if not notes_in_state:
+        masks = sorted(mask_no, key=mask_no.__getitem__)
+        bounds = _note_bounds(edges, edge_note, masks, into, ending_states, start_mask, len(ends))
+        for ending, mask in bounds.items():
+            endings[ending].max_notes = bin(mask).count("1")
+    del into
     res.elapsed = time.perf_counter() - began
     if progress is not None:
         progress(res.expanded, res.states, res.depth)
@@ -402,12 +442,9 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
     return res
 
 
-def _traps(edges: array, starts: array, unexplored: bytearray, ends: bytearray) -> list[list[int]]:  # type: ignore[type-arg]
-    """Loops with no way out: states from which neither an ending nor an unexplored state
-    can be reached, grouped into the closed loops they end up in."""
-    n = len(ends)
-    good = bytearray(a | b for a, b in zip(ends, unexplored, strict=True))
-    # The moves into each state, as flat arrays like the moves out.
+def _predecessors(edges: array, starts: array, n: int) -> tuple[array, array]:  # type: ignore[type-arg]
+    """The moves into each state, as flat arrays like the moves out:
+    ``preds[pred_starts[j]:pred_starts[j + 1]]`` are the states with a move into ``j``."""
     counts = array("q", bytes(8 * (n + 1)))
     for j in edges:
         counts[j + 1] += 1
@@ -421,14 +458,49 @@ def _traps(edges: array, starts: array, unexplored: bytearray, ends: bytearray) 
             j = edges[e]
             preds[fill[j]] = i
             fill[j] += 1
-    queue = deque(i for i in range(n) if good[i])
+    return pred_starts, preds
+
+
+def _backward(pred_starts: array, preds: array, marked: bytearray) -> None:  # type: ignore[type-arg]
+    """Mark every state from which a marked state can be reached."""
+    queue = deque(i for i, m in enumerate(marked) if m)
     while queue:
         j = queue.popleft()
         for e in range(pred_starts[j], pred_starts[j + 1]):
             p = preds[e]
-            if not good[p]:
-                good[p] = 1
+            if not marked[p]:
+                marked[p] = 1
                 queue.append(p)
+
+
+def _note_bounds(edges: array, edge_note: array, masks: list[int], into: tuple[array, array],  # type: ignore[type-arg]
+                 ending_states: dict[str, list[int]], start_mask: int, n: int) -> dict[str, int]:
+    """For each ending, the notes (a bit mask) unlocked at the start or by a move into a state
+    from which the ending can be reached. Every way to the ending is made of such moves, so
+    this bounds the notes a player can hold there (it is exact when one way takes them all)."""
+    noted = [(edges[e], masks[m]) for e, m in enumerate(edge_note) if m]
+    out: dict[str, int] = {}
+    for ending, members in ending_states.items():
+        reaches = bytearray(n)
+        for j in members:
+            reaches[j] = 1
+        _backward(*into, reaches)
+        mask = start_mask
+        for j, m in noted:
+            if reaches[j]:
+                mask |= m
+        out[ending] = mask
+    return out
+
+
+def _traps(edges: array, starts: array, unexplored: bytearray, ends: bytearray,  # type: ignore[type-arg]
+           into: tuple[array, array]) -> list[list[int]]:  # type: ignore[type-arg]
+    """Loops with no way out: states from which neither an ending nor an unexplored state
+    can be reached, grouped into the closed loops they end up in. ``into``: the moves into
+    each state (:func:`_predecessors`)."""
+    n = len(ends)
+    good = bytearray(a | b for a, b in zip(ends, unexplored, strict=True))
+    _backward(*into, good)
     doomed = [i for i in range(n) if not good[i]]
     if not doomed:
         return []

@@ -49,7 +49,7 @@ def test_fixture_explores_completely_without_errors() -> None:
 @pytest.mark.slow
 def test_shipped_story_has_no_soft_locks_or_traps(long_mode: bool) -> None:
     """Short: the first 20 choices of every path. Long (--long): every reachable state
-    (about a million with notes, a few minutes)."""
+    (notes left out of the state, as by default)."""
     result = load_story()
     assert result.ok and result.story is not None
     if long_mode:
@@ -58,7 +58,7 @@ def test_shipped_story_has_no_soft_locks_or_traps(long_mode: bool) -> None:
         assert set(res.scene_states) == set(result.story.scenes) and set(res.endings) == set(result.story.endings)
         assert res.notes == set(result.story.notes)
     else:
-        res = explore(result.story, merge_notes=True, max_depth=20)
+        res = explore(result.story, max_depth=20)
     assert res.errors == [], [d.format() for d in res.errors]
 
 
@@ -197,12 +197,14 @@ def brute_force(story, depth: int):  # type: ignore[no-untyped-def]
     seen = {key(start): 0}
     queue = deque([(start, 0)])
     scenes, offered, notes, endings, locks, outcomes = set(), set(), set(), set(), set(), set()
+    most: dict[str, int] = {}  # ending -> the most notes held there
     while queue:
         s, d = queue.popleft()
         scenes.add(s.scene)
         notes |= set(s.notes)
         if s.ending is not None:
             endings.add(s.ending)
+            most[s.ending] = max(most.get(s.ending, 0), len(s.notes))
             continue
         if d >= depth:
             continue
@@ -220,7 +222,7 @@ def brute_force(story, depth: int):  # type: ignore[no-untyped-def]
             if k not in seen:
                 seen[k] = d + 1
                 queue.append((new, d + 1))
-    return scenes, offered, notes, endings, locks, outcomes
+    return scenes, offered, notes, endings, locks, outcomes, most
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -229,13 +231,72 @@ def test_exploration_matches_brute_force_on_random_stories(seed: int, tmp_path: 
     result = load_dir(random_story(rng, tmp_path))
     assert result.ok and result.story is not None, [d.format() for d in result.diagnostics if d.is_error]
     depth = 7
-    want = brute_force(result.story, depth)
-    for merge in (False, True):
-        res = explore(result.story, max_depth=depth, merge_notes=merge)
+    *want, most = brute_force(result.story, depth)
+    for in_state in (False, True):
+        res = explore(result.story, max_depth=depth, notes_in_state=in_state)
         outcomes = {(s, c, b) for (s, c), (yes, no) in res.conditions.items()
                     for b, n in ((True, yes), (False, no)) if n}
-        got = (set(res.scene_states), res.offered, res.notes, set(res.endings), set(res.softlocks), outcomes)
+        got = [set(res.scene_states), res.offered, res.notes, set(res.endings), set(res.softlocks), outcomes]
         assert got == want
+        for ending, info in res.endings.items():  # exact with notes in the state, else a bound
+            assert info.max_notes_exact == in_state
+            assert info.max_notes == most[ending] if in_state else most[ending] <= info.max_notes <= len(res.notes)
+
+
+def branching_notes_story(root: Path, count: int) -> Path:
+    """``count`` scenes in a row; in each the player reads its note or not (two choices, both
+    on to the next scene), so the notes held at the end come in 2**count combinations. One
+    more note, ``never``, is unlocked by a choice no condition lets a player take."""
+    lines = ["chapter: one", "scenes:"]
+    en = ["story:", "  title: R", "chapters:", "  one:", "    title: One", "scenes:"]
+    for k in range(count):
+        last = k + 1 == count
+        read = (["        effects:", f"          - note: n{k}", "          - end: done"] if last else
+                [f"        to: s{k + 1}", "        effects:", f"          - note: n{k}"])
+        skip = ["        effects:", "          - end: done"] if last else [f"        to: s{k + 1}"]
+        lines += [f"  s{k}:", "    choices:", "      read:", *read, "      skip:", *skip]
+        en += [f"  s{k}:", "    title: T", "    text: X", "    choices:", "      read: Read", "      skip: Skip"]
+    lines += ["  s0_locked:", "    choices:", "      never:", "        when: locked", "        effects:",
+              "          - note: never", "          - end: done"]
+    en += ["  s0_locked:", "    title: T", "    text: X", "    choices:", "      never: Never"]
+    lines += ["notes:"] + [x for k in range(count) for x in (f"  n{k}:", "    sources: [a.txt]")]
+    lines += ["  never:", "    sources: [a.txt]"]
+    en += ["notes:"] + [x for k in range(count) for x in (f"  n{k}:", "    title: N", "    body: B")]
+    en += ["  never:", "    title: N", "    body: B", "endings:", "  done:", "    title: D", "    text: E"]
+    files = {
+        "story/story.yaml": "story:\n  id: r\n  title: story.title\n  start: s0\n  languages: [en]\n"
+                            "chapters: [one]\nvariables:\n  locked: false\nendings: [done]\n",
+        "story/one.yaml": "\n".join(lines) + "\n",
+        "locales/en/text.yaml": "\n".join(en) + "\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_notes_do_not_multiply_the_states(tmp_path: Path) -> None:
+    """Notes unlocked along independent branches: left out of the state (the default), the
+    states grow with the scenes, not with the combinations of notes; the notes never
+    unlocked are still reported, and the most notes at the ending is still right."""
+    counts = {}
+    for count in (4, 12):
+        result = load_dir(branching_notes_story(tmp_path / str(count), count))
+        assert result.ok and result.story is not None, [d.format() for d in result.diagnostics if d.is_error]
+        res = explore(result.story)
+        assert res.complete
+        counts[count] = res.states
+        assert res.notes == {f"n{k}" for k in range(count)}
+        [w405] = [d for d in res.findings if d.code == "W405"]
+        assert "'never'" in w405.message
+        info = res.endings["done"]
+        assert info.max_notes == count and not info.max_notes_exact
+        exact = explore(result.story, notes_in_state=True)
+        assert exact.endings["done"].max_notes == count and exact.endings["done"].max_notes_exact
+        assert exact.notes == res.notes and [d.code for d in exact.findings] == [d.code for d in res.findings]
+        assert exact.states >= 2 ** count  # kept in the state, every combination is a state
+    # One start state, one state per later scene, one ending: linear in the scenes.
+    assert counts == {4: 4 + 1, 12: 12 + 1}
 
 
 # -- random playthroughs -------------------------------------------------------------------
@@ -287,6 +348,24 @@ def test_explore_cli_summary_and_exit_codes(tmp_path: Path) -> None:
     broken = write_story(tmp_path, {ONE: ("      end: c", "      end: cc")})
     code, out = run_tool("explore", "--story", str(broken / "story"), "--locales", str(broken / "locales"))
     assert code == 1 and "E205" in out and "cannot be explored" in out
+
+
+def test_explore_cli_notes_flags() -> None:
+    """By default the most notes at each ending is labelled a bound; --notes-in-state gives
+    the exact figure; --merge-notes (the old way to leave notes out) still runs, with a reminder."""
+    def run(*flags: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["explore", *FIXTURE_ARGS, *flags], stdout=out, stderr=err, env={})
+        return code, out.getvalue(), err.getvalue()
+
+    code, default, _ = run()
+    assert code == 0 and "(a bound; --notes-in-state for the exact figure)" in default
+    assert "notes are not part of the state" in default
+    code, exact, _ = run("--notes-in-state")
+    assert code == 0 and "(a bound" not in exact and "notes are part of the state (--notes-in-state)" in exact
+    code, merged, err = run("--merge-notes")
+    assert code == 0 and "--merge-notes is deprecated" in err
+    assert merged.splitlines()[:-1] == default.splitlines()[:-1]  # all but the timing line
 
 
 class FakeTerminal(io.StringIO):

@@ -26,8 +26,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-depth", type=_positive, metavar="N", help="do not look further than N choices")
     parser.add_argument("--visit-cap", type=_positive, metavar="N",
                         help="keep visit counts up to at least N in the state (default: what the conditions need)")
+    parser.add_argument("--notes-in-state", action="store_true",
+                        help="keep the unlocked notes in the state, for the exact most notes at each ending "
+                             "(many more states; by default notes are left out, as no condition reads them)")
     parser.add_argument("--merge-notes", action="store_true",
-                        help="leave unlocked notes out of the state (they never change what happens): fewer states")
+                        help="deprecated: notes are left out of the state by default now")
     parser.add_argument("--random", type=_positive, metavar="N", help="play N random games instead")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1); same seed, same games")
     parser.add_argument("--max-steps", type=_positive, default=1000, metavar="N",
@@ -100,10 +103,14 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         report_random(rres, out, args, ctx.command)
         findings = rres.findings
     else:
+        if args.merge_notes:
+            ctx.stderr.write("explore: --merge-notes is deprecated: notes are left out of the state by default "
+                             "now (--notes-in-state keeps them in)\n")
         bar = ProgressBar(ctx.stderr, args.max_states, "states")
         try:
             eres = explore(story, max_states=args.max_states, max_depth=args.max_depth, visit_cap=args.visit_cap,
-                           merge_notes=args.merge_notes, progress=bar.update, command=ctx.command)
+                           notes_in_state=args.notes_in_state and not args.merge_notes, progress=bar.update,
+                           command=ctx.command)
         finally:
             bar.close()
         report_explore(eres, out)
@@ -152,8 +159,9 @@ def report_explore(res: ExploreResult, out: IO[str]) -> None:
                 out.write(f"  {ending}: never reached\n")
                 continue
             path = " ".join(map(str, info.path or [])) or "(none)"
-            out.write(f"  {ending}: {info.states:,} state(s); at most {info.max_notes}/{len(story.notes)} notes; "
-                      f"shortest way: {path}\n")
+            most = (f"at most {info.max_notes}/{len(story.notes)} notes" if info.max_notes_exact else
+                    f"at most {info.max_notes}/{len(story.notes)} notes (a bound; --notes-in-state for the exact figure)")
+            out.write(f"  {ending}: {info.states:,} state(s); {most}; shortest way: {path}\n")
     out.write("The state: " + "; ".join(res.abstraction.describe()) + ".\n")
     warnings = len(res.findings) - errors
     out.write(f"{res.states:,} states in {res.elapsed:.2f} s ({res.states_per_second:,.0f} states/s); "

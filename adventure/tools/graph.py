@@ -332,8 +332,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         else:
             from ..explore import explore
 
-            # Notes never change what happens, so the map needs no states that differ only by them.
-            explored = explore(story, max_states=args.max_states, merge_notes=True, command=ctx.command)
+            # (Notes are left out of the state: they never change what happens.)
+            explored = explore(story, max_states=args.max_states, command=ctx.command)
             if not explored.complete:
                 ctx.stderr.write(f"note: exploration stopped at {explored.states:,} states; orange and red marks "
                                  "cover only the states explored (raise --max-states)\n")
