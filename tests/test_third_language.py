@@ -146,3 +146,14 @@ def test_the_browser_edition_opens_in_french(tmp_path: Path) -> None:
     assert '"languages":["en","es","fr"]' in text and "Commencer l'histoire" in text
     assert "La Traversée" in text and "Lecture en français." in text
     assert "[ui." not in text
+
+
+def test_the_class_page_in_french(tmp_path: Path) -> None:
+    """A French reader's report, gathered by ``class --lang fr`` (the option once took only en or es)."""
+    subprocess.run([sys.executable, PLAY, *ARGS, "--plain", "--lang", "fr"], input=b"2\n1\n2\nrapport Alix\n",
+                   capture_output=True, cwd=str(tmp_path), env=game_env(tmp_path / "saves"), timeout=60, check=True)
+    assert list((tmp_path / "reports").glob("*.json"))
+    proc = _tool("class", *ARGS, str(tmp_path / "reports"), "--lang", "fr", "--format", "md", "-o", "-")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("# La classe\u00a0: La Traversée") and "La lettre remise" in proc.stdout
+    assert "Langues de lecture\u00a0: français" in proc.stdout and not UNFILLED.search(proc.stdout)
