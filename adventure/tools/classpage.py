@@ -25,7 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("html", "md"), default="html", help="html (default) or md (Markdown)")
     parser.add_argument("--anonymise", "--anonymize", dest="anonymise", action="store_true",
                         help="replace names with stable pseudonyms (Student 7) and leave out the links to reports")
-    parser.add_argument("--lang", choices=("en", "es"), help="language of the page (default: from LANG)")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="language of the page, one of the story's (default: from LANG)")
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
