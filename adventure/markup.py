@@ -44,6 +44,8 @@ from .charset import strip_controls
 
 #: A glossary mark: group 1 is the text shown, group 2 the term id when it differs.
 TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
+#: A term mark being typed at the end of a line, up to its id (an editor's cursor: ``[[the ford|fo``).
+TERM_BEING_TYPED_RE = re.compile(r"\[\[[^\]|]*\|(\w*)$")
 #: An opening ``[[`` (a mark that does not close is reported by the loader).
 TERM_OPENING_RE = re.compile(r"\[\[")
 #: A speaker at the start of a paragraph: group 1 is the character id.

@@ -13,7 +13,7 @@ from lsprotocol import types as t
 
 from ..diagnostics import CODES, Diagnostic
 from ..loader import data_root, paragraph_count
-from ..markup import NAME_RE
+from ..markup import NAME_RE, TERM_BEING_TYPED_RE
 from .index import Index, Occ, locale_occurrences, story_occurrences
 from .project import Project
 
@@ -122,7 +122,7 @@ _CONTEXTS = [
     (re.compile(r"^\s*when:.*?(\w*)$"), "variable"),
     (re.compile(r"^\s*-\s*(?:set|add|sub):\s*\{(?:[^}]*,\s*)?(\w*)$"), "variable"),
     (re.compile(r"(?:^\s*|:\s*[\"']?)@(\w*)$"), "character"),
-    (re.compile(r"\[\[[^\]|]*\|(\w*)$"), "term"),
+    (TERM_BEING_TYPED_RE, "term"),
     (re.compile(r"(?<!\{)\{(\w*)$"), "variable"),
 ]
 

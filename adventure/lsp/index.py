@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..markup import TERM_MARK_RE
 from ..yamlread import node_spans
 
 _SECTIONS = {"scenes": "scene", "notes": "note", "chapters": "chapter", "characters": "character",
              "endings": "ending", "glossary": "term"}
 _SPEAKER = re.compile(r"(?:^|\n)[ \t]*(?:[A-Za-z_]+:[ \t]*[\"']?)?@([A-Za-z][A-Za-z0-9_]*):")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_TERM = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")
 _NAME = re.compile(r"""[A-Za-z_][A-Za-z0-9_]*|"[^"\n]*"|'[^'\n]*'""")
 _KEYWORDS = {"and", "or", "not", "true", "false", "visited"}
 
@@ -146,7 +146,7 @@ def locale_occurrences(path: Path, text: str) -> list[Occ]:
         elif len(key_path) == 4 and key_path[0] == "scenes" and key_path[2] == "choices" and span.key_start >= 0:
             line, col = place(span.key_start)
             out.append(Occ("choice", f"{key_path[1]}.{key_path[3]}", path, line, col, len(key_path[3]), "text"))
-    for rx, kind, group in ((_SPEAKER, "character", 1), (_PLACEHOLDER, "variable", 1), (_TERM, "term", 2)):
+    for rx, kind, group in ((_SPEAKER, "character", 1), (_PLACEHOLDER, "variable", 1), (TERM_MARK_RE, "term", 2)):
         for mt in rx.finditer(text):
             name = mt.group(group) or (mt.group(1) if kind == "term" else None)
             if not name or (kind == "term" and not mt.group(2) and not re.fullmatch(r"[A-Za-z]\w*", name)):
