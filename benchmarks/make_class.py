@@ -1,7 +1,7 @@
 """A simulated class: reading reports from real random playthroughs through the engine.
 
 ``python -m benchmarks.make_class -o DIR [-n 30] [--seed 1944]`` plays ``n`` students through
-the shipped story (or ``--story``/``--locales``) with :class:`adventure.session.Session`, each
+the shipped story (or ``--story``/``--locales``) with :class:`adventure.play.session.Session`, each
 choosing at random among the choices on screen, in English or Spanish (a few switch language
 on the way), with a clock that moves 15 s to 2.5 min per input. Most read to an ending; some
 stop in the middle; a few read over two lessons (quit, then resume from the autosave the next
@@ -26,10 +26,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adventure.engine import available  # noqa: E402
-from adventure.loader import load_story  # noqa: E402
-from adventure.saves import SaveStore  # noqa: E402
-from adventure.session import Session  # noqa: E402
+from adventure.core.engine import available  # noqa: E402
+from adventure.files.loader import load_story  # noqa: E402
+from adventure.play.saves import SaveStore  # noqa: E402
+from adventure.play.session import Session  # noqa: E402
 
 FIRST = ["Ana", "Wei", "Lucía", "Mateo", "Aisha", "Jonas", "Mei", "Diego", "Sofía", "Omar", "Hana", "Pablo",
          "Chloé", "Ravi", "Inés", "Tomás", "Yuki", "Carmen", "Samuel", "Nadia", "Hugo", "Lin", "Marta", "Kofi",
@@ -149,7 +149,7 @@ def grow_class(src: Path, out: Path, copies: int) -> list[Path]:
     every copy is another student with the same real path and answers."""
     import json
 
-    from adventure.report_record import checksum
+    from adventure.classroom.record import checksum
 
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(src.glob("*.json")):

@@ -140,8 +140,8 @@ def base_env(work: Path, **extra: str) -> dict[str, str]:
 # -- start in a terminal -------------------------------------------------------------------
 
 def first_scene_title(subject: Subject) -> str:
-    from adventure.loader import load_story
-    from adventure.model import scene_title_key
+    from adventure.core.model import scene_title_key
+    from adventure.files.loader import load_story
 
     result = load_story(subject.story, subject.locales)
     assert result.ok and result.story and result.catalog, f"{subject.name} does not load"
@@ -212,15 +212,15 @@ def measure_check(subject: Subject, work: Path, reps: int) -> dict[str, Fig]:
 # -- random walks ------------------------------------------------------------------------------
 
 def engine_walker(subject: Subject, seed: int) -> Callable[[float], tuple[int, float]]:
-    from adventure.engine import available, new_game, step
-    from adventure.i18n import Texts
-    from adventure.loader import load_story
-    from adventure.render import scene_paras
+    from adventure.core.engine import available, new_game, step
+    from adventure.files.loader import load_story
+    from adventure.text.catalog import Texts
+    from adventure.text.render import scene_paras
 
     result = load_story(subject.story, subject.locales)
     story, catalog = result.story, result.catalog
     assert story is not None and catalog is not None
-    gc.freeze()  # as the game does once the story is loaded (adventure.game.play)
+    gc.freeze()  # as the game does once the story is loaded (adventure.play.game.play)
     texts = Texts(catalog, "en")
     rng = random.Random(seed)
 
@@ -299,7 +299,7 @@ def measure_explore(subject: Subject, reps: int) -> Fig | str:
         from adventure import explore  # noqa: F401  (the explore tool, when merged)
     except ImportError:
         return "n/a (explore not merged)"
-    from adventure.loader import load_story
+    from adventure.files.loader import load_story
 
     result = load_story(subject.story, subject.locales)
     run_explore = getattr(explore, "explore", None)
@@ -316,10 +316,10 @@ def measure_explore(subject: Subject, reps: int) -> Fig | str:
 
 
 def measure_saves(subject: Subject, work: Path, reps: int, seed: int) -> dict[str, Fig]:
-    from adventure.engine import available
-    from adventure.loader import load_story
-    from adventure.saves import SaveStore, decode
-    from adventure.session import Session
+    from adventure.core.engine import available
+    from adventure.files.loader import load_story
+    from adventure.play.saves import SaveStore, decode
+    from adventure.play.session import Session
 
     result = load_story(subject.story, subject.locales)
     assert result.story is not None and result.catalog is not None
@@ -355,12 +355,12 @@ def measure_history(work: Path, reps: int, seed: int) -> dict[int, dict[str, Fig
 
     The game is built through the step API (a restart when the story ends), as the session
     keeps it, without writing 100,000 autosaves on the way."""
-    from adventure.engine import available, new_game, step
-    from adventure.history import RESTART
-    from adventure.loader import load_story
-    from adventure.saves import AUTOSAVE, AUTOSAVE_PREVIOUS, SaveStore, encode
-    from adventure.savestore import dump
-    from adventure.session import Session
+    from adventure.core.engine import available, new_game, step
+    from adventure.files.loader import load_story
+    from adventure.play.history import RESTART
+    from adventure.play.saves import AUTOSAVE, AUTOSAVE_PREVIOUS, SaveStore, encode
+    from adventure.play.savestore import dump
+    from adventure.play.session import Session
 
     result = load_story(ROOT / "story", ROOT / "locales")
     story, catalog = result.story, result.catalog
@@ -436,7 +436,7 @@ def measure_class(work: Path, reps: int, seed: int) -> dict[str, Fig]:
     from adventure.classpage.aggregate import build_page
     from adventure.classpage.records import read_folders
     from adventure.classpage.render import render_html
-    from adventure.loader import load_story
+    from adventure.files.loader import load_story
     from benchmarks.make_class import grow_class, make_class
 
     real, folder = work / "class-real", work / "class-500"

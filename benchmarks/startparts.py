@@ -28,14 +28,14 @@ def cpu():
     return r.ru_utime + r.ru_stime
 marks = [("python starts (interpreter, site)", cpu())]
 sys.path.insert(0, ROOT)
-import adventure.cache, adventure.game, adventure.session, adventure.shell_tty, threading
+import adventure.files.cache, adventure.play.game, adventure.play.session, adventure.play.shell_tty, threading
 marks.append(("our modules", cpu()))
-from adventure.cache import open_cache
-from adventure.loader import load_story
+from adventure.files.cache import open_cache
+from adventure.files.loader import load_story
 result = load_story(cache=open_cache(os.environ))
 marks.append(("story from the parsed-story cache", cpu()))
-from adventure.session import Session
-from adventure.shell_tty import AnsiWriter, ToolkitImport
+from adventure.play.session import Session
+from adventure.play.shell_tty import AnsiWriter, ToolkitImport
 session = Session(result.story, result.catalog, lang="en", store=None)
 lean = AnsiWriter(sys.stdout, color=True)
 lean.paras(session.intro())
@@ -47,7 +47,7 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import WordCompleter
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
-from adventure.shell_tty import TerminalWriter, make_output
+from adventure.play.shell_tty import TerminalWriter, make_output
 output = make_output(sys.stdout)
 writer = TerminalWriter(output, color=True)
 prompt = PromptSession(history=InMemoryHistory(), completer=WordCompleter(lambda: session.completions()),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adventure.diagnostics import Diagnostic
-from adventure.loader import LoadResult, load_story
+from adventure.core.diagnostics import Diagnostic
+from adventure.files.loader import LoadResult, load_story
 from adventure.tools.check import collect
 
 MINI: dict[str, str] = {

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from adventure.loader import load_story  # noqa: E402
+from adventure.files.loader import load_story  # noqa: E402
 from benchmarks import synth  # noqa: E402
 from benchmarks.run import Subject, engine_walker, naive_walker  # noqa: E402
 

@@ -13,12 +13,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adventure import cache as cache_mod
-from adventure import loader
-from adventure.cache import ParseCache, compute_engine_key, default_cache_dir, engine_key, open_cache
 from adventure.cli import main
-from adventure.conditions import Condition
-from adventure.loader import LoadResult, load_story
+from adventure.core.conditions import Condition
+from adventure.files import cache as cache_mod
+from adventure.files import loader
+from adventure.files.cache import ParseCache, compute_engine_key, default_cache_dir, engine_key, open_cache
+from adventure.files.loader import LoadResult, load_story
 from storykit import FIXTURE, MINI, write_story
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +138,7 @@ def test_an_engine_upgrade_or_a_changed_loader_makes_every_entry_stale(tmp_path:
         path.write_bytes(original + b"\n# changed\n")
         assert compute_engine_key(package, "0.1.0") != key, name
         path.write_bytes(original)
-    (package / "loader.py").unlink()
+    (package / cache_mod.RECORD_SOURCES[0]).unlink()
     assert compute_engine_key(package, "0.1.0") is None  # unreadable sources: no cache at all
     assert engine_key() == compute_engine_key(ROOT / "adventure", cache_mod.ENGINE_VERSION)
 

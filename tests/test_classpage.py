@@ -18,9 +18,9 @@ import pytest
 from adventure.classpage.aggregate import build_page, key_choices, pseudonyms, student_key
 from adventure.classpage.records import read_folders
 from adventure.classpage.render import render_html
+from adventure.classroom.record import checksum
 from adventure.cli import main
-from adventure.loader import load_story
-from adventure.report_record import checksum
+from adventure.files.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS30 = Path(__file__).resolve().parent / "fixtures" / "class30"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from adventure.cli import main
-from adventure.loader import load_story
-from adventure.session import Session
+from adventure.files.loader import load_story
+from adventure.play.session import Session
 
 CHROMIUM = "/usr/bin/chromium"
 CLASS30 = Path(__file__).resolve().parent / "fixtures" / "class30"

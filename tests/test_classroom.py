@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from adventure import classroom as cl
-from adventure.loader import load_story
-from adventure.saves import SaveStore
-from adventure.session import Session
-from adventure.transcript import Transcript, read_transcript
+from adventure.classroom import flow as cl
+from adventure.files.loader import load_story
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
+from adventure.play.transcript import Transcript, read_transcript
 from storykit import FIXTURE, load_dir, write_story
 
 CLASSROOM = Path(__file__).resolve().parent / "fixtures" / "classroom"

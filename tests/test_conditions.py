@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adventure.conditions import ConditionError, compile_condition
+from adventure.core.conditions import ConditionError, compile_condition
 
 VARS = {"rounds": "counter", "helped": "flag", "saw": "flag"}
 SCENES = {"a", "b"}

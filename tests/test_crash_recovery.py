@@ -15,15 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from adventure.saves import SaveStore
-from adventure.session import Session
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
 from playkit import ROOT, TOOLBAR, clean_exit, finish, game_env, run_pipe, save_json, spawn, story_args
 from storykit import load_fixture
 
 INJECT = '''
 import os, sys
 sys.path.insert(0, {root!r})
-from adventure import cli, loader, session
+from adventure import cli
+from adventure.files import loader
+from adventure.play import session
 
 owner, name = os.environ["INJECT"].split(".")
 target = {{"Session": session.Session, "loader": loader}}[owner]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure import yamlread
-from adventure.diagnostics import CODES, Diagnostic
-from adventure.explore import explore
+from adventure.core.diagnostics import CODES, Diagnostic
+from adventure.files import yamlread
+from adventure.tools.explore import explore
 from storykit import MINI, check_dir, load_dir, write_story
 
 ONE = "story/one.yaml"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_diagnostics import CASES, EXPLORE_CASES, reported
 
-from adventure.diagnostics import CODES
+from adventure.core.diagnostics import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from adventure.cli import main
-from adventure.saves import SaveStore
-from adventure.session import Session
-from adventure.watch import StoryFiles
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
+from adventure.play.watch import StoryFiles
 from storykit import write_story
 
 ES = "locales/es/text.yaml"

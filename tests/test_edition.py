@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from adventure.classroom.edition import build_book, reading_order, to_html, to_markdown
 from adventure.cli import main
-from adventure.edition import build_book, reading_order, to_html, to_markdown
-from adventure.loader import load_story
+from adventure.files.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = Path(__file__).resolve().parent / "fixtures" / "classroom"

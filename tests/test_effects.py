@@ -1,6 +1,6 @@
 """Effect operations are one enumeration, and every consumer handles each member.
 
-Adding an operation to :class:`adventure.model.Op` fails these tests until the step function,
+Adding an operation to :class:`adventure.core.model.Op` fails these tests until the step function,
 the loader, the explorer, the graph, the JSON schema and the writers' guide all know it; and a
 consumer handed an operation it does not know raises instead of guessing (before, an unknown
 op fell silently into ``sub`` in the engine and was drawn as "-" by the graph).
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from adventure import model as m
-from adventure.engine import _apply
-from adventure.explore import Abstraction
-from adventure.loader import EFFECT_OPS
-from adventure.tools.graph import _effect
+from adventure.cli.graph import _effect
+from adventure.core import model as m
+from adventure.core.engine import _apply
+from adventure.files.loader import EFFECT_OPS
+from adventure.tools.explore import Abstraction
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def test_an_unknown_operation_raises_in_every_consumer() -> None:
 
 
 def test_the_explorer_raises_on_an_unknown_operation(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adventure import explore
+    from adventure.tools import explore
     from storykit import load_fixture
 
     story = load_fixture().story

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adventure.engine import InvalidChoice, State, available, is_stuck, new_game, step
-from adventure.model import Story
+from adventure.core.engine import InvalidChoice, State, available, is_stuck, new_game, step
+from adventure.core.model import Story
 from storykit import load_dir, write_story
 
 
@@ -121,7 +121,7 @@ def test_soft_lock_is_detected(tmp_path: Path) -> None:
 def test_shipped_story_random_walks_never_crash() -> None:
     import random
 
-    from adventure.loader import load_story
+    from adventure.files.loader import load_story
 
     result = load_story()
     assert result.ok and result.story is not None
@@ -137,6 +137,6 @@ def test_shipped_story_random_walks_never_crash() -> None:
             state, _ = step(story, state, rng.choice(choices).id)
         assert state.ending is not None, f"stuck at {state.scene}"
         endings.add(state.ending)
-    from adventure.analysis import endings_reached, reachable
+    from adventure.files.structure import endings_reached, reachable
 
     assert endings == endings_reached(story, reachable(story)), "random walks find every reachable ending"

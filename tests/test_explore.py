@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from adventure.cli import main
-from adventure.engine import available, is_stuck, new_game, step
-from adventure.explore import Abstraction, explore, random_playthroughs
-from adventure.loader import load_story
+from adventure.core.engine import available, is_stuck, new_game, step
+from adventure.files.loader import load_story
+from adventure.tools.explore import Abstraction, explore, random_playthroughs
 from storykit import FIXTURE, FIXTURE_ARGS, load_dir, load_fixture, write_story
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -374,7 +374,7 @@ class FakeTerminal(io.StringIO):
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adventure.tools import explore as tool
+    from adventure.cli import explore as tool
 
     monkeypatch.setattr(tool.time, "perf_counter", iter(range(0, 10_000)).__next__)
     bar = tool.ProgressBar(FakeTerminal(), 100, "states")

@@ -27,12 +27,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure.analysis import graph_diagnostics
-from adventure.diagnostics import CODES
-from adventure.layout import plain, wrap
-from adventure.loader import default_locales_dir, load_story
-from adventure.saves import SaveError, SaveStore, decode
-from adventure.session import Session
+from adventure.core.diagnostics import CODES
+from adventure.files.loader import default_locales_dir, load_story
+from adventure.files.structure import graph_diagnostics
+from adventure.play.saves import SaveError, SaveStore, decode
+from adventure.play.session import Session
+from adventure.text.layout import plain, wrap
 from fuzzkit import dump_save, edit_json, json_edits, mutate, mutations
 from playkit import PLAY, ROOT, game_env
 from storykit import FIXTURE

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure.loader import load_story
-from adventure.saves import SaveStore
-from adventure.session import Session
+from adventure.files.loader import load_story
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.golden"))
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,7 +63,7 @@ def play(path: Path, *, round_trip: bool, tmp_path: Path) -> list[str]:
             name, value = arg.split()
             preset[name] = value == "true" if value in ("true", "false") else int(value)
     if start is not None or preset:
-        from adventure.engine import new_game
+        from adventure.core.engine import new_game
 
         session.state, output = new_game(result.story, at=start, variables=preset)
         output = "\n".join(p.text for p in session.show_scene())

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from adventure.cli import main
-from adventure.explore import explore
-from adventure.tools import graph
+from adventure.cli import graph, main
+from adventure.tools.explore import explore
 from storykit import FIXTURE_ARGS, load_dir, load_fixture, write_story
 
 ONE = "story/one.yaml"
@@ -121,8 +120,8 @@ def test_broken_story_gives_a_message_not_a_traceback(tmp_path: Path) -> None:
 
 
 def test_chapters_in_reading_order_and_whole_conditions(tmp_path: Path) -> None:
-    from adventure.loader import load_story
-    from adventure.tools.graph import to_dot, to_mermaid
+    from adventure.cli.graph import to_dot, to_mermaid
+    from adventure.files.loader import load_story
 
     result = load_story()
     assert result.story is not None

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from adventure.engine import State, available, new_game, step
-from adventure.history import RESTART, History
-from adventure.loader import load_story
-from adventure.saves import SAVE_VERSION, SaveStore, decode, encode
-from adventure.session import Session
+from adventure.core.engine import State, available, new_game, step
+from adventure.files.loader import load_story
+from adventure.play.history import RESTART, History
+from adventure.play.saves import SAVE_VERSION, SaveStore, decode, encode
+from adventure.play.session import Session
 from playkit import ROOT, copy_fixture, edit
 from storykit import FIXTURE, load_fixture
 
@@ -240,7 +240,7 @@ def test_a_bad_step_before_an_opaque_one_is_found_on_loading(tmp_path: Path) -> 
 
 
 def test_a_live_reload_that_changes_a_step_taken_limits_undo_and_says_so(tmp_path: Path) -> None:
-    from adventure.watch import StoryFiles
+    from adventure.play.watch import StoryFiles
 
     root = copy_fixture(tmp_path / "story")
     files = StoryFiles(root / "story", root / "locales")

@@ -27,20 +27,20 @@ import polib
 import pytest
 from markdown_it import MarkdownIt
 
-from adventure import model as m
-from adventure.charset import find_control, printable, strip_controls
-from adventure.diagnostics import Diagnostic
-from adventure.edition import build_book
-from adventure.edition import to_html as edition_html
-from adventure.edition import to_markdown as edition_md
-from adventure.loader import load_story
-from adventure.render import para
-from adventure.saves import SaveStore
-from adventure.session import Session
-from adventure.shell_plain import PlainWriter
-from adventure.tools.graph import to_dot, to_mermaid
-from adventure.transcript import Transcript, read_transcript
-from adventure.translation import Row, read_csv, read_po, to_csv, to_po
+from adventure.classroom.edition import build_book
+from adventure.classroom.edition import to_html as edition_html
+from adventure.classroom.edition import to_markdown as edition_md
+from adventure.cli.graph import to_dot, to_mermaid
+from adventure.core import model as m
+from adventure.core.charset import find_control, printable, strip_controls
+from adventure.core.diagnostics import Diagnostic
+from adventure.files.loader import load_story
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
+from adventure.play.shell_plain import PlainWriter
+from adventure.play.transcript import Transcript, read_transcript
+from adventure.text.render import para
+from adventure.tools.translation import Row, read_csv, read_po, to_csv, to_po
 
 CLASSROOM = Path(__file__).resolve().parent / "fixtures" / "classroom"
 TO_CHAPTER_END = ["1", "1", "2", "1", "2", "1", "1", "1"]

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adventure.charset import find_control, strip_controls
 from adventure.cli import main
-from adventure.loader import parse_locale_file
-from adventure.translation import (
+from adventure.core.charset import find_control, strip_controls
+from adventure.files.loader import parse_locale_file
+from adventure.files.yamledit import EditError, comment_above, format_scalar, insert_value, set_comment, set_value
+from adventure.tools.translation import (
     LOCK_NAME,
     export_rows,
     read_csv,
@@ -25,7 +26,6 @@ from adventure.translation import (
     to_csv,
     to_po,
 )
-from adventure.yamledit import EditError, comment_above, format_scalar, insert_value, set_comment, set_value
 from storykit import check_dir, load_dir, write_story
 
 EN = "locales/en/text.yaml"

@@ -111,7 +111,7 @@ def test_the_installed_game_plays_the_prologue_from_another_folder(installed: Pa
 
 
 def test_the_installed_copy_reads_nothing_from_the_checkout(installed: Path, tmp_path: Path) -> None:
-    probe = ("import importlib.resources, adventure, adventure.loader as l;"
+    probe = ("import importlib.resources, adventure, adventure.files.loader as l;"
              "print(adventure.__file__); print(l.default_story_dir()); print(l.default_locales_dir());"
              "print(importlib.resources.files('adventure') / 'data' == l.data_root())")
     proc = _run([str(installed / "bin" / "python"), "-c", probe], cwd=str(tmp_path), env=_env(tmp_path))
@@ -156,7 +156,7 @@ def test_an_editable_install_reads_the_checkout_s_files(tmp_path: Path) -> None:
     checkout = _source_copy(tmp_path / "checkout")
     python = _venv(tmp_path / "env")
     _pip_into(python, "-e", str(checkout))
-    probe = "import adventure.loader as l; print(l.default_story_dir())"
+    probe = "import adventure.files.loader as l; print(l.default_story_dir())"
     proc = _run([str(python), "-c", probe], cwd=str(tmp_path), env=_env(tmp_path))
     assert Path(proc.stdout.strip()) == (checkout / "story").resolve()
     # A writer's edit shows at once: change a title in the checkout, and the installed command

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from adventure.loader import load_story
+from adventure.files.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = re.compile(r"ui\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\Z")
@@ -29,8 +29,8 @@ def _literal_keys() -> dict[str, str]:
 
 
 def _dynamic_keys() -> set[str]:
-    from adventure import report
-    from adventure.session import ALL_COMMANDS
+    from adventure.classroom import report
+    from adventure.play.session import ALL_COMMANDS
 
     story = load_story(ROOT / "story", ROOT / "locales").story
     assert story is not None

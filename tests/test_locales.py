@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from adventure.loader import load_story
-from adventure.session import ALL_COMMANDS, Session
+from adventure.files.loader import load_story
+from adventure.play.session import ALL_COMMANDS, Session
 from storykit import load_dir, write_story
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -151,7 +151,7 @@ async def test_rename_a_scene_everywhere_in_one_edit(client: LanguageClient) -> 
             assert row[e.range.start.character:e.range.end.character] == "bat_rounds"
             lines[e.range.start.line] = row[:e.range.start.character] + e.new_text + row[e.range.end.character:]
         path.write_text("\n".join(lines), encoding="utf-8")
-    from adventure.loader import load_story
+    from adventure.files.loader import load_story
     from adventure.tools.check import collect
 
     root = where(client, "")

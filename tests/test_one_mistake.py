@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from adventure.cli import main
-from adventure.loader import data_root as project_root
+from adventure.files.loader import data_root as project_root
 
 BAT = "story/battery.yaml"
 EN = "locales/en/battery.yaml"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from adventure.saves import SaveStore
-from adventure.session import Session
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
 from playkit import PLAY, ROOT, TOOLBAR, clean_exit, finish, game_env, run_pipe, save_json, spawn, story_args
 from storykit import load_fixture
 
@@ -162,7 +162,7 @@ def test_crash_report_goes_in_the_save_folder(tmp_path: Path) -> None:
     import io
 
     from adventure.cli import Context
-    from adventure.game import _crash
+    from adventure.play.game import _crash
 
     saves = tmp_path / "saves"
     err = io.StringIO()

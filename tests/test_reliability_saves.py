@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from adventure import cli
-from adventure.saves import SaveError, SaveStore, decode
+from adventure.play.saves import SaveError, SaveStore, decode
 from playkit import (
     PLAY,
     ROOT,

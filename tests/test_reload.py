@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pexpect
 
-from adventure.saves import SaveStore
-from adventure.session import Session
-from adventure.shell_plain import run_plain
-from adventure.watch import StoryFiles
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
+from adventure.play.shell_plain import run_plain
+from adventure.play.watch import StoryFiles
 from storykit import FIXTURE
 
 ROOT = Path(__file__).resolve().parent.parent

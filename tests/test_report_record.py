@@ -12,11 +12,11 @@ from pathlib import Path
 from jsonschema import Draft7Validator
 
 from adventure.classpage.records import Refused, clean, read_folders, read_record
+from adventure.classroom.record import FORMAT, VERSION, checksum
 from adventure.cli import main
-from adventure.loader import load_story
-from adventure.report_record import FORMAT, VERSION, checksum
-from adventure.saves import SaveStore
-from adventure.session import Session
+from adventure.files.loader import load_story
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = Path(__file__).resolve().parent / "fixtures" / "classroom"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure.loader import LoadResult, load_story
-from adventure.saves import AUTOSAVE, SaveStore
-from adventure.session import Session
+from adventure.files.loader import LoadResult, load_story
+from adventure.play.saves import AUTOSAVE, SaveStore
+from adventure.play.session import Session
 
 CLASSROOM = Path(__file__).resolve().parent / "fixtures" / "classroom"
 TO_CHAPTER_END = ["1", "1", "2", "1", "2", "1", "1", "1"]  # the prologue read, into the battery

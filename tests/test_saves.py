@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure.engine import new_game, step
-from adventure.model import Story
-from adventure.saves import SAVE_VERSION, SaveError, SaveStore, check_slot, decode, encode
+from adventure.core.engine import new_game, step
+from adventure.core.model import Story
+from adventure.play.saves import SAVE_VERSION, SaveError, SaveStore, check_slot, decode, encode
 from storykit import load_dir, write_story
 
 

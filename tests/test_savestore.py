@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure import savestore
-from adventure.saves import SaveError, SaveStore, decode, slot_key
-from adventure.session import Session
+from adventure.play import savestore
+from adventure.play.saves import SaveError, SaveStore, decode, slot_key
+from adventure.play.session import Session
 from playkit import clean_exit, run_pipe, save_json
 from storykit import load_fixture
 

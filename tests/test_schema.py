@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from adventure.schema import INT_RE
-from adventure.yamlread import Map, Node, Scalar, Seq, read_yaml_bytes
+from adventure.files.schema import INT_RE
+from adventure.files.yamlread import Map, Node, Scalar, Seq, read_yaml_bytes
 from storykit import MINI, write_story
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure.saves import SaveStore
-from adventure.session import Session
-from adventure.transcript import Transcript, read_transcript
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
+from adventure.play.transcript import Transcript, read_transcript
 from storykit import load_fixture
 
 
@@ -128,7 +128,7 @@ def test_load_keeps_the_replaced_game(tmp_path: Path) -> None:
     reply = text(s.handle("load early"))
     assert 'kept as "before-load"' in reply and "load before-load" in reply
     assert s.store is not None
-    from adventure.saves import decode
+    from adventure.play.saves import decode
 
     assert decode(s.story, s.store.read("before-load")).state == progressed
     for _ in range(3):  # later steps and autosaves do not touch it
@@ -142,7 +142,7 @@ def test_load_keeps_the_replaced_game(tmp_path: Path) -> None:
 def test_every_step_is_autosaved_at_once(tmp_path: Path) -> None:
     """A crash or a power cut after any step loses nothing: the autosave already holds it,
     and the previous autosave the step before."""
-    from adventure.saves import decode
+    from adventure.play.saves import decode
 
     s = make(tmp_path)
     assert s.store is not None
@@ -161,7 +161,7 @@ def test_every_step_is_autosaved_at_once(tmp_path: Path) -> None:
 
 
 def test_a_failing_autosave_is_said_once_and_the_game_goes_on(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from adventure.saves import SaveError
+    from adventure.play.saves import SaveError
 
     s = make(tmp_path)
     assert s.store is not None

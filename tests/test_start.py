@@ -12,10 +12,10 @@ import pytest
 from prompt_toolkit.output import DummyOutput
 
 from adventure.cli import _play_options, build_parser
-from adventure.i18n import Texts
-from adventure.render import scene_paras, title_screen
-from adventure.session import Session
-from adventure.shell_tty import STYLE_RULES, AnsiWriter, TerminalWriter, sgr
+from adventure.play.session import Session
+from adventure.play.shell_tty import STYLE_RULES, AnsiWriter, TerminalWriter, sgr
+from adventure.text.catalog import Texts
+from adventure.text.render import scene_paras, title_screen
 from storykit import load_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +107,7 @@ def test_scene_rendering_remembers_static_text_but_not_placeholders() -> None:
 
 
 def test_placeholders_are_filled_with_every_render(tmp_path: Path) -> None:
-    from adventure.engine import new_game
+    from adventure.core.engine import new_game
     from storykit import load_dir, write_story
 
     result = load_dir(write_story(tmp_path))

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from adventure import model as m
-from adventure.analysis import graph_diagnostics, summarise
-from adventure.engine import available, new_game, step
-from adventure.loader import load_story
-from adventure.session import Session
+from adventure.core import model as m
+from adventure.core.engine import available, new_game, step
+from adventure.files.loader import load_story
+from adventure.files.structure import graph_diagnostics, summarise
+from adventure.play.session import Session
 
 SOURCES = {"000_fcdb49938f735203.txt", "001_0f73165df8b93894.txt", "002_bda323ccd7bffb6d.txt",
            "003_d493f927125c1d58.txt"}

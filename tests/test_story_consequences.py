@@ -17,10 +17,10 @@ from typing import NamedTuple
 
 import pytest
 
-from adventure import model as m
-from adventure.engine import available, new_game, step
-from adventure.loader import load_story
-from adventure.session import Session
+from adventure.core import model as m
+from adventure.core.engine import available, new_game, step
+from adventure.files.loader import load_story
+from adventure.play.session import Session
 
 # A neutral route from the first scene to an ending: the choice taken in each scene unless a
 # test overrides it (when the preferred choice is not offered, the first one offered is taken).

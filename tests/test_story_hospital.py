@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from adventure.engine import State, available, new_game, step
-from adventure.loader import load_story
-from adventure.model import Story
+from adventure.core.engine import State, available, new_game, step
+from adventure.core.model import Story
+from adventure.files.loader import load_story
 
 ENTRY = "hos_arrival"
 EXIT = "epi_north"

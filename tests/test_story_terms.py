@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from adventure import model as m
-from adventure.engine import available, new_game, step
-from adventure.loader import load_story
+from adventure.core import model as m
+from adventure.core.engine import available, new_game, step
+from adventure.files.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from adventure.loader import load_story, parse_locale_file
+from adventure.files.loader import load_story, parse_locale_file
 from playkit import PLAY, ROOT, game_env, run_pipe
 
 TRI = Path(__file__).resolve().parent / "fixtures" / "trilingual"

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from adventure.engine import available, new_game, step
-from adventure.loader import load_story
-from adventure.model import Story
-from adventure.saves import SaveStore, decode
+from adventure.core.engine import available, new_game, step
+from adventure.core.model import Story
+from adventure.files.loader import load_story
+from adventure.play.saves import SaveStore, decode
 from adventure.web.export import MAX_BYTES, build_page
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (CI installs it)")
@@ -252,8 +252,8 @@ def test_a_reflection_question_then_the_report_is_the_terminals(watched: Watched
     save = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     loaded = decode(story, save)
     assert loaded.state == state and len(loaded.history) == len(path)
-    from adventure.report import report_data, to_html, to_markdown
-    from adventure.session import Session
+    from adventure.classroom.report import report_data, to_html, to_markdown
+    from adventure.play.session import Session
 
     store = SaveStore(tmp_path / "saves")
     (tmp_path / "saves").mkdir()

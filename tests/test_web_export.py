@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from adventure.cli import main
-from adventure.loader import load_story
+from adventure.files.loader import load_story
 from adventure.web.bundle import build_bundle, condition_tree, parts
 from adventure.web.export import MAX_BYTES, build_page
 from storykit import load_dir, write_story
@@ -89,7 +89,7 @@ def test_glossary_marks_become_term_spans() -> None:
         ["text", "the "], ["term", "pillboxes", "pillbox"], ["text", " and "], ["term", "abatis", "abatis"],
         ["text", [" at ", {"v": "n"}]]]
     assert parts("{{n}} {n} {x}", {"n"}) == ["{n} ", {"v": "n"}, " {x}"]
-    from adventure.conditions import compile_condition
+    from adventure.core.conditions import compile_condition
 
     when = compile_condition('not (a or b) and visited("x") >= -1', variables={"a": "flag", "b": "flag"}, scenes={"x"})
     assert condition_tree(when) == [

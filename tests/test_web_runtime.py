@@ -3,8 +3,8 @@
 tests/web_driver.js plays adventure/web/runtime.js under node on the bundle the web export
 ships, and for every state it reaches prints one canonical line (scene, open choice ids,
 variables, visit counts, notes, ending, once-only choices taken, turn), or its CRC-32 for
-the thousands of random walks. The same lines are built here from ``adventure.engine``
-(``new_game``/``step``, undo and restart as adventure/session.py keeps them) and compared
+the thousands of random walks. The same lines are built here from ``adventure.core.engine``
+(``new_game``/``step``, undo and restart as adventure/play/session.py keeps them) and compared
 step by step: every golden playthrough, and seeded random walks (the walk is chosen by the
 JavaScript side; Python replays it) of the shipped story and of a 1,000-scene synthetic
 story. ``--long`` walks ten times as many. Any difference fails.
@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from adventure.engine import State, available, new_game, step
-from adventure.loader import load_story
-from adventure.model import Story
-from adventure.saves import SaveStore
-from adventure.session import Session
+from adventure.core.engine import State, available, new_game, step
+from adventure.core.model import Story
+from adventure.files.loader import load_story
+from adventure.play.saves import SaveStore
+from adventure.play.session import Session
 from adventure.web.bundle import build_bundle, condition_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,7 +241,7 @@ CONDITIONS = [
 def test_condition_trees_evaluate_as_the_python_conditions(tmp_path: Path) -> None:
     """Each condition, as a tree in JavaScript, gives what the Python parser's closure gives
     for every combination of values."""
-    from adventure.conditions import compile_condition
+    from adventure.core.conditions import compile_condition
 
     variables = {"n": "counter", "f": "flag", "g": "flag"}
     cases = [({"n": n, "f": f, "g": g}, {"a": a, "b": b}) for n in (-1, 0, 1, 3, 4) for f in (True, False)

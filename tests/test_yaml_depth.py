@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from adventure import yamlread
-from adventure.yamlread import Map, read_flat_mapping, read_yaml_text
+from adventure.files import yamlread
+from adventure.files.yamlread import Map, read_flat_mapping, read_yaml_text
 
 
 def _limited(limit: int) -> type:

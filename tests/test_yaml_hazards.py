@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from adventure import yamlread
 from adventure.cli import main
-from adventure.session import Session
-from adventure.yamlread import Map, Scalar, read_yaml_bytes, read_yaml_text
+from adventure.files import yamlread
+from adventure.files.yamlread import Map, Scalar, read_yaml_bytes, read_yaml_text
+from adventure.play.session import Session
 from storykit import MINI, check_dir, load_dir, write_story
 
 ONE = "story/one.yaml"

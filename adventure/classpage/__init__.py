@@ -1,6 +1,6 @@
 """The class page: every student's report record in some folders, on one page for the teacher.
 
-``python play.py class DIR...`` (:mod:`adventure.tools.classpage`) runs the parts in order::
+``python play.py class DIR...`` (:mod:`adventure.cli.classpage`) runs the parts in order::
 
     records   -> find and read the report records (JSON), refusing damaged or foreign ones
     aggregate -> one student per name (sittings merged), grouped by story version; the figures

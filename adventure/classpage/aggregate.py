@@ -25,11 +25,11 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import model as m
-from ..classroom import duration
-from ..i18n import Texts, fold
-from ..loader import TERM_MARK_RE
-from .records import Found, Report, Skipped
+from adventure.classpage.records import Found, Report, Skipped
+from adventure.classroom.flow import duration
+from adventure.core import model as m
+from adventure.files.loader import TERM_MARK_RE
+from adventure.text.catalog import Texts, fold
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

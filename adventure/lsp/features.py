@@ -11,11 +11,11 @@ from typing import Any
 
 from lsprotocol import types as t
 
-from ..diagnostics import CODES, Diagnostic
-from ..loader import data_root, paragraph_count
-from ..markup import NAME_RE, TERM_BEING_TYPED_RE
-from .index import Index, Occ, locale_occurrences, story_occurrences
-from .project import Project
+from adventure.core.diagnostics import CODES, Diagnostic
+from adventure.files.loader import data_root, paragraph_count
+from adventure.lsp.index import Index, Occ, locale_occurrences, story_occurrences
+from adventure.lsp.project import Project
+from adventure.text.markup import NAME_RE, TERM_BEING_TYPED_RE
 
 DOCS = (data_root() / "docs" / "diagnostics.md").as_uri()  # each code has an anchor there
 RENAMABLE = ("scene", "note", "variable", "character")
@@ -296,7 +296,7 @@ def _word_range(project: Project, path: Path, d: t.Diagnostic) -> t.Range:
 
 
 def _stub(project: Project, path: Path, lang: str, key: str, d: t.Diagnostic) -> t.CodeAction | None:
-    from ..yamledit import EditError, insert_value
+    from adventure.files.yamledit import EditError, insert_value
 
     target = project.locales_dir / lang / path.name
     try:

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..markup import TERM_MARK_RE
-from ..yamlread import node_spans
+from adventure.files.yamlread import node_spans
+from adventure.text.markup import TERM_MARK_RE
 
 _SECTIONS = {"scenes": "scene", "notes": "note", "chapters": "chapter", "characters": "character",
              "endings": "ending", "glossary": "term"}

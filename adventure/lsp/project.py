@@ -1,8 +1,8 @@
 """The story as the editor sees it: files on disk overlaid with unsaved documents, checked
 with the loader and diagnostics of ``check``, fast enough to answer every keystroke.
 
-Two passes, one source of truth (:func:`adventure.loader.link` and
-:func:`adventure.tools.check.collect`):
+Two passes, one source of truth (:func:`adventure.files.loader.link` and
+:func:`adventure.cli.check.collect`):
 
 * :meth:`Project.full` loads everything as ``check`` does (per-file records memoised, so a
   file is parsed again only when its bytes change) and gives every diagnostic of every file;
@@ -13,7 +13,7 @@ Two passes, one source of truth (:func:`adventure.loader.link` and
   translation review) are kept from the last full pass, which the server runs again when
   typing pauses.
 
-    >>> from adventure.loader import data_root as project_root
+    >>> from adventure.files.loader import data_root as project_root
     >>> p = Project(project_root() / "story", project_root() / "locales")
     >>> diags = p.full()
     >>> sum(len(v) for v in diags.values())
@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic
-from ..loader import (
+from adventure.core.diagnostics import Diagnostic
+from adventure.files.loader import (
     MANIFEST,
     LoadResult,
     default_locales_dir,
@@ -40,7 +40,7 @@ from ..loader import (
     parse_file,
     story_files,
 )
-from ..triage import broken_file, focus, is_unreadable
+from adventure.files.triage import broken_file, focus, is_unreadable
 
 # Codes the link stage does not give; an edit keeps them from the last full pass.
 LATE = frozenset({"W201", "W202", "W203", "W204", "W205", "W303", "W304"})
@@ -48,7 +48,7 @@ _VISITED = re.compile(r"""visited\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\)""")
 
 
 class _Memo:
-    """The parsed-story cache interface of :mod:`adventure.cache`, in memory: a file is parsed
+    """The parsed-story cache interface of :mod:`adventure.files.cache`, in memory: a file is parsed
     again only when its bytes change."""
 
     refresh = False
@@ -121,7 +121,7 @@ class Project:
     def full(self) -> dict[Path, list[Diagnostic]]:
         """Every diagnostic ``check`` gives, by file (files that had some and now have none
         get an empty list, so the editor clears them)."""
-        from ..tools.check import collect
+        from adventure.tools.check import collect
 
         for path in list(self.records):
             if not path.exists() and path not in self.overlay:

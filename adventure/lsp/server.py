@@ -14,9 +14,9 @@ from typing import Any
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
 
-from . import features as f
-from .index import Index
-from .project import Project
+from adventure.lsp import features as f
+from adventure.lsp.index import Index
+from adventure.lsp.project import Project
 
 PAUSE = 0.6  # seconds without an edit before the whole story is checked again
 
@@ -25,7 +25,7 @@ class StoryServer(LanguageServer):
     """A language server holding one :class:`Project`."""
 
     def __init__(self, story_dir: Path | None, locales_dir: Path | None, *, draft: bool = False) -> None:
-        from .. import __version__
+        from adventure import __version__
 
         super().__init__("hengyang", __version__)
         self.given = (story_dir, locales_dir)
@@ -35,7 +35,7 @@ class StoryServer(LanguageServer):
         self._pending: asyncio.TimerHandle | None = None
 
     def setup(self, root: Path | None) -> Project:
-        from ..loader import default_locales_dir, default_story_dir
+        from adventure.files.loader import default_locales_dir, default_story_dir
 
         story, locales = self.given
         if story is None and root is not None and (root / "story" / "story.yaml").is_file():

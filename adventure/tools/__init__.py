@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
-from ..loader import LoadResult
+from adventure.files.loader import LoadResult
 
 
 def load_for_tool(args: argparse.Namespace, ctx: Any, *, why: str, need_ok: bool = False,
@@ -21,8 +21,8 @@ def load_for_tool(args: argparse.Namespace, ctx: Any, *, why: str, need_ok: bool
         if result is None:
             return 1
     """
-    from ..cache import open_cache
-    from ..loader import load_story
+    from adventure.files.cache import open_cache
+    from adventure.files.loader import load_story
 
     story_dir, given_locales = ctx.story_dirs(args)
     result = load_story(story_dir, locales_dir or given_locales, cache=open_cache(ctx.env))
@@ -41,8 +41,8 @@ def tool_text(ctx: Any, key: str, **subs: object) -> str:
     writer's language (``LC_ALL`` / ``LC_MESSAGES`` / ``LANG``), English when that has none.
 
     Read from the engine's own locale files, so it works when the story itself does not load."""
-    from ..i18n import detect_language, fill
-    from ..loader import default_locales_dir, parse_locale_file
+    from adventure.files.loader import default_locales_dir, parse_locale_file
+    from adventure.text.catalog import detect_language, fill
 
     try:  # the languages the engine's own locales have (a new one is a folder there, no code)
         have = tuple(sorted(p.name for p in default_locales_dir().iterdir() if (p / "ui_tools.yaml").is_file()))

@@ -20,7 +20,7 @@ def previous_sources(wanted: Iterable[tuple[str, Path, str]], hash_of: Callable[
                      ) -> dict[str, str]:
     """For each ``(key, source file, recorded hash)``, the text the key had in the newest
     committed version of that file whose hash (``hash_of``) is the recorded one."""
-    from ..loader import parse_locale_file
+    from adventure.files.loader import parse_locale_file
 
     by_file: dict[Path, dict[str, str]] = {}
     for key, path, recorded in wanted:

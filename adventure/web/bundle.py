@@ -9,12 +9,12 @@ Nothing in the bundle needs parsing in the browser:
 * a text is a list of paragraphs ``[kind, speaker name or null, spans]``; a span is
   ``[style, parts]`` or, for a glossary term, ``["term", parts, term_id]``; ``parts`` is a
   string, or a list of strings and ``{"v": name}`` placeholders the runtime fills from the
-  state (flags shown as the language's yes/no), as :func:`adventure.i18n.fill` does.
+  state (flags shown as the language's yes/no), as :func:`adventure.text.catalog.fill` does.
 
-A condition's tree is the condition parser's own syntax tree (:mod:`adventure.conditions`),
+A condition's tree is the condition parser's own syntax tree (:mod:`adventure.core.conditions`),
 written as lists; the differential test (tests/test_web_runtime.py) checks both evaluate alike::
 
-    >>> from adventure.conditions import compile_condition
+    >>> from adventure.core.conditions import compile_condition
     >>> condition_tree(compile_condition('rounds > 2 and not visited("pro_city")',
     ...                                  variables={"rounds": "counter"}, scenes={"pro_city"}))
     ['and', ['>', ['v', 'rounds'], ['n', 2]], ['not', ['s', 'pro_city']]]
@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import conditions as cnd
-from .. import model as m
-from ..i18n import Texts
-from ..markup import FILL_RE, TERM_MARK_RE
-from ..render import source_names, speaker_name, split_blocks
+from adventure.core import conditions as cnd
+from adventure.core import model as m
+from adventure.text.catalog import Texts
+from adventure.text.markup import FILL_RE, TERM_MARK_RE
+from adventure.text.render import source_names, speaker_name, split_blocks
 
 BUNDLE_FORMAT = "hengyang-web-bundle"
 BUNDLE_VERSION = 1
@@ -76,7 +76,7 @@ def effects(items: tuple[m.Effect, ...]) -> list[list[Any]]:
 
 def parts(text: str, names: frozenset[str] | set[str]) -> str | list[Any]:
     """Text with ``{name}`` placeholders (for names in ``names``) as tokens; ``{{``/``}}``
-    become braces, as :func:`adventure.i18n.fill` does.
+    become braces, as :func:`adventure.text.catalog.fill` does.
 
     >>> parts("{n} of {{x}} {other}", {"n"})
     [{'v': 'n'}, ' of {x} {other}']
@@ -108,7 +108,7 @@ def parts(text: str, names: frozenset[str] | set[str]) -> str | list[Any]:
 
 
 def spans(style: str, text: str, names: frozenset[str] | set[str]) -> list[list[Any]]:
-    """Text split on glossary marks, as :func:`adventure.render.term_spans` does."""
+    """Text split on glossary marks, as :func:`adventure.text.render.term_spans` does."""
     out: list[list[Any]] = []
     pos = 0
     for mt in TERM_MARK_RE.finditer(text):
@@ -123,7 +123,7 @@ def spans(style: str, text: str, names: frozenset[str] | set[str]) -> list[list[
 
 def paragraphs(raw: str, texts: Texts, names: frozenset[str] | set[str] = frozenset(), *,
                kind: str = "text") -> list[list[Any]]:
-    """Marked-up text as paragraphs ``[kind, speaker, spans]`` (see :mod:`adventure.render`)."""
+    """Marked-up text as paragraphs ``[kind, speaker, spans]`` (see :mod:`adventure.text.render`)."""
     out: list[list[Any]] = []
     for block_kind, speaker, body in split_blocks(raw):
         if block_kind == "quote":

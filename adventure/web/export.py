@@ -19,9 +19,9 @@ import json
 import re
 from importlib import resources
 
-from .. import model as m
-from ..report import REPORT_CSS
-from .bundle import build_bundle
+from adventure.classroom.report import REPORT_CSS
+from adventure.core import model as m
+from adventure.web.bundle import build_bundle
 
 SCRIPTS = ("runtime.js", "store.js", "shell.js")
 MAX_BYTES = 1_500_000  # the shipped story's page must stay under this (tests/test_web_browser.py)

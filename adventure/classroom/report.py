@@ -1,0 +1,344 @@
+"""A student's reading report, as Markdown and as one self-contained HTML file.
+
+:func:`report_data` gathers what a teacher reads, in the student's language: the path
+(chapters, scenes, the choices made), the notes unlocked with their sources, the reflection
+answers (with any earlier answer a newer one replaced), the endings reached, the time spent
+and the languages used. :func:`to_markdown` and :func:`to_html` write it; everything from the
+story or the student loses its control characters and is escaped for the format
+(:mod:`adventure.text.markup`), so a name or an answer can never become markup.
+
+There is one report per student per sitting (a game from its start, continued across runs),
+updated in place: its name holds the student's name, the date and time the sitting began
+and the sitting's id, so no two students and no two sittings share a file::
+
+    paths = write_report(session, Path("reports"), now=datetime.datetime.now())
+    # reports/Ana-PÃ©rez_2026-05-04_1005_3f9c2a7e.md and the same .html
+    # (and .json, the record: see adventure/classroom/record.py)
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adventure.classroom import flow as cl
+from adventure.core import model as m
+from adventure.files.atomic import write_atomic
+from adventure.text.catalog import Texts
+from adventure.text.markup import html_text, md_lines, md_text, strip_terms
+from adventure.text.render import source_names
+
+if TYPE_CHECKING:  # pragma: no cover
+    from adventure.play.session import Session
+
+
+class ReportError(Exception):
+    """The report could not be written (the message says why)."""
+
+
+@dataclass
+class Step:
+    scene: str
+    choice: str | None  # the label of the choice taken, None for the last scene
+    restarted: bool = False
+
+
+@dataclass
+class ChapterPath:
+    title: str
+    steps: list[Step] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    chapter: str  # the chapter's title
+    question: str
+    text: str | None  # the newest answer, or None
+    status: str  # "answered", "skipped", "before" (read before classroom mode), "missing"
+    earlier: list[tuple[str, str]] = field(default_factory=list)  # ("Earlier answer (when):", text), oldest first
+
+
+@dataclass
+class ReportData:
+    lang: str
+    labels: dict[str, str]
+    story_title: str
+    student: str
+    written: str
+    time_spent: str
+    sittings: int
+    languages: str
+    progress: list[str]
+    position: str
+    path: list[ChapterPath]
+    answers: list[Answer]
+    notes: list[tuple[str, str]]  # title, sources
+    looked_up: list[str]
+    endings: list[tuple[str, str]] = field(default_factory=list)  # ending title, when reached
+
+
+_LABELS = ("title", "student", "written", "time", "sittings", "languages", "progress", "position", "path",
+           "chose", "restarted", "reflections", "no_answer", "skipped_answer", "read_before", "endings", "notes", "no_notes", "sources", "looked_up", "none", "footer")
+
+
+def _strip_marks(text: str) -> str:
+    return strip_terms(text)
+
+
+def report_data(session: Session, now: datetime.datetime) -> ReportData:
+    """Everything the report shows, as text in the session's language."""
+    story, texts, record = session.story, session.texts, session.record
+    state = session.state
+    assert state is not None
+    labels = {name: texts(f"ui.report.{name}") for name in _LABELS}
+    p = cl.progress(story, state, record)
+    progress = [texts("ui.classroom.progress_chapters_line", n=p.chapters_done, total=p.chapters_total,
+                      names=", ".join(texts(m.chapter_title_key(c)) for c in cl.completed_chapters(story, state))
+                      or texts("ui.classroom.none_yet")),
+                texts("ui.classroom.progress_notes_line", n=p.notes, total=p.notes_total)]
+    if p.questions_total:
+        progress.append(texts("ui.classroom.progress_reflections_line", n=p.answered, total=p.questions_total))
+    scene = story.scenes[state.scene]
+    if state.ending is not None:
+        position = texts("ui.report.ended", ending=texts(m.ending_title_key(state.ending)))
+    else:
+        position = texts("ui.report.reading", chapter=texts(m.chapter_title_key(scene.chapter)),
+                         scene=texts(m.scene_title_key(scene.id)))
+    return ReportData(
+        lang=session.lang, labels=labels, story_title=texts(story.title_key),
+        student=record.student or texts("ui.report.anonymous"),
+        written=now.astimezone().strftime("%Y-%m-%d %H:%M"),
+        time_spent=cl.duration(texts, record.seconds), sittings=max(1, record.sittings),
+        languages=", ".join(cl.lang_name(texts, lang) for lang in record.languages) or cl.lang_name(texts, session.lang),
+        progress=progress, position=position, path=_path(session, texts),
+        answers=[_answer(story, texts, record, q, ans) for q, ans in cl.answers_in_order(story, record)],
+        notes=[(texts(m.note_title_key(n)), source_names(story, texts, story.notes[n].sources))
+               for n in state.notes if n in story.notes],
+        looked_up=[texts(m.term_word_key(t)) for t in record.looked_up if t in story.classroom.terms],
+        endings=[(texts(m.ending_title_key(x["ending"])), _local(x["at"]))
+                 for x in record.endings if x["ending"] in story.endings],
+    )
+
+
+def _answer(story: m.Story, texts: Texts, record: cl.Record, q: m.Question, ans: object) -> Answer:
+    text = ans.get("text") if isinstance(ans, dict) else None
+    if text:
+        status = "answered"
+    elif q.id in record.skipped:
+        status = "skipped"
+    elif q.chapter in record.before:
+        status = "before"
+    else:
+        status = "missing"
+    earlier = [(texts("ui.report.earlier_answer", when=_local(a.get("at", ""))), a["text"])
+               for a in record.earlier.get(q.id, []) if a.get("text")]
+    return Answer(texts(m.chapter_title_key(q.chapter)), _strip_marks(texts(m.question_text_key(q.id))),
+                  text or None, status, earlier)
+
+
+def _local(at: str) -> str:
+    """An ISO time from the record as ``2026-05-04 10:05`` in local time (as written if odd)."""
+    try:
+        return datetime.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError):
+        return at[:40]
+
+
+def _path(session: Session, texts: Texts) -> list[ChapterPath]:
+    """The scenes read, chapter by chapter, with the choice taken from each."""
+    story = session.story
+    states = list(session.history) + ([session.state] if session.state is not None else [])
+    trail = list(session.trail)[-len(session.history):] if session.history else []
+    trail = [None] * (len(session.history) - len(trail)) + trail
+    out: list[ChapterPath] = []
+    for i, st in enumerate(states):
+        scene = story.scenes.get(st.scene)
+        if scene is None:
+            continue
+        choice_id = trail[i] if i < len(trail) else None
+        restarted = i < len(trail) and choice_id is None
+        label = None
+        if choice_id is not None and choice_id in scene.by_id:
+            label = _strip_marks(texts(m.choice_key(scene.id, choice_id)))
+        title = texts(m.chapter_title_key(scene.chapter))
+        if not out or out[-1].title != title or (out and out[-1].steps and out[-1].steps[-1].restarted):
+            out.append(ChapterPath(title))
+        out[-1].steps.append(Step(_strip_marks(texts(m.scene_title_key(scene.id))), label, restarted))
+    return out
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+def md(text: str) -> str:
+    """A whole value as Markdown inline text without control characters (adventure.text.markup),
+    trimmed: a space just inside ``*...*`` would stop the emphasis."""
+    return md_text(text, trim=True)
+
+_STATUS_LABEL = {"skipped": "skipped_answer", "before": "read_before", "missing": "no_answer"}
+
+
+def to_markdown(d: ReportData) -> str:
+    L = d.labels
+    lines = [f"# {md(L['title'])}: {md(d.story_title)}", "",
+             f"- **{md(L['student'])}:** {md(d.student)}",
+             f"- **{md(L['written'])}:** {md(d.written)}",
+             f"- **{md(L['time'])}:** {md(d.time_spent)} ({md(L['sittings'])}: {d.sittings})",
+             f"- **{md(L['languages'])}:** {md(d.languages)}",
+             f"- **{md(L['position'])}:** {md(d.position)}"]
+    if d.endings:
+        lines.append(f"- **{md(L['endings'])}:** " + "; ".join(f"{md(t)} ({md(w)})" for t, w in d.endings))
+    lines += ["", f"## {md(L['progress'])}", ""]
+    lines += [f"- {md(line)}" for line in d.progress]
+    lines += ["", f"## {md(L['path'])}", ""]
+    for chapter in d.path:
+        lines += [f"### {md(chapter.title)}", ""]
+        for n, step in enumerate(chapter.steps, 1):
+            line = f"{n}. {md(step.scene)}"
+            if step.choice:
+                line += f" — {md(L['chose'])}: *{md(step.choice)}*"
+            if step.restarted:
+                line += f" — {md(L['restarted'])}"
+            lines.append(line)
+        lines.append("")
+    lines += [f"## {md(L['reflections'])}", ""]
+    if not d.answers:
+        lines += [md(L["none"]), ""]
+    last = None
+    for a in d.answers:
+        if a.chapter != last:
+            lines += [f"### {md(a.chapter)}", ""]
+            last = a.chapter
+        lines += [f"**{md(a.question)}**", ""]
+        if a.text:
+            lines += ["> " + line if line else ">" for line in md_lines(a.text)]
+        else:
+            lines.append(f"*{md(L[_STATUS_LABEL[a.status]])}*")
+        for label, old in a.earlier:
+            lines += ["", f"*{md(label)}*", ""]
+            lines += ["> " + line if line else ">" for line in md_lines(old)]
+        lines.append("")
+    lines += [f"## {md(L['notes'])}", ""]
+    lines += [f"- **{md(title)}** — {md(L['sources'])}: {md(sources)}" for title, sources in d.notes] or [md(L["no_notes"])]
+    lines += ["", f"## {md(L['looked_up'])}", "", md(", ".join(d.looked_up)) if d.looked_up else md(L["none"]), "",
+              "---", md(L["footer"]), ""]
+    return "\n".join(lines)
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+REPORT_CSS = """
+body{font:1rem/1.5 Georgia,'Times New Roman',serif;max-width:42rem;margin:0 auto;padding:1rem;color:#222;
+background:#fff}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin-top:2rem}
+h3{font-size:1rem;margin-bottom:.3rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+dt{font-weight:bold}dd{margin:0}.choice{font-style:italic}.meta{color:#555}
+blockquote{white-space:pre-wrap;border-left:3px solid #888;margin:.5rem 0 1rem;padding:.3rem .8rem;background:#f6f6f6}
+.missing{color:#777;font-style:italic}.question{font-weight:bold;margin-bottom:.3rem}footer{margin-top:2rem;color:#666;font-size:.85rem}
+@media print{body{max-width:none}h2{break-after:avoid}blockquote{break-inside:avoid}}
+"""
+
+
+e = html_text  # HTML-escaped (quotes too) without control characters (adventure.text.markup)
+
+
+def to_html(d: ReportData) -> str:
+    L = d.labels
+    parts = [f'<!DOCTYPE html>\n<html lang="{e(d.lang)}">\n<head>\n<meta charset="utf-8">\n'
+             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+             f"<title>{e(L['title'])}: {e(d.student)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n"
+             f"<h1>{e(L['title'])}: {e(d.story_title)}</h1>\n<dl>\n"]
+    rows = [(L["student"], d.student), (L["written"], d.written),
+            (L["time"], f"{d.time_spent} ({L['sittings']}: {d.sittings})"),
+            (L["languages"], d.languages), (L["position"], d.position)]
+    if d.endings:
+        rows.append((L["endings"], "; ".join(f"{t} ({w})" for t, w in d.endings)))
+    for label, value in rows:
+        parts.append(f"<dt>{e(label)}</dt><dd>{e(value)}</dd>\n")
+    parts.append(f"</dl>\n<h2>{e(L['progress'])}</h2>\n<ul>\n")
+    parts += [f"<li>{e(line)}</li>\n" for line in d.progress]
+    parts.append(f"</ul>\n<h2>{e(L['path'])}</h2>\n")
+    for chapter in d.path:
+        parts.append(f"<h3>{e(chapter.title)}</h3>\n<ol>\n")
+        for step in chapter.steps:
+            item = e(step.scene)
+            if step.choice:
+                item += f' — {e(L["chose"])}: <span class="choice">{e(step.choice)}</span>'
+            if step.restarted:
+                item += f' — <span class="meta">{e(L["restarted"])}</span>'
+            parts.append(f"<li>{item}</li>\n")
+        parts.append("</ol>\n")
+    parts.append(f"<h2>{e(L['reflections'])}</h2>\n")
+    if not d.answers:
+        parts.append(f'<p class="missing">{e(L["none"])}</p>\n')
+    last = None
+    for a in d.answers:
+        if a.chapter != last:
+            parts.append(f"<h3>{e(a.chapter)}</h3>\n")
+            last = a.chapter
+        parts.append(f'<p class="question">{e(a.question)}</p>\n')
+        if a.text:
+            parts.append(f"<blockquote>{e(a.text)}</blockquote>\n")
+        else:
+            parts.append(f'<p class="missing">{e(L[_STATUS_LABEL[a.status]])}</p>\n')
+        for label, old in a.earlier:
+            parts.append(f'<p class="meta">{e(label)}</p>\n'
+                         f'<blockquote class="earlier">{e(old)}</blockquote>\n')
+    parts.append(f"<h2>{e(L['notes'])}</h2>\n")
+    if d.notes:
+        parts.append("<ul>\n")
+        parts += [f'<li><strong>{e(t)}</strong><br><span class="meta">{e(L["sources"])}: {e(s)}</span></li>\n'
+                  for t, s in d.notes]
+        parts.append("</ul>\n")
+    else:
+        parts.append(f'<p class="missing">{e(L["no_notes"])}</p>\n')
+    parts.append(f"<h2>{e(L['looked_up'])}</h2>\n<p>{e(', '.join(d.looked_up) or L['none'])}</p>\n")
+    parts.append(f"<footer>{e(L['footer'])}</footer>\n</body>\n</html>\n")
+    return "".join(parts)
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def report_stem(student: str | None, started: datetime.datetime, sitting: str) -> str:
+    """``Ana-Pérez_2026-05-04_1005_3f9c2a7e``: the student's name made safe (``student``
+    without one), the local date and time the sitting began, and the sitting's id."""
+    when = started.astimezone().strftime("%Y-%m-%d_%H%M")
+    return f"{cl.slug(student or '')}_{when}_{cl.slug(sitting, fallback='0')}"
+
+
+def _started(record: cl.Record, now: datetime.datetime) -> datetime.datetime:
+    try:
+        return datetime.datetime.fromisoformat(record.started)
+    except (ValueError, TypeError):
+        return now
+
+
+def write_report(session: Session, directory: Path, *, now: datetime.datetime,
+                 replaces: tuple[Path, ...] = ()) -> tuple[Path, Path]:
+    """Write the sitting's report, ``<student>_<date>_<time>_<sitting>.md`` and ``.html``, into
+    ``directory`` (created if needed), each atomically. A later report of the same sitting
+    replaces it in place. ``replaces``: the files this session wrote before; one of them under
+    another name (the student has given a name since) is removed once the new ones are
+    written, so a sitting has one report. No other file is ever removed."""
+    data = report_data(session, now)
+    record = session.record
+    stem = report_stem(record.student, _started(record, now), record.sitting)
+    md_path, html_path = directory / f"{stem}.md", directory / f"{stem}.html"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_atomic(md_path, to_markdown(data).encode("utf-8"))
+        write_atomic(html_path, to_html(data).encode("utf-8"))
+        from adventure.classroom.record import write_record  # the record a program reads (python play.py class)
+
+        write_record(session, html_path, now=now)
+    except OSError as exc:
+        raise ReportError(exc.strerror or type(exc).__name__) from None
+    written = (md_path, html_path, html_path.with_suffix(".json"))
+    for old in sorted({q for p in replaces for q in (p, p.with_suffix(".json"))}):  # the record goes too
+        if old not in written and record.sitting and old.stem.endswith("_" + record.sitting):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+    return md_path, html_path

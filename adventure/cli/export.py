@@ -1,0 +1,75 @@
+"""``python play.py export``: the whole story as a reading edition, to read or to print.
+
+``--format html`` (default) writes one self-contained page (no network; readable on a phone;
+prints with every link written out as its target); ``--format md`` writes Markdown;
+``--format web`` writes the game itself as one HTML file that plays offline in a browser
+(see :mod:`adventure.web`; ``--lang`` is the language it opens in; ``--classroom`` starts it
+in classroom mode).
+``--lang en|es|both|en+es|es+en``: ``both`` follows each paragraph with the other language.
+``-o FILE`` names the file (``-`` for standard output); by default it is
+``<story id>-<lang>.<html|md>`` in the current folder. Works with ``--story``/``--locales``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from adventure.classroom.edition import build_book, to_html, to_markdown
+from adventure.cli import lang_option
+from adventure.tools import load_for_tool
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("html", "md", "web"), default="html",
+                        help="html (default), md (Markdown), or web (the game, playable in a browser)")
+    parser.add_argument("--lang", type=lang_option, default=None, metavar="LANG",
+                        help="language of the edition (default: the story's first); both (the first two of "
+                             "the story's languages) or two joined by + (es+en) puts each paragraph in two languages")
+    parser.add_argument("--classroom", action="store_true",
+                        help="web: the page starts in classroom mode (questions at chapter ends, terms explained)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="the file to write (- for standard output; default: <story>-<lang>.<format>)")
+
+
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    result = load_for_tool(args, ctx, need_ok=True, stream=ctx.stderr,
+                           why=f"export: the story has errors, so there is no book yet; run {ctx.command} check")
+    if result is None or result.story is None or result.catalog is None:
+        return 1
+    story = result.story
+    langs = story.languages
+    option = args.lang or langs[0]
+    if option == "both":
+        option = "+".join(langs[:2])
+    lang, _, second = option.partition("+")
+    for code in (lang, second):
+        if code and code not in story.languages:
+            ctx.stderr.write(f"export: this story has no language '{code}' (it has: {', '.join(story.languages)})\n")
+            return 2
+    if args.format == "web":
+        from adventure.web.export import build_page
+
+        text = build_page(story, result.catalog, lang=lang, second=second or None, classroom=args.classroom)
+        summary = f"{len(text.encode('utf-8')) // 1024} KB, {len(story.scenes)} scenes; plays offline in a browser"
+    else:
+        book = build_book(story, result.catalog, lang, second=second or None)
+        text = to_html(book) if args.format == "html" else to_markdown(book)
+        summary = f"{len(book.order)} sections"
+    if args.output == "-":
+        ctx.stdout.write(text)
+        return 0
+    suffix = "-web.html" if args.format == "web" else f".{args.format}"
+    name = args.output or f"{story.id}-{option.replace('+', '-')}{suffix}"
+    path = Path(name).expanduser()
+    try:
+        if path.parent != Path(""):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        ctx.stderr.write(f"export: cannot write {path}: {exc.strerror}\n")
+        return 1
+    ctx.stdout.write(f"Wrote {path} ({summary}, {len(story.notes)} notes, "
+                     f"{len(story.classroom.terms)} glossary terms, {len(story.classroom.questions)} questions).\n")
+    return 0

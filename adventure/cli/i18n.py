@@ -1,0 +1,248 @@
+"""``python play.py i18n``: translation status, review, export and import.
+
+* ``i18n status`` — per language: keys present, missing, extra, identical to the source
+  (probably untranslated), stale (the source text changed since the translation was last
+  reviewed) and not yet reviewed, each listed with its file and line.
+* ``i18n review KEY...`` (a key, or a prefix such as ``scenes.pro_well``) or ``--all`` — record
+  that the translations were checked against the current source text (in ``review.lock``).
+* ``i18n export --format csv|po [-o FILE] [--todo]`` — for a spreadsheet or Poedit.
+* ``i18n import FILE`` — bring the work back: texts, translator comments and reviews; the
+  YAML files are edited in place, keeping comments and layout. ``--dry-run`` only reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import IO, Any
+
+from adventure.files.loader import default_locales_dir, display_path
+from adventure.tools import load_for_tool
+from adventure.tools.translation import (
+    ImportError_,
+    LangStatus,
+    export_rows,
+    import_entries,
+    read_csv,
+    read_po,
+    review,
+    status,
+    to_csv,
+    to_po,
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = sub.add_parser("status", help="what is missing, extra, identical, stale or not yet reviewed")
+    _lang(p)
+    p.add_argument("--brief", action="store_true", help="only the counts, not the keys")
+    p.add_argument("--strict", action="store_true", help="exit 1 if anything is missing or stale")
+    p = sub.add_parser("review", help="record that translations were checked against the current source text")
+    p.add_argument("keys", nargs="*", metavar="KEY", help="keys, or prefixes such as scenes.pro_well")
+    p.add_argument("--all", action="store_true", help="every translated key (and forget keys that are gone)")
+    p.add_argument("--dry-run", action="store_true", help="say what would be recorded; write nothing")
+    _lang(p)
+    p = sub.add_parser("export", help="write the texts for a spreadsheet (csv) or Poedit (po)")
+    p.add_argument("--format", choices=("csv", "po"), help="csv or po (default: from -o's suffix, else po)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--todo", action="store_true", help="only what needs work (missing, stale, identical, unreviewed)")
+    _lang(p)
+    p = sub.add_parser("import", help="bring translated texts, comments and reviews back from a csv or po file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=("csv", "po"), help="default: from the file's suffix")
+    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    _lang(p)
+
+
+def _lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", metavar="LANG", help="the translation's language (default: every language but the first)")
+    # The common options also work after the action (``i18n status --story DIR``).
+    p.add_argument("--story", metavar="DIR", default=argparse.SUPPRESS, help="story folder")
+    p.add_argument("--locales", metavar="DIR", default=argparse.SUPPRESS, help="locales folder holding en/ and es/")
+
+
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    locales_dir = ctx.story_dirs(args)[1] or default_locales_dir()
+    result = load_for_tool(args, ctx, locales_dir=locales_dir,
+                           why="The story manifest cannot be read, so its languages are unknown; fix the errors above.")
+    if result is None or result.story is None:
+        return 1
+    base = result.story.languages[0]
+    others = list(result.story.languages[1:])
+    if args.lang:
+        if args.lang == base or args.lang not in result.story.languages:
+            ctx.stderr.write(f"--lang must be one of the translations: {', '.join(others) or '(none)'}\n")
+            return 2
+        others = [args.lang]
+    out: IO[str] = ctx.stdout
+    if args.action == "status":
+        return _status(out, locales_dir, base, others, args, ctx.command)
+    if args.action == "review":
+        return _review(out, ctx.stderr, locales_dir, base, others, args)
+    if args.action == "export":
+        if len(others) != 1:
+            ctx.stderr.write("choose the language to export with --lang\n")
+            return 2
+        return _export(ctx, locales_dir, base, others[0], result.story.id, args)
+    return _import(ctx, locales_dir, base, list(result.story.languages), args)
+
+
+def _status(out: IO[str], locales_dir: Path, base: str, langs: list[str], args: argparse.Namespace,
+            command: str) -> int:
+    bad = 0
+    for lang in langs:
+        st = status(locales_dir, base, lang, command=command)
+        present = st.of("present")
+        missing, extra, stale = st.of("missing"), st.of("extra"), st.of("stale")
+        identical, unreviewed = st.of("identical"), st.of("unreviewed")
+        total = len([k for k in st.keys if k.source is not None])
+        out.write(f"{lang} against {base} ({display_path(st.folder)}/):\n")
+        rows = [("present", len(present), f"of {total}"),
+                ("missing", len(missing), f"no {lang} text (a text the story needs is also an error in check)"),
+                ("extra", len(extra), f"no {base} text: nothing uses it"),
+                ("identical", len(identical), f"same text as {base} and not reviewed: probably untranslated"),
+                ("stale", len(stale), f"the {base} text changed since the {lang} text was reviewed"),
+                ("not reviewed", len(unreviewed), "no review recorded yet (i18n review KEY)")]
+        for name, n, note in rows:
+            out.write(f"  {name:<13}{n:>6}   {note}\n")
+        for d in st.lock_diags:
+            out.write("  " + d.format() + "\n")
+        if not args.brief:
+            _list(out, f"Missing in {lang}", [(k.key, f"{k.source.shown}:{k.source.line}") for k in missing if k.source])
+            _list(out, f"Stale in {lang} (review after checking: {command} i18n review KEY)",
+                  [(k.key, f"{k.target.shown}:{k.target.line}") for k in stale if k.target])
+            _list(out, f"Identical to {base}", [(k.key, f"{k.target.shown}:{k.target.line}") for k in identical
+                                                if k.target])
+            _list(out, "Not yet reviewed", [(k.key, f"{k.target.shown}:{k.target.line}") for k in unreviewed
+                                             if k.target and not k.identical])
+            _list(out, f"Extra in {lang}", [(k.key, f"{k.target.shown}:{k.target.line}") for k in extra if k.target])
+        bad += len(missing) + len(stale)
+    return 1 if args.strict and bad else 0
+
+
+def _list(out: IO[str], title: str, items: list[tuple[str, str]]) -> None:
+    if not items:
+        return
+    out.write(f"{title}:\n")
+    width = max(len(k) for k, _ in items)
+    for key, where in items:
+        out.write(f"  {key.ljust(width)}  {where}\n")
+
+
+def _review(out: IO[str], err: IO[str], locales_dir: Path, base: str, langs: list[str],
+            args: argparse.Namespace) -> int:
+    if not args.keys and not args.all:
+        err.write("name the keys to mark as reviewed (or a prefix such as scenes.pro_well), or use --all\n")
+        return 2
+    code = 0
+    for lang in langs:
+        st: LangStatus = status(locales_dir, base, lang)
+        res = review(st, args.keys, everything=args.all, dry_run=args.dry_run)
+        verb = "would record" if args.dry_run else "recorded"
+        out.write(f"{lang}: {verb} {len(res.recorded)} review(s) in {display_path(st.lock_path)}")
+        details = []
+        if res.was_stale:
+            details.append(f"{len(res.was_stale)} were stale")
+        if res.already:
+            details.append(f"{len(res.already)} already reviewed")
+        if res.pruned:
+            details.append(f"forgot {len(res.pruned)} key(s) no longer translated")
+        out.write((" (" + "; ".join(details) + ")" if details else "") + ".\n")
+        if not args.all:
+            for key in res.recorded:
+                out.write(f"  {key}\n")
+        if args.all:
+            identical = [k.key for k in st.of("identical")]
+            if identical:
+                out.write(f"  note: {len(identical)} reviewed text(s) are identical to {base}; they now count as "
+                          "deliberately the same.\n")
+        for key in res.untranslated:
+            out.write(f"  {key}: no {lang} text yet; translate it first\n")
+            code = 1
+        for pattern, hint in res.not_found:
+            out.write(f"  {pattern}: no such key{hint}\n")
+            code = 1
+    return code
+
+
+def _export(ctx: Any, locales_dir: Path, base: str, lang: str, story_id: str, args: argparse.Namespace) -> int:
+    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "po")
+    if fmt not in ("csv", "po"):
+        ctx.stderr.write(f"cannot tell the format from '{args.output}'; add --format csv or --format po\n")
+        return 2
+    st = status(locales_dir, base, lang)
+    rows = export_rows(st, todo=args.todo)
+    text = to_csv(rows, base=base, lang=lang) if fmt == "csv" else to_po(rows, base=base, lang=lang, story_id=story_id)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        except OSError as exc:
+            ctx.stderr.write(f"cannot write {args.output}: {exc.strerror or exc}\n")
+            return 1
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        ctx.stdout.write(f"Wrote {args.output}: {len(rows)} {lang} entries ({summary or 'none'}).\n")
+    else:
+        ctx.stdout.write(text)
+    return 0
+
+
+def _import(ctx: Any, locales_dir: Path, base: str, languages: list[str], args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    fmt = args.format or path.suffix.lstrip(".").lower()
+    if fmt not in ("csv", "po"):
+        ctx.stderr.write(f"cannot tell the format of '{args.file}'; add --format csv or --format po\n")
+        return 2
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        ctx.stderr.write(f"cannot read {args.file}: {exc.strerror or exc}\n")
+        return 1
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        ctx.stderr.write(f"{args.file} is not UTF-8 text; save it again as UTF-8\n")
+        return 1
+    try:
+        if fmt == "po":
+            header, entries = read_po(text)
+            lang = args.lang or header.get("Language", "")
+        else:
+            lang, entries = read_csv(text, base=base, languages=languages)
+            if args.lang and args.lang != lang:
+                raise ImportError_(f"the file holds '{lang}', not '{args.lang}'")
+    except ImportError_ as exc:
+        ctx.stderr.write(f"{args.file}: {exc}\n")
+        return 1
+    if lang == base or lang not in languages:
+        ctx.stderr.write(f"{args.file}: its language is '{lang or '?'}'; say which with --lang "
+                         f"({', '.join(x for x in languages if x != base)})\n")
+        return 1
+    st = status(locales_dir, base, lang)
+    rep = import_entries(st, entries, locales_dir=locales_dir, dry_run=args.dry_run)
+    out = ctx.stdout
+    out.write(f"{'Would import' if args.dry_run else 'Imported'} {lang} from {args.file} ({len(entries)} entries):\n")
+    lines = [("updated", [k for k in rep.updated]), ("added", [f"{k} -> {f}" for k, f in rep.added]),
+             ("reviewed", rep.reviewed), ("comments changed", rep.comments),
+             ("still stale", rep.still_stale), ("changed, still marked fuzzy (not reviewed)", rep.not_reviewed),
+             ("empty, skipped", rep.empty), ("unknown keys, skipped", rep.unknown),
+             ("refused, placeholders differ from the source (fix and import again)", rep.placeholders)]
+    for name, keys in lines:
+        if keys:
+            out.write(f"  {name}: {len(keys)}\n")
+            for key in keys:
+                out.write(f"    {key}\n")
+    out.write(f"  unchanged: {rep.unchanged}\n")
+    if rep.still_stale:
+        out.write(f"  ('still stale': the {base} text changed after the file was exported; export again)\n")
+    for name in rep.rewritten:
+        out.write(f"  note: {name} could not be edited in place ({{...}} style?), so it was written out again "
+                  "whole; comments inside it were not kept\n")
+    for problem in rep.problems:
+        out.write(f"  problem: {problem}\n")
+    if rep.files:
+        out.write("Wrote " + ", ".join(rep.files) + ".\n")
+    return 1 if rep.problems or rep.placeholders else 0
