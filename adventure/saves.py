@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import ENGINE_VERSION
-from .atomic import write_atomic
+from .atomic import create_atomic, write_atomic
 from .engine import State
 from .model import Story
 
@@ -36,7 +36,13 @@ AUTOSAVE = "autosave"
 AUTOSAVE_PREVIOUS = "autosave-previous"
 RECOVERY = "recovery"
 BEFORE_LOAD = "before-load"  # the game that a load replaced, kept so that nothing is lost
-RESERVED = (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, BEFORE_LOAD)
+EARLIER_GAME = "earlier-game"  # a game set aside when the player starts afresh, kept so that nothing is lost
+RESERVED = (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, BEFORE_LOAD, EARLIER_GAME)
+# The game's own slots, with the numbered ones a second game on the folder ("autosave-2") or
+# a second game set aside ("before-load-2", "earlier-game-3") uses: loaded like any slot,
+# never overwritten by ``save``.
+RESERVED_RE = re.compile(r"(autosave(-[0-9]+)?(-previous)?|recovery(-[0-9]+)?|before-load(-[0-9]+)?"
+                         r"|earlier-game(-[0-9]+)?)\Z", re.IGNORECASE)
 MAX_VALUE = 10**15  # variables, visit counts and turns beyond this are not a real game's
 MAX_EXTRA_DEPTH = 16  # nesting of the free-form "extra" object
 
@@ -65,6 +71,15 @@ def check_slot(name: str) -> str:
     if not SLOT_RE.match(name) or WINDOWS_DEVICES.match(name):
         raise SaveError("ui.slot_invalid", slot=name[:60])
     return name
+
+
+def is_reserved(slot: str) -> bool:
+    """Whether a slot name is one of the game's own (compared without regard to case).
+
+    >>> is_reserved("Autosave-2"), is_reserved("earlier-game-3"), is_reserved("chapter2")
+    (True, True, False)
+    """
+    return bool(RESERVED_RE.match(slot.strip()))
 
 
 def default_save_dir(env: Mapping[str, str]) -> Path:
@@ -127,6 +142,17 @@ class SaveStore:
         except OSError as exc:
             raise SaveError("ui.save_failed", error=exc.strerror or type(exc).__name__) from None
         return target
+
+    def create(self, slot: str, payload: Mapping[str, Any]) -> bool:
+        """Write a slot that does not exist yet, atomically: False if it exists (even if
+        another process made it a moment ago), never overwriting it. Raises SaveError."""
+        target = self.path(slot)
+        data = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            return create_atomic(target, data)
+        except OSError as exc:
+            raise SaveError("ui.save_failed", error=exc.strerror or type(exc).__name__) from None
 
     def rotate(self, slot: str, previous: str) -> None:
         """Keep the current file of ``slot`` as ``previous`` (used for autosaves)."""

@@ -23,17 +23,15 @@ from . import render as r
 from .engine import InvalidChoice, Output, State, available, new_game, step
 from .i18n import LANGUAGE_NAMES, Texts, fold
 from .render import BLANK, Para, para
+from .persistence import Keeper
 from .saves import (
-    AUTOSAVE,
-    AUTOSAVE_PREVIOUS,
     BEFORE_LOAD,
-    RECOVERY,
-    RESERVED,
     SaveError,
     SaveStore,
     check_slot,
     decode,
     encode,
+    is_reserved,
 )
 from .transcript import Transcript
 
@@ -130,7 +128,7 @@ class Session:
         self.clock = clock
         self.start_at = start_at  # a writer's --start scene: new games begin there
         self._checkpoint_failed = False  # a failing autosave is reported once, not at every step
-        self._saved_mark: tuple[object, ...] | None = None  # what the autosave holds
+        self.keeper = Keeper(self, store)  # the autosave, games set aside, leaving (adventure.persistence)
         self.state: State | None = None
         self.history: list[State] = []
         self.extra: dict[str, Any] = {}
@@ -187,29 +185,11 @@ class Session:
 
     def resumable(self) -> tuple[str, list[Para]] | None:
         """The slot to offer to continue from, with any message about a damaged autosave, or
-        None: the recovery slot (left by a crash) unless a later autosave supersedes it, else
-        the autosave, else the previous autosave when the newest one is damaged."""
-        if self.store is None or self.start_at is not None:
-            return None
-        notes: list[Para] = []
-        valid: dict[str, str] = {}  # slot -> saved_at
-        for slot in (RECOVERY, AUTOSAVE, AUTOSAVE_PREVIOUS):
-            if (slot == AUTOSAVE_PREVIOUS and AUTOSAVE in valid) or not self.store.exists(slot):
-                continue
-            try:
-                obj = self.store.read(slot)
-                decode(self.story, obj, slot=slot)
-            except SaveError as exc:
-                notes.append(self.msg(exc.key, "error", **exc.subs))
-                continue
-            valid[slot] = obj["saved_at"] if isinstance(obj.get("saved_at"), str) else ""
-        auto = next((slot for slot in (AUTOSAVE, AUTOSAVE_PREVIOUS) if slot in valid), None)
-        if RECOVERY in valid and (auto is None or valid[RECOVERY] >= valid[auto]):
-            return RECOVERY, notes
-        return (auto, notes) if auto is not None else None
+        None (see :meth:`adventure.persistence.Keeper.on_file`)."""
+        return self.keeper.resumable()
 
     def offer_text(self, slot: str) -> str:
-        key = "ui.offer_recovery" if slot == RECOVERY else "ui.offer_continue"
+        key = "ui.offer_recovery" if slot == self.keeper.lane.recovery else "ui.offer_continue"
         info = next((s for s in self.store.list() if s.slot == slot), None) if self.store else None
         when = _local_time(info.saved_at) if info else ""
         scene = self.t(m.scene_title_key(info.scene)) if info and info.scene in self.story.scenes else ""
@@ -234,20 +214,16 @@ class Session:
 
     def _resume(self, slot: str) -> list[Para]:
         """Continue from an autosave or the recovery slot (which is used up once loaded)."""
-        before = self.state
-        out = self._load(slot, announce=False)
-        if slot == RECOVERY and self.state is not before and self.store is not None:
-            try:
-                self.store.path(RECOVERY).unlink()
-            except OSError:
-                pass
-        return out
+        return self.keeper.resume(slot)
 
     # -- input -----------------------------------------------------------------------------
     def handle(self, line: str) -> Reply:
         """Interpret one line: a choice number, choice words, or a command (or, while a
         reflection question waits, a line of the answer). Whatever moved the game on is
         autosaved at once, so a crash or a power cut loses nothing."""
+        if self.keeper.leaving:
+            paras, leave = self.keeper.leaving_line(clean_input(line)[:MAX_INPUT])
+            return Reply(paras, quit=leave)
         mark = self._progress_mark()
         return self._checkpoint(self._handle(line), mark)
 
@@ -261,9 +237,8 @@ class Session:
         if reply.quit or self.state is None or self._progress_mark() == mark:
             return reply
         problem = self.autosave(quiet=True)
-        if problem is None:
-            self._saved_mark = self._progress_mark()
-        elif not self._checkpoint_failed:
+        reply.paras += self.keeper.take_notices()
+        if problem is not None and not self._checkpoint_failed:
             self._checkpoint_failed = True
             reply.paras.append(problem)
         return reply
@@ -446,7 +421,7 @@ class Session:
         slot = args[0] if args else QUICK_SLOT
         try:
             check_slot(slot)
-            if slot in RESERVED:
+            if is_reserved(slot):
                 return Reply([self.msg("ui.slot_reserved", "error", slot=slot)])
             self.write_slot(slot)
         except SaveError as exc:
@@ -458,11 +433,14 @@ class Session:
         """Write the current game to ``slot`` (raises SaveError)."""
         if self.store is None:
             raise SaveError("ui.save_disabled")
+        self.store.write(slot, self.payload())
+
+    def payload(self) -> dict[str, Any]:
+        """The current game as a save."""
         self.extra["classroom"] = self.record.to_json()
         self.extra["trail"] = list(self.trail[-len(self.history):]) if self.history else []
-        payload = encode(self.story, self._current(), self.history, language=self.lang,
-                         saved_at=self._now(), extra=self.extra)
-        self.store.write(slot, payload)
+        return encode(self.story, self._current(), self.history, language=self.lang,
+                      saved_at=self._now(), extra=self.extra)
 
     def _cmd_load(self, args: list[str]) -> Reply | None:
         if len(args) > 1:
@@ -473,7 +451,7 @@ class Session:
             slot = args[0]
         else:
             slots = [s for s in self.store.list() if s.ok]
-            manual = [s for s in slots if s.slot not in RESERVED]
+            manual = [s for s in slots if not is_reserved(s.slot)]
             pick = (manual or slots)
             if not pick:
                 return Reply([self.msg("ui.no_saves")])
@@ -489,13 +467,13 @@ class Session:
         except SaveError as exc:
             return [self.msg(exc.key, "error", **exc.subs)]
         kept: list[Para] = []
-        if (self.state is not None and slot not in RESERVED
-                and (self.history or self.state.turn or self.state.scene != self.story.start)):
-            try:  # the game being replaced is kept, not lost
-                self.write_slot(BEFORE_LOAD)
-                kept = [self.msg("ui.kept_before_load", slot=BEFORE_LOAD)]
+        if (self.state is not None and (self.history or self.state.turn or self.state.scene != self.story.start)
+                and (loaded.state, loaded.history) != (self.state, self.history)):
+            try:  # the game being replaced is kept, not lost (in a slot no other game overwrites)
+                where = self.keeper.keep_current(BEFORE_LOAD)
+                kept = [self.msg("ui.kept_before_load", slot=where)]
             except SaveError as exc:
-                kept = [self.msg(exc.key, "error", **exc.subs)]
+                return [self.msg(exc.key, "error", **exc.subs), self.msg("ui.load_refused_unkept", "error")]
         self.state = loaded.state
         self.history = loaded.history  # a load replaces the timeline; the language stays the player's
         self.extra = loaded.extra
@@ -607,7 +585,7 @@ class Session:
     def _cmd_quit(self, args: list[str]) -> Reply | None:
         if args:
             return None
-        return Reply(self.quit(), quit=True)
+        return self.leave()
 
     def _cmd_continue(self, args: list[str]) -> Reply | None:
         if args:
@@ -621,7 +599,7 @@ class Session:
     @property
     def answering(self) -> bool:
         """True while a reflection question waits for the student's answer."""
-        return bool(self.record.pending) and self.state is not None
+        return bool(self.record.pending) and self.state is not None and not self.keeper.leaving
 
     def prompt(self) -> str:
         return self.t("ui.classroom.answer_prompt") if self.answering else "> "
@@ -738,6 +716,8 @@ class Session:
     def answer_text(self, text: str) -> Reply:
         """A whole answer at once (the terminal's multi-line editor). A single line may still
         be ``skip`` or a command, as in plain mode."""
+        if self.keeper.leaving:
+            return self.handle(text.strip("\n").split("\n")[0])
         mark = self._progress_mark()
         return self._checkpoint(self._answer_text(text), mark)
 
@@ -934,47 +914,35 @@ class Session:
 
     # -- leaving ---------------------------------------------------------------------------
     def autosave(self, *, quiet: bool = False) -> Para | None:
-        """Save to the autosave slot, keeping the previous autosave. Returns a message (with
-        ``quiet``, only if the save failed; quiet autosaves are not in the transcript).
+        """Save to this game's autosave slot, keeping the previous autosave. Returns a message
+        (with ``quiet``, only if the save failed). See :class:`adventure.persistence.Keeper`."""
+        return self.keeper.autosave(quiet=quiet)
 
-        When nothing has moved since the last autosave (the usual case on quitting, as every
-        step is autosaved), the autosave is refreshed in place, so the previous autosave
-        still holds the step before."""
-        if self.store is None or self.state is None:
-            return None
-        try:
-            if self._progress_mark() != self._saved_mark:
-                self.store.rotate(AUTOSAVE, AUTOSAVE_PREVIOUS)
-            self.write_slot(AUTOSAVE)
-            self._saved_mark = self._progress_mark()
-        except SaveError as exc:
-            return self.msg(exc.key, "error", **exc.subs)
-        if quiet:
-            return None
-        self.log("save", slot=AUTOSAVE)
-        return self.msg("ui.autosaved")
-
-    def quit(self) -> list[Para]:
-        out = []
+    def _before_leaving(self) -> None:
         if self._draft and self.record.pending:  # a half-typed answer is kept, never lost
             self.submit_answer("\n".join(self._draft))
         self._count_time()
-        saved = self.autosave()
-        if saved is not None:
-            out.append(saved)
+
+    def quit(self) -> list[Para]:
+        """Save and say goodbye, when nobody can be asked (end of input, a signal): if the
+        save folder fails, the fallback folder is tried, and what happened is said plainly."""
+        self._before_leaving()
+        out = self.keeper.final_save()
         self.log("quit")
-        out.append(self.msg("ui.goodbye"))
-        return out
+        return out + [self.msg("ui.goodbye")]
+
+    def leave(self) -> Reply:
+        """The player quits: save and leave; if saving fails, say so and ask (another folder,
+        the fallback folder, back to the game, or leave without saving)."""
+        self._before_leaving()
+        paras, leave = self.keeper.leave()
+        if leave:
+            self.log("quit")
+        return Reply(paras, quit=leave)
 
     def recover(self) -> str | None:
         """After an unexpected error: save the state to the recovery slot. Returns its path."""
-        if self.store is None or self.state is None:
-            return None
-        try:
-            self.write_slot(RECOVERY)
-        except SaveError:
-            return None
-        return str(self.store.path(RECOVERY))
+        return self.keeper.recover()
 
     # -- status ----------------------------------------------------------------------------
     def toolbar(self, width: int | None = None) -> str:
