@@ -386,7 +386,7 @@ class Keeper:
         try:
             if s._progress_mark() != self.saved_mark:
                 self.store.rotate(self.lane.autosave, self.lane.previous)
-            s.write_slot(self.lane.autosave)
+            self.store.write(self.lane.autosave, s.payload())
         except SaveError as exc:
             return exc
         self.saved_mark = s._progress_mark()
@@ -421,7 +421,7 @@ class Keeper:
         if self.store is None or s.state is None:
             return None
         try:
-            s.write_slot(self.lane.recovery)
+            self.store.write(self.lane.recovery, s.payload())
         except SaveError:
             return None
         return str(self.store.path(self.lane.recovery))
