@@ -335,6 +335,8 @@ class Keeper:
         try:
             obj = self.store.read(slot)
             game = decode(s.story, obj, slot=slot)
+            if not game.history and not game.state.turn:
+                return []  # a game never moved from its first scene: a new game gives it back
             kept = self.keep(EARLIER_GAME, obj, game.state, game.history)
         except SaveError as exc:
             self.blocked_subs = {"slot": slot, "error": str(exc.subs.get("error", exc.key))[:200]}
