@@ -22,8 +22,8 @@ from . import model as m
 from . import render as r
 from .engine import InvalidChoice, Output, State, available, new_game, step
 from .i18n import LANGUAGE_NAMES, Texts, fold
-from .render import BLANK, Para, para
 from .persistence import Keeper
+from .render import BLANK, Para, para
 from .saves import (
     BEFORE_LOAD,
     SaveError,

@@ -254,7 +254,7 @@ def test_quitting_when_saving_fails_can_go_back_save_elsewhere_or_leave_unsaved(
     assert "Back to the game" in out and "The city empties" in out
     assert "It could not be saved in" in out and f"Your game was saved in {elsewhere}" in out
     assert save_json(elsewhere, "autosave")["summary"]["scene"] == "pro_evacuation"
-    proc = run_pipe(tmp_path / "fallback2", "1\nquit\nsalir\n".encode(), "--save-dir", str(bad))
+    proc = run_pipe(tmp_path / "fallback2", b"1\nquit\nsalir\n", "--save-dir", str(bad))
     out = proc.stdout.decode("utf-8")
     clean_exit(proc, out + proc.stderr.decode())
     assert "You leave without saving this session." in out and not (tmp_path / "fallback2").exists()
@@ -289,3 +289,32 @@ def test_a_second_ctrl_c_during_the_save_on_quit_cannot_stop_it(tmp_path: Path, 
     assert "Goodbye." in out and "Traceback" not in out
     assert save_json(saves, "autosave")["summary"]["scene"] in ("pro_order", "pro_changsha")
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_third_game_takes_the_third_autosave_and_a_closed_one_frees_its_own(tmp_path: Path) -> None:
+    from adventure.persistence import opening
+
+    result = load_fixture()
+    assert result.story is not None and result.catalog is not None
+    games = [Session(result.story, result.catalog, lang="en", store=SaveStore(tmp_path)) for _ in range(3)]
+    said = [opening(s)[1] for s in games]
+    assert [s.keeper.lane.autosave for s in games] == ["autosave", "autosave-2", "autosave-3"]
+    assert said[0] == [] and 'this one autosaves as "autosave-3"' in said[2][0].text
+    games[1].keeper.release()  # the second game ends: the next one takes its place
+    late = Session(result.story, result.catalog, lang="en", store=SaveStore(tmp_path))
+    opening(late)
+    assert late.keeper.lane.autosave == "autosave-2"
+    for s in games + [late]:
+        s.keeper.release()
+
+
+def test_the_fallback_folder_is_the_user_folder_unless_that_is_the_one_failing(tmp_path: Path) -> None:
+    import tempfile
+
+    result = load_fixture()
+    assert result.story is not None and result.catalog is not None
+    s = Session(result.story, result.catalog, lang="en", store=SaveStore(tmp_path / "saves"))
+    s.keeper.fallback = lambda: tmp_path / "user"
+    assert s.keeper.fallback_dir() == tmp_path / "user"
+    s.keeper.fallback = lambda: tmp_path / "saves"
+    assert s.keeper.fallback_dir().parent == Path(tempfile.gettempdir())
