@@ -23,14 +23,14 @@ stored in another slot first**, and the player is told which slot. So:
 
 from __future__ import annotations
 
-import json
+import datetime
 import os
-import socket
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .folderlock import FolderLock, lock_path
 from .i18n import Texts, fold
 from .render import BLANK, Para
 from .saves import (
@@ -70,76 +70,6 @@ def lane(number: int) -> Lane:
     if number == 1:
         return Lane(1, AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY)
     return Lane(number, f"autosave-{number}", f"autosave-{number}-previous", f"recovery-{number}")
-
-
-# -- the lock ------------------------------------------------------------------------------
-
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows: a byte-range lock, also released when the process ends
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        except OSError:
-            return False
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:  # BlockingIOError: another open file holds it
-        return False
-    return True
-
-
-class FolderLock:
-    """An exclusive OS lock on one file of the save folder (``flock`` on POSIX, ``locking``
-    on Windows). The OS drops it when the file is closed or the process ends -- a SIGKILL or a
-    power cut cannot leave a stale lock -- and two opens conflict even within one process.
-    The file holds who took it (pid, host, time), to tell the other game; it is never trusted
-    for anything else."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self, *, now: str) -> bool:
-        """Take the lock if it is free (raises OSError if the file cannot be opened)."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        if not _try_lock(fd):
-            os.close(fd)
-            return False
-        self.fd = fd
-        try:
-            info = json.dumps({"pid": os.getpid(), "host": socket.gethostname()[:100], "started": now})
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, info.encode("utf-8"))
-        except OSError:
-            pass
-        return True
-
-    def holder(self) -> dict[str, str]:
-        """Who holds the lock, as far as its file says (empty strings where it does not)."""
-        try:
-            with open(self.path, "rb") as f:
-                obj = json.loads(f.read(1000).decode("utf-8"))
-        except (OSError, ValueError):
-            obj = {}
-        obj = obj if isinstance(obj, dict) else {}
-        return {k: str(obj.get(k, ""))[:100] for k in ("pid", "host", "started")}
-
-    def release(self) -> None:
-        if self.fd is not None:
-            try:
-                os.close(self.fd)  # closing drops the lock
-            except OSError:
-                pass
-            self.fd = None
-
-
-def lock_path(directory: Path, number: int) -> Path:
-    return directory / (".lock" if number == 1 else f".lock-{number}")
 
 
 # -- yes or no -----------------------------------------------------------------------------
@@ -244,10 +174,8 @@ class Keeper:
         if busy is None:
             return []
         who = busy.holder()
-        from .session import _local_time
-
         return [self.session.msg("ui.second_game", "error", slot=self.lane.autosave,
-                                 when=_local_time(who["started"]) if who["started"] else "?",
+                                 when=local_time(who["started"]) if who["started"] else "?",
                                  pid=who["pid"] or "?")]
 
     def release(self) -> None:
@@ -517,6 +445,14 @@ class Keeper:
 def _error_text(problem: SaveError) -> str:
     """What went wrong, to quote inside a message: the system's words, or the message key."""
     return str(problem.subs.get("error") or problem.key)[:200]
+
+
+def local_time(iso: str) -> str:
+    """An ISO date from a file, in local time to the minute (as written, for a hand-edited one)."""
+    try:
+        return datetime.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):  # a hand-edited date such as year 1 or 9999
+        return iso[:40]
 
 
 def interrupt_handled(session: Session) -> None:

@@ -22,7 +22,7 @@ from . import model as m
 from . import render as r
 from .engine import InvalidChoice, Output, State, available, new_game, step
 from .i18n import LANGUAGE_NAMES, Texts, fold
-from .persistence import Keeper
+from .persistence import Keeper, local_time
 from .render import BLANK, Para, para
 from .saves import (
     BEFORE_LOAD,
@@ -191,7 +191,7 @@ class Session:
     def offer_text(self, slot: str) -> str:
         key = "ui.offer_recovery" if slot == self.keeper.lane.recovery else "ui.offer_continue"
         info = next((s for s in self.store.list() if s.slot == slot), None) if self.store else None
-        when = _local_time(info.saved_at) if info else ""
+        when = local_time(info.saved_at) if info else ""
         scene = self.t(m.scene_title_key(info.scene)) if info and info.scene in self.story.scenes else ""
         return self.t(key, when=when, scene=scene)
 
@@ -507,7 +507,7 @@ class Session:
                 c.id == info.chapter for c in self.story.chapters) else info.chapter
             scene = self.t(m.scene_title_key(info.scene)) if info.scene in self.story.scenes else info.scene
             out.append(Para("help", (("text", self.t("ui.slot_line", chapter=chapter, scene=scene,
-                                                     when=_local_time(info.saved_at))),), f"  {info.slot}  "))
+                                                     when=local_time(info.saved_at))),), f"  {info.slot}  "))
         return Reply(out)
 
     def _cmd_undo(self, args: list[str]) -> Reply | None:
@@ -974,10 +974,3 @@ def _squeeze(paras: list[Para]) -> list[Para]:
             continue
         out.append(p)
     return out
-
-
-def _local_time(iso: str) -> str:
-    try:
-        return datetime.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (ValueError, OverflowError, OSError):  # a hand-edited date such as year 1 or 9999
-        return iso[:40]

@@ -186,13 +186,14 @@ class SaveFolder(RuleBasedStateMachine):
         s = self.session()
         slot, notes = opening(s)
         said = answer_of(s, answer) if slot is not None else None
+        offered = decode(STORY, SaveStore(self.saves).read(slot)) if slot is not None else None
         paras = start(s, slot, said)
         text = "\n".join(p.text for p in paras)
         if slot is not None and said:
             self.game = self.adopt(pair_of(s))
         else:
             self.game = self.new_id()
-            if slot is not None:
+            if offered is not None and (offered.history or offered.state.turn):
                 assert "is kept as" in text, text
         self.s = s
         self.update()
