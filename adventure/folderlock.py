@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from pathlib import Path
 
 
@@ -54,6 +53,8 @@ class FolderLock:
             os.close(fd)
             return False
         self.fd = fd
+        import socket  # only here: it is not needed on the way to the first scene otherwise
+
         try:
             info = json.dumps({"pid": os.getpid(), "host": socket.gethostname()[:100], "started": now})
             os.ftruncate(fd, 0)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -125,6 +124,8 @@ def start(session: Session, slot: str | None, answer: bool | None) -> list[Para]
 # -- the keeper ----------------------------------------------------------------------------
 
 def _temp_fallback() -> Path:
+    import tempfile
+
     uid = getattr(os, "getuid", lambda: None)()
     return Path(tempfile.gettempdir()) / (f"hengyang-saves-{uid}" if uid is not None else "hengyang-saves")
 
