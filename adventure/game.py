@@ -220,6 +220,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         _silence(ctx)
         return 74  # EX_IOERR
     except Exception:
+        gate.close()  # no Ctrl-C in the middle of the recovery save
         return _crash(session, save_dir, ctx)  # a bug: keep the player's state, say where the report is
     finally:
         _restore_signals(previous)
