@@ -24,7 +24,6 @@ stored in another slot first**, and the player is told which slot. So:
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -122,13 +121,6 @@ def start(session: Session, slot: str | None, answer: bool | None) -> list[Para]
 
 
 # -- the keeper ----------------------------------------------------------------------------
-
-def _temp_fallback() -> Path:
-    import tempfile
-
-    uid = getattr(os, "getuid", lambda: None)()
-    return Path(tempfile.gettempdir()) / (f"hengyang-saves-{uid}" if uid is not None else "hengyang-saves")
-
 
 class Keeper:
     """The autosave of one running game, in one save folder (see the module docstring)."""
@@ -361,91 +353,26 @@ class Keeper:
         out, self.notices = self.notices, []
         return out
 
-    # -- leaving --
+    # -- leaving (adventure.leaving) --
     def fallback_dir(self) -> Path:
-        """Where to offer saving when this folder fails: the user's save folder if this is
-        not it, else a folder in the system's temporary folder."""
-        try:
-            folder = self.fallback() if self.fallback is not None else None
-        except Exception:  # noqa: BLE001 - platformdirs missing or failing: use the temporary folder
-            folder = None
-        if folder is not None and (self.store is None or folder != self.store.directory):
-            return folder
-        return _temp_fallback()
+        from . import leaving
+
+        return leaving.fallback_dir(self)
 
     def final_save(self) -> list[Para]:
-        """The save on the way out when nobody can be asked (end of input, a signal, Ctrl-C
-        outside a prompt): the autosave, else the fallback folder; says plainly what happened."""
-        s = self.session
-        saved = self.autosave()
-        if saved is None or saved.kind != "error":
-            return [saved] if saved is not None else []
-        folder = self.fallback_dir()
-        moved = self.save_in(folder)
-        if isinstance(moved, SaveError):
-            return [saved, s.msg("ui.not_saved_anywhere", "error", error=_error_text(moved))]
-        return [saved, s.msg("ui.saved_elsewhere", folder=str(folder), slot=moved)]
+        from . import leaving
+
+        return leaving.final_save(self)
 
     def leave(self) -> tuple[list[Para], bool]:
-        """``quit`` (or Ctrl-D, or yes to "Quit the game?"): save and leave, or -- if the save
-        fails -- say so, stay, and ask: the fallback folder, another folder, back, or quit."""
-        s = self.session
-        problem = self.write()
-        if problem is None:
-            return self._saved() + [s.msg("ui.goodbye")], True
-        self.leaving = True
-        folder = str(self.store.directory) if self.store is not None else "?"
-        return [s.msg("ui.quit_save_failed", "error", folder=folder, error=_error_text(problem))] \
-            + self._options(), False
+        from . import leaving
 
-    def _options(self) -> list[Para]:
-        return [self.session.msg("ui.quit_options", fallback=str(self.fallback_dir()))]
+        return leaving.leave(self)
 
     def leaving_line(self, line: str) -> tuple[list[Para], bool]:
-        """One line typed while leaving after a failed save (see :meth:`leave`)."""
-        s = self.session
-        text = line.strip()
-        words = text.split()
-        command = s.command_of(words[0]) if len(words) == 1 else None
-        if command == "quit":
-            self.leaving = False
-            s.log("quit", saved=False)
-            return [s.msg("ui.left_unsaved"), s.msg("ui.goodbye")], True
-        if command == "continue":
-            self.leaving = False
-            return [s.msg("ui.back_to_game")], False
-        folder = Path(text).expanduser() if text else self.fallback_dir()
-        moved = self.save_in(folder)
-        if isinstance(moved, SaveError):
-            return [s.msg("ui.quit_folder_failed", "error", folder=str(folder)[:200], error=_error_text(moved))] \
-                + self._options(), False
-        self.leaving = False
-        s.log("quit", slot=moved)
-        return [s.msg("ui.saved_elsewhere", folder=str(folder), slot=moved), s.msg("ui.goodbye")], True
+        from . import leaving
 
-    def save_in(self, folder: Path) -> str | SaveError:
-        """Autosave into another folder (claiming a lane there, and keeping the game its
-        autosave held) and play on from there. Returns the slot, or the error."""
-        s = self.session
-        other = Keeper(s, SaveStore(folder), fallback=self.fallback)
-        other.on_handled = self.on_handled
-        try:
-            notes = other.claim()
-            problem = other.write()
-        except (OSError, ValueError) as exc:  # an odd path: a NUL byte, a name too long
-            problem = SaveError("ui.save_failed", error=getattr(exc, "strerror", None) or type(exc).__name__)
-        if problem is not None:
-            other.release()
-            return problem
-        self.release()
-        other.notices = notes + other.notices
-        s.keeper, s.store = other, other.store
-        return other.lane.autosave
-
-
-def _error_text(problem: SaveError) -> str:
-    """What went wrong, to quote inside a message: the system's words, or the message key."""
-    return str(problem.subs.get("error") or problem.key)[:200]
+        return leaving.leaving_line(self, line)
 
 
 def local_time(iso: str) -> str:
