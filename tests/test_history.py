@@ -103,6 +103,30 @@ def test_history_equals_its_states_and_survives_a_round_trip(tmp_path: Path) -> 
     assert loaded.history.choices() == s.history.choices()
 
 
+@pytest.mark.parametrize("every", [1, 3, 1000])
+def test_two_histories_are_equal_exactly_when_their_states_are(tmp_path: Path, every: int) -> None:
+    """History == History (what a load and setting a game aside compare) agrees with
+    comparing the states one by one, whatever the snapshots: equal after a round trip and
+    with the snapshots placed elsewhere, unequal for another game of the same length."""
+    s = session(FIXTURE, tmp_path / "saves")
+    s.history = History(s.story, every=every)
+    states = random_game(s, 40, seed=5)
+    s.write_slot("rt")
+    loaded = decode(s.story, s.store.read("rt")).history  # type: ignore[union-attr]
+    assert loaded == s.history and s.history == loaded
+    spaced = History(s.story, every=every + 1)
+    for i, state in enumerate(states[:-1]):
+        spaced.push(state, s.history.token(i))
+    assert spaced == s.history and list(spaced) == states[:-1]
+    t = session(FIXTURE, tmp_path / "other")
+    t.history = History(t.story, every=every)
+    others = random_game(t, 40, seed=6)
+    assert others[:-1] != states[:-1]
+    assert t.history != s.history and s.history != t.history and loaded != t.history
+    t.history.pop()  # one step shorter: not the same game either
+    assert t.history != s.history
+
+
 def test_a_version_1_save_still_loads_with_its_whole_history(tmp_path: Path) -> None:
     story = load_fixture().story
     assert story is not None

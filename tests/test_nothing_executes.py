@@ -315,5 +315,5 @@ def test_slot_names_through_the_real_game_never_touch_anything_outside(tmp_path:
     clean_exit(proc, out + proc.stderr.decode())
     assert out.count("cannot be a save name") == 12, out
     assert outside.read_text() == '{"keep": true}'
-    assert sorted(p.name for p in saves.iterdir()) == ["autosave.json"]
+    assert sorted(p.name for p in saves.iterdir()) == [".lock", "autosave.json"]  # .lock: see persistence.py
     assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["saves", "victim.json"]

@@ -73,6 +73,38 @@ def keep_copy(path: Path, keep: Path) -> None:
             pass
 
 
+def create_atomic(path: Path, data: bytes) -> bool:
+    """Like :func:`write_atomic` (durable), but only if ``path`` does not exist: the finished
+    temporary file is hard-linked to ``path``, which fails if it exists, so two processes can
+    never both create it. Returns False if ``path`` exists. Where the file system has no hard
+    links, it falls back to a check then a rename."""
+    tmp = temp_name(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here (FAT, some network folders)
+            if os.path.lexists(path):
+                return False
+            os.replace(tmp, path)
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+    fsync_dir(path.parent)
+    return True
+
+
 def fsync_dir(directory: Path) -> None:
     """Make a rename in ``directory`` durable (where the platform allows it)."""
     try:

@@ -89,8 +89,36 @@ class Stopped(BaseException):
     asyncio's callback runner inside prompt_toolkit above all -- can swallow it."""
 
 
-def _on_signal(signum: int, frame: object) -> None:
-    raise Stopped(signum)
+class SignalGate:
+    """Ctrl-C (SIGINT) and the termination signals interrupt the game once; until a shell says
+    the game goes on (:meth:`reopen`, e.g. "Line cancelled", or the next prompt), any further
+    one is counted, not raised. So the save on the way out -- begun when the first one
+    arrived -- always finishes: a second Ctrl-C during it cannot leave a traceback or an
+    unsaved game."""
+
+    def __init__(self) -> None:
+        self.open = True
+        self.held = 0  # signals that arrived while closed
+
+    def on_sigint(self, signum: int, frame: object) -> None:
+        if not self.open:
+            self.held += 1
+            return
+        self.open = False
+        raise KeyboardInterrupt
+
+    def on_stop(self, signum: int, frame: object) -> None:
+        if not self.open:
+            self.held += 1
+            return
+        self.open = False
+        raise Stopped(signum)
+
+    def close(self) -> None:
+        self.open = False
+
+    def reopen(self) -> None:
+        self.open = True
 
 
 def _lost_terminal(exc: BaseException) -> bool:
@@ -153,7 +181,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
     student = (args.student or "").strip() or None
     if student:  # each student's saves apart, so a shared computer never offers another's game
-        from adventure.classroom.flow import slug
+        from adventure.classroom.flow.flow import slug
 
         save_dir = save_dir / "students" / slug(student)
     store = SaveStore(save_dir)
@@ -162,9 +190,12 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start,
                       second=second, classroom=args.classroom, student=student, report_dir=report_dir,
                       reloader=files)
+    session.keeper.fallback = lambda: default_save_dir(ctx.env)  # asked only if saving fails
     watch = bool(getattr(args, "watch", False))
     plain, color = choose_mode(args, ctx)
-    previous = _catch_signals()
+    gate = SignalGate()
+    session.keeper.on_handled = gate.reopen
+    previous = _catch_signals(gate)
     try:
         if plain:
             from adventure.play.shell_plain import run_plain
@@ -184,14 +215,17 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         from adventure.play.shell_tty import run_tty
 
         return run_tty(session, color=color, watch=watch)
-    except KeyboardInterrupt:
-        _say(ctx, "\n" + "".join(p.text + "\n" for p in session.quit()))
+    except KeyboardInterrupt:  # Ctrl-C outside a prompt: save (no second Ctrl-C can stop it), go
+        gate.close()
+        _say(ctx, "\n" + "".join(p.text + "\n" for p in _finish(session.quit)))
         return 0
     except Stopped as stop:  # killed politely or the window closed: keep the game, then go
-        session.autosave()
+        gate.close()
+        _finish(session.quit)
         return 128 + int(stop.args[0])
     except OSError as exc:  # saves and transcripts handle their own: this is the terminal or a stream
-        saved = session.autosave()
+        gate.close()
+        saved = next(iter(_finish(session.keeper.final_save)), None)
         if _lost_terminal(exc):  # nobody is reading any more: keep the game, leave quietly
             _silence(ctx)
             return 0
@@ -204,9 +238,11 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         _silence(ctx)
         return 74  # EX_IOERR
     except Exception:
+        gate.close()  # no Ctrl-C in the middle of the recovery save
         return _crash(session, save_dir, ctx)  # a bug: keep the player's state, say where the report is
     finally:
         _restore_signals(previous)
+        session.keeper.release()
         if transcript is not None:
             try:
                 transcript.close()
@@ -214,14 +250,26 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                 pass
 
 
-def _catch_signals() -> dict[int, Any]:
+def _finish(save: Any) -> list[Any]:
+    """Run the save on the way out to its end. The gate is closed, so no signal interrupts it;
+    a KeyboardInterrupt raised just before the gate closed (or where the gate is not the
+    handler) only makes it start again -- every write is atomic."""
+    for _ in range(3):
+        try:
+            return list(save())
+        except KeyboardInterrupt:
+            continue
+    return []
+
+
+def _catch_signals(gate: SignalGate) -> dict[int, Any]:
     previous = {}
-    for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):  # SIGQUIT: Ctrl-\ pressed while the game prints
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):  # SIGQUIT: Ctrl-\ pressed while the game prints
         number = getattr(signal, name, None)
         if number is None:
             continue
         try:
-            previous[number] = signal.signal(number, _on_signal)
+            previous[number] = signal.signal(number, gate.on_sigint if name == "SIGINT" else gate.on_stop)
         except (ValueError, OSError):  # not the main thread, or not allowed here
             pass
     return previous

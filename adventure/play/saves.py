@@ -32,9 +32,11 @@ from adventure.play.savestore import (  # noqa: F401  (re-exported: the save API
     AUTOSAVE,
     AUTOSAVE_PREVIOUS,
     BEFORE_LOAD,
+    EARLIER_GAME,
     MAX_SAVE_BYTES,
     RECOVERY,
     RESERVED,
+    RESERVED_RE,
     SAVE_FORMAT,
     SAVE_VERSION,
     WINDOWS_DEVICES,
@@ -164,6 +166,8 @@ def _history_from_json(story: Story, raw: Mapping[str, Any], current: State, slo
     history = History.from_parts(story, list(table), codes, states)
     history.verify_tail(current)
     return history
+
+
 def _without_controls(extra: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """``extra`` (the classroom record: a student's name and answers) with every text cleared
     of the characters the control-character rule refuses, and where each was found

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from adventure.files.atomic import write_atomic
+from adventure.files.atomic import create_atomic, write_atomic
 
 SAVE_FORMAT = "hengyang-save"
 SAVE_VERSION = 2
@@ -40,7 +40,13 @@ AUTOSAVE = "autosave"
 AUTOSAVE_PREVIOUS = "autosave-previous"
 RECOVERY = "recovery"
 BEFORE_LOAD = "before-load"  # the game that a load replaced, kept so that nothing is lost
-RESERVED = (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, BEFORE_LOAD)
+EARLIER_GAME = "earlier-game"  # a game set aside when the player starts afresh, kept so that nothing is lost
+RESERVED = (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, BEFORE_LOAD, EARLIER_GAME)
+# The game's own slots, with the numbered ones a second game on the folder ("autosave-2") or
+# a second game set aside ("before-load-2", "earlier-game-3") uses: loaded like any slot,
+# never overwritten by ``save``.
+RESERVED_RE = re.compile(r"(autosave(-[0-9]+)?(-previous)?|recovery(-[0-9]+)?|before-load(-[0-9]+)?"
+                         r"|earlier-game(-[0-9]+)?)\Z")
 DAMAGED = re.compile(r"(.+)-damaged-[0-9]+\Z")  # a file set aside: never written over
 _O_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
@@ -93,9 +99,14 @@ def slot_key(name: str) -> str:
 
 
 def is_reserved(name: str) -> bool:
-    """The game's own slots, in any case, and the files it set aside (``autosave-damaged-1``)."""
-    key = _fold(name)
-    return key in RESERVED or DAMAGED.match(key) is not None
+    """The game's own slots, in any case (numbered ones too: a second game's ``autosave-2``),
+    and the files it set aside (``autosave-damaged-1``).
+
+    >>> is_reserved("Autosave-2"), is_reserved("EARLIER-GAME-3"), is_reserved("chapter2")
+    (True, True, False)
+    """
+    key = _fold(name.strip())
+    return key in RESERVED or RESERVED_RE.match(key) is not None or DAMAGED.match(key) is not None
 
 
 def default_save_dir(env: Mapping[str, str]) -> Path:
@@ -294,6 +305,18 @@ class SaveStore:
                 except OSError:
                     pass
         return target
+
+    def create(self, slot: str, payload: Mapping[str, Any]) -> bool:
+        """Write a slot that does not exist yet, atomically: False if it exists (even if
+        another process made it a moment ago), never overwriting it. Raises SaveError."""
+        name = check_slot(slot)
+        target = self.directory / f"{_fold(name)}.json"
+        data = b"".join(dump({**payload, "slot": name}))
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            return create_atomic(target, data)
+        except OSError as exc:
+            raise SaveError("ui.save_failed", error=exc.strerror or type(exc).__name__) from None
 
     def _foreign(self, key: str, target: Path) -> bool:
         """Whether the file at ``target`` is not a save we can read (and must not replace)."""

@@ -17,16 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from adventure.classroom import flow as cl
+from adventure.classroom.flow import flow as cl
 from adventure.core import model as m
 from adventure.core.charset import strip_controls
 from adventure.core.engine import InvalidChoice, Output, State, available, new_game, step
 from adventure.play.history import RESTART, History
+from adventure.play.persistence import Keeper, local_time
 from adventure.play.saves import (
-    AUTOSAVE,
-    AUTOSAVE_PREVIOUS,
     BEFORE_LOAD,
-    RECOVERY,
     SaveError,
     SaveStore,
     check_slot,
@@ -47,8 +45,6 @@ ALL_COMMANDS = COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
 WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit")
 QUICK_SLOT = "quick"
-# Why an autosave cannot be read that means its file is damaged (and is set aside, not replaced).
-DAMAGED_KEYS = ("ui.save_corrupt", "ui.save_not_a_file", "ui.save_too_big", "ui.save_unreadable", "ui.save_foreign")
 # What a save load says about a changed story, and what a reload says instead.
 RELOAD_MESSAGES = {
     "ui.load_scene_moved": "ui.reload_scene_moved",
@@ -142,7 +138,7 @@ class Session:
         self.clock = clock
         self.start_at = start_at  # a writer's --start scene: new games begin there
         self._checkpoint_failed = False  # a failing autosave is reported once, not at every step
-        self._saved_mark: tuple[object, ...] | None = None  # what the autosave holds
+        self.keeper = Keeper(self, store)  # the autosave, games set aside, leaving (adventure.play.persistence)
         self.state: State | None = None
         self.history = History(story)  # the states before this one; undo pops them
         self._start_notes: list[Para] = []  # what resumable() found, said when the game begins
@@ -205,45 +201,18 @@ class Session:
 
     def resumable(self) -> tuple[str, list[Para]] | None:
         """The slot to offer to continue from, with any message about a damaged autosave, or
-        None: the recovery slot (left by a crash) unless a later autosave supersedes it, else
-        the autosave, else the previous autosave when the newest one is damaged."""
-        if self.store is None or self.start_at is not None:
-            return None
-        slot, notes = self._find_offer()
+        None (see :meth:`adventure.play.persistence.Keeper.find_offer`); when there is none, what
+        was found on the way (a damaged autosave set aside) is said when the game begins."""
+        slot, notes = self.keeper.find_offer()
         if slot is None:
             self._start_notes = notes  # no question to ask: said when the game begins
             return None
         return slot, notes
 
-    def _find_offer(self) -> tuple[str | None, list[Para]]:
-        """The slot :meth:`resumable` offers (or None) and what it found on the way."""
-        if self.store is None or self.start_at is not None:
-            return None, []
-        notes: list[Para] = []
-        valid: dict[str, str] = {}  # slot -> saved_at
-        for slot in (RECOVERY, AUTOSAVE, AUTOSAVE_PREVIOUS):
-            if (slot == AUTOSAVE_PREVIOUS and AUTOSAVE in valid) or not self.store.exists(slot):
-                continue
-            try:
-                obj = self.store.read(slot)
-                decode(self.story, obj, slot=slot)
-            except SaveError as exc:
-                notes.append(self.msg(exc.key, "error", **exc.subs))
-                if slot != RECOVERY and exc.key in DAMAGED_KEYS:  # kept aside: no autosave replaces it
-                    kept = self.store.set_aside(slot)
-                    if kept is not None:
-                        notes.append(self.msg("ui.save_set_aside", slot=slot, kept=kept))
-                continue
-            valid[slot] = obj["saved_at"] if isinstance(obj.get("saved_at"), str) else ""
-        auto = next((slot for slot in (AUTOSAVE, AUTOSAVE_PREVIOUS) if slot in valid), None)
-        if RECOVERY in valid and (auto is None or valid[RECOVERY] >= valid[auto]):
-            return RECOVERY, notes
-        return auto, notes
-
     def offer_text(self, slot: str) -> str:
-        key = "ui.offer_recovery" if slot == RECOVERY else "ui.offer_continue"
+        key = "ui.offer_recovery" if slot == self.keeper.lane.recovery else "ui.offer_continue"
         info = self.store.info(slot) if self.store else None
-        when = _local_time(info.saved_at) if info else ""
+        when = local_time(info.saved_at) if info else ""
         scene = self.t(m.scene_title_key(info.scene)) if info and info.scene in self.story.scenes else ""
         return self.t(key, when=when, scene=scene)
 
@@ -268,20 +237,16 @@ class Session:
 
     def _resume(self, slot: str) -> list[Para]:
         """Continue from an autosave or the recovery slot (which is used up once loaded)."""
-        before = self.state
-        out = self._load(slot, announce=False)
-        if slot == RECOVERY and self.state is not before and self.store is not None:
-            try:
-                self.store.path(RECOVERY).unlink()
-            except OSError:
-                pass
-        return out
+        return self.keeper.resume(slot)
 
     # -- input -----------------------------------------------------------------------------
     def handle(self, line: str) -> Reply:
         """Interpret one line: a choice number, choice words, or a command (or, while a
         reflection question waits, a line of the answer). Whatever moved the game on is
         autosaved at once, so a crash or a power cut loses nothing."""
+        if self.keeper.leaving:
+            paras, leave = self.keeper.leaving_line(clean_input(line)[:MAX_INPUT])
+            return Reply(paras, quit=leave)
         mark = self._progress_mark()
         return self._checkpoint(self._handle(line), mark)
 
@@ -295,9 +260,8 @@ class Session:
         if reply.quit or self.state is None or self._progress_mark() == mark:
             return reply
         problem = self.autosave(quiet=True)
-        if problem is None:
-            self._saved_mark = self._progress_mark()
-        elif not self._checkpoint_failed:
+        reply.paras += self.keeper.take_notices()
+        if problem is not None and not self._checkpoint_failed:
             self._checkpoint_failed = True
             reply.paras.append(problem)
         return reply
@@ -495,10 +459,13 @@ class Session:
         replaces is kept there (see :meth:`SaveStore.write`)."""
         if self.store is None:
             raise SaveError("ui.save_disabled")
+        self.store.write(slot, self.payload(), keep=keep)
+
+    def payload(self) -> dict[str, Any]:
+        """The current game as a save."""
         self.extra["classroom"] = self.record.to_json()
-        payload = encode(self.story, self._current(), self.history, language=self.lang,
-                         saved_at=self._now(), extra=self.extra)
-        self.store.write(slot, payload, keep=keep)
+        return encode(self.story, self._current(), self.history, language=self.lang,
+                      saved_at=self._now(), extra=self.extra)
 
     def _cmd_load(self, args: list[str]) -> Reply | None:
         if len(args) > 1:
@@ -525,13 +492,13 @@ class Session:
         except SaveError as exc:
             return [self.msg(exc.key, "error", **exc.subs)]
         kept: list[Para] = []
-        if (self.state is not None and not is_reserved(slot)
-                and (self.history or self.state.turn or self.state.scene != self.story.start)):
-            try:  # the game being replaced is kept, not lost
-                self.write_slot(BEFORE_LOAD)
-                kept = [self.msg("ui.kept_before_load", slot=BEFORE_LOAD)]
+        if (self.state is not None and (self.history or self.state.turn or self.state.scene != self.story.start)
+                and (loaded.state, loaded.history) != (self.state, self.history)):
+            try:  # the game being replaced is kept, not lost (in a slot no other game overwrites)
+                where = self.keeper.keep_current(BEFORE_LOAD)
+                kept = [self.msg("ui.kept_before_load", slot=where)]
             except SaveError as exc:
-                kept = [self.msg(exc.key, "error", **exc.subs)]
+                return [self.msg(exc.key, "error", **exc.subs), self.msg("ui.load_refused_unkept", "error")]
         self.state = loaded.state
         self.history = loaded.history  # a load replaces the timeline; the language stays the player's
         self.extra = loaded.extra
@@ -553,7 +520,7 @@ class Session:
             return None
         if self.store is None:
             return Reply([self.msg("ui.save_disabled", "error")])
-        offered, notes = self._find_offer()  # first, so that a damaged autosave is listed set aside
+        offered, notes = self.keeper.find_offer()  # first, so that a damaged autosave is listed set aside
         slots = self.store.list()
         if not slots:
             return Reply(notes + [self.msg("ui.no_saves")])
@@ -568,7 +535,7 @@ class Session:
                 c.id == info.chapter for c in self.story.chapters) else info.chapter
             scene = self.t(m.scene_title_key(info.scene)) if info.scene in self.story.scenes else info.scene
             out.append(Para("help", (("text", self.t("ui.slot_line", chapter=chapter, scene=scene,
-                                                     when=_local_time(info.saved_at))),), f"  {info.slot}  "))
+                                                     when=local_time(info.saved_at))),), f"  {info.slot}  "))
         if self.start_at is None:
             out += [BLANK, self.msg("ui.saves_offer", slot=offered) if offered else self.msg("ui.saves_no_offer")]
         return Reply(out)
@@ -646,7 +613,7 @@ class Session:
     def _cmd_quit(self, args: list[str]) -> Reply | None:
         if args:
             return None
-        return Reply(self.quit(), quit=True)
+        return self.leave()
 
     def _cmd_continue(self, args: list[str]) -> Reply | None:
         if args:
@@ -661,7 +628,7 @@ class Session:
     @property
     def answering(self) -> bool:
         """True while a reflection question waits for the student's answer."""
-        return bool(self.record.pending) and self.state is not None
+        return bool(self.record.pending) and self.state is not None and not self.keeper.leaving
 
     def prompt(self) -> str:
         return self.t("ui.classroom.answer_prompt") if self.answering else "> "
@@ -780,6 +747,8 @@ class Session:
     def answer_text(self, text: str) -> Reply:
         """A whole answer at once (the terminal's multi-line editor). A single line may still
         be ``skip`` or a command, as in plain mode."""
+        if self.keeper.leaving:
+            return self.handle(text.strip("\n").split("\n")[0])
         mark = self._progress_mark()
         return self._checkpoint(self._answer_text(text), mark)
 
@@ -901,7 +870,7 @@ class Session:
 
     def write_report(self) -> list[Para]:
         """Write the student's report (Markdown and HTML) and say where."""
-        from adventure.classroom.report import ReportError, write_report
+        from adventure.classroom.flow.report import ReportError, write_report
 
         if self.state is None:
             return []
@@ -974,46 +943,35 @@ class Session:
 
     # -- leaving ---------------------------------------------------------------------------
     def autosave(self, *, quiet: bool = False) -> Para | None:
-        """Save to the autosave slot, keeping the previous autosave. Returns a message (with
-        ``quiet``, only if the save failed; quiet autosaves are not in the transcript).
+        """Save to this game's autosave slot, keeping the previous autosave. Returns a message
+        (with ``quiet``, only if the save failed). See :class:`adventure.play.persistence.Keeper`."""
+        return self.keeper.autosave(quiet=quiet)
 
-        When nothing has moved since the last autosave (the usual case on quitting, as every
-        step is autosaved), the autosave is refreshed in place, so the previous autosave
-        still holds the step before."""
-        if self.store is None or self.state is None:
-            return None
-        try:
-            moved = self._progress_mark() != self._saved_mark
-            self.write_slot(AUTOSAVE, keep=AUTOSAVE_PREVIOUS if moved else None)
-            self._saved_mark = self._progress_mark()
-        except SaveError as exc:
-            return self.msg(exc.key, "error", **exc.subs)
-        if quiet:
-            return None
-        self.log("save", slot=AUTOSAVE)
-        return self.msg("ui.autosaved")
-
-    def quit(self) -> list[Para]:
-        out = []
+    def _before_leaving(self) -> None:
         if self._draft and self.record.pending:  # a half-typed answer is kept, never lost
             self.submit_answer("\n".join(self._draft))
         self._count_time()
-        saved = self.autosave()
-        if saved is not None:
-            out.append(saved)
+
+    def quit(self) -> list[Para]:
+        """Save and say goodbye, when nobody can be asked (end of input, a signal): if the
+        save folder fails, the fallback folder is tried, and what happened is said plainly."""
+        self._before_leaving()
+        out = self.keeper.final_save()
         self.log("quit")
-        out.append(self.msg("ui.goodbye"))
-        return out
+        return out + [self.msg("ui.goodbye")]
+
+    def leave(self) -> Reply:
+        """The player quits: save and leave; if saving fails, say so and ask (another folder,
+        the fallback folder, back to the game, or leave without saving)."""
+        self._before_leaving()
+        paras, leave = self.keeper.leave()
+        if leave:
+            self.log("quit")
+        return Reply(paras, quit=leave)
 
     def recover(self) -> str | None:
         """After an unexpected error: save the state to the recovery slot. Returns its path."""
-        if self.store is None or self.state is None:
-            return None
-        try:
-            self.write_slot(RECOVERY)
-        except SaveError:
-            return None
-        return str(self.store.path(RECOVERY))
+        return self.keeper.recover()
 
     # -- status ----------------------------------------------------------------------------
     def toolbar(self, width: int | None = None) -> str:
@@ -1045,10 +1003,3 @@ def _squeeze(paras: list[Para]) -> list[Para]:
             continue
         out.append(p)
     return out
-
-
-def _local_time(iso: str) -> str:
-    try:
-        return datetime.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (ValueError, OverflowError, OSError):  # a hand-edited date such as year 1 or 9999
-        return iso[:40]

@@ -9,6 +9,10 @@ width when output is a terminal and left whole (one paragraph per line) when it 
 When input is not a terminal each line read is echoed after the prompt, so the output reads
 as a transcript. On a terminal that cannot move the cursor (``TERM=dumb``) the game runs here
 too, and asks to press Enter before the story as the terminal front end does (``press_enter``).
+
+With a saved game, "Continue from it? [Y/n]" is asked before any scene (see
+:func:`ask_to_continue`): from a pipe, a first line that does not answer it is played as the
+first move of a new game, the saved game being kept in a named slot first.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from __future__ import annotations
 from typing import BinaryIO, TextIO
 
 from adventure.core.charset import printable
+from adventure.play.persistence import answer_of, interrupt_handled, opening, start
 from adventure.play.session import Session, clean_input
 from adventure.text.layout import plain, wrap
 from adventure.text.render import Para
 
 MAX_LINE = 4096
 TOO_LONG = object()  # read_line's answer for a line longer than MAX_LINE
+LEAVE = object()  # the continue question's answer at the end of input or Ctrl-C
 
 
 class PlainWriter:
@@ -59,6 +65,36 @@ def read_line(stdin: BinaryIO) -> str | object | None:
     return data.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
+def ask_to_continue(session: Session, slot: str, *, stdin: BinaryIO, out: PlainWriter,
+                    echo: bool) -> tuple[bool | None | object, str | object | None]:
+    """The continue question, before any scene: (answer, line to play first).
+
+    Yes (Enter, ``y``, ``sí``, ``continue``...) or no in any language is the answer. From a
+    terminal anything else asks again; from a pipe the line is no answer (None) and is kept
+    to be played first, so a script still runs as written. At the end of input or Ctrl-C the
+    answer is :data:`LEAVE`: leave, and leave the saved game as it is."""
+    question = f"{session.offer_text(slot)} {session.t('ui.yes_no')} "
+    while True:
+        out.raw(printable(question))
+        try:
+            line = read_line(stdin)
+        except KeyboardInterrupt:
+            out.raw("\n")
+            return LEAVE, None
+        if line is None:
+            out.raw("\n")
+            return LEAVE, None
+        if isinstance(line, str):
+            answer = answer_of(session, clean_input(line))
+            if answer is not None:
+                out.raw(clean_input(line) + "\n" if echo else "")
+                return answer, None
+        if echo:
+            out.raw("\n")
+            return None, line
+        out.raw(session.t("ui.yes_no_again") + "\n")
+
+
 def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int | None, echo: bool,
               watch: bool = False, press_enter: bool = False) -> int:
     """Play until ``quit`` or end of input. Returns the exit code (0). With ``watch``, the
@@ -69,18 +105,20 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
     out.paras(session.intro())
     if watch:
         out.paras([Para("meta", (("meta", session.t("ui.watching")),))])
-    offer = session.resumable()
-    if offer is not None:
-        slot, notes = offer
-        if notes:
-            out.paras(notes)
-        out.paras([Para("message", (("message", session.offer_text(slot)),)),
-                   Para("message", (("message", session.t("ui.continue_hint")),))])
+    slot, notes = opening(session)
+    out.paras(notes)
+    first: str | object | None = None
+    answer: bool | None | object = None
+    if slot is not None:
+        answer, first = ask_to_continue(session, slot, stdin=stdin, out=out, echo=echo)
+        if answer is LEAVE:
+            out.paras([Para("message", (("message", session.t("ui.goodbye")),))])
+            return 0
         out.raw("\n")
     elif press_enter and not _enter_pressed(out, stdin, session):
         out.paras([Para("message", (("message", session.t("ui.goodbye")),))])
         return 0
-    out.paras(session.begin())
+    out.paras(start(session, slot, answer if isinstance(answer, bool) else None))
     interrupted = False
     while True:
         if watch and session.reloader is not None and session.reloader.changed():
@@ -90,14 +128,23 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
                 out.paras(reloaded)
         try:  # Ctrl-C as the prompt is written is Ctrl-C at the prompt
             out.raw(session.prompt())
-            line = read_line(stdin)
+            if first is not None:
+                line, first = first, None
+            else:
+                line = read_line(stdin)
         except KeyboardInterrupt:
             if interrupted:
                 out.raw("\n")
-                out.paras(session.quit())
-                return 0
+                reply = session.leave()
+                out.paras(reply.paras)
+                if reply.quit:
+                    return 0
+                interrupted = False
+                interrupt_handled(session)
+                continue
             interrupted = True
             out.raw("\n" + session.t("ui.interrupted") + "\n")
+            interrupt_handled(session)
             continue
         interrupted = False
         if line is None:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from adventure.core.charset import fallback, printable
+from adventure.play.persistence import answer_of, interrupt_handled, opening, start
 from adventure.play.session import Session
 from adventure.text.layout import plain, wrap
 from adventure.text.render import Para
@@ -328,11 +329,11 @@ def _fit(output: Any, text: str) -> str:
 
 
 def ask_yes_no(session: Session, question: str, *, output: Any = None, default: bool = True,
-               on_interrupt: bool | None = False, ask: Callable[[str], str] | None = None) -> bool | None:
-    """Ask a yes/no question (Enter takes ``default``; Ctrl-C/Ctrl-D take ``on_interrupt``).
-    ``ask`` reads the answer (by default a prompt_toolkit prompt on ``output``)."""
-    yes = {w.lower() for w in session.texts.words("ui.yes_words")}
-    no = {w.lower() for w in session.texts.words("ui.no_words")}
+               on_interrupt: bool | None = False, ask: Callable[[str], str] | None = None,
+               continuing: bool = False) -> bool | None:
+    """Ask a yes/no question, answered in any language (Enter takes ``default``; Ctrl-C/Ctrl-D
+    take ``on_interrupt``; with ``continuing``, ``continue`` is yes). ``ask`` reads the answer
+    (by default a prompt_toolkit prompt on ``output``)."""
     if ask is None:
         def ask(message: str) -> str:
             return ask_line(message, output=output)
@@ -343,10 +344,9 @@ def ask_yes_no(session: Session, question: str, *, output: Any = None, default: 
             return on_interrupt
         if not answer:
             return default
-        if answer in yes:
-            return True
-        if answer in no:
-            return False
+        said = answer_of(session, answer, continuing=continuing)
+        if said is not None:
+            return said
 
 
 def ask_answer(session: Session, *, output: Any, style: Any, color: bool) -> Any:
@@ -391,25 +391,23 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
         lean.paras([Para("meta", (("meta", session.t("ui.watching")),))])
     toolkit = ToolkitImport().start()  # while the player reads the title
     try:
-        offer = session.resumable()
-        resume = None
-        if offer is not None:
-            slot, notes = offer
-            if notes:
-                lean.paras(notes)
-            answer = ask_yes_no(session, session.offer_text(slot), ask=lean.ask, on_interrupt=None)
+        slot, notes = opening(session)  # claims this game's autosave; another game is said
+        if notes:
+            lean.paras(notes)
+        answer = None
+        if slot is not None:
+            answer = ask_yes_no(session, session.offer_text(slot), ask=lean.ask, on_interrupt=None,
+                                continuing=True)
             if answer is None:  # Ctrl-C / Ctrl-D: leave, and leave the autosave as it is
                 lean.paras([Para("message", (("message", session.t("ui.goodbye")),))])
                 return 0
-            if answer:
-                resume = slot
         else:
             try:
                 lean.ask(session.t("ui.press_enter") + " ")
             except (EOFError, KeyboardInterrupt):
                 lean.paras([Para("message", (("message", session.t("ui.goodbye")),))])
                 return 0
-        lean.paras(session.begin(resume))
+        lean.paras(start(session, slot, answer))
     finally:
         toolkit.wait()
     return _prompt_loop(session, color=color, watch=watch)
@@ -441,6 +439,7 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
     pending = ""
     pre_run = _watcher(session) if watch and session.reloader is not None else None
     while True:
+        interrupt_handled(session)  # Ctrl-C interrupts again from here (see adventure.play.game)
         try:
             if session.answering:
                 line = ask_answer(session, output=output, style=writer.style, color=color)
@@ -452,9 +451,12 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
                     continue
             else:
                 line = prompt_session.prompt("> ", default=pending, pre_run=pre_run, handle_sigint=False)
-        except EOFError:
-            writer.paras(session.quit())
-            return 0
+        except EOFError:  # Ctrl-D: the player quits
+            reply = session.leave()
+            writer.paras(reply.paras)
+            if reply.quit:
+                return 0
+            continue
         except KeyboardInterrupt:  # pragma: no cover - the key binding handles Ctrl-C
             line = _ASK_QUIT
         pending = ""
@@ -466,8 +468,10 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
             continue
         if line is _ASK_QUIT:
             if ask_yes_no(session, session.t("ui.quit_confirm"), output=output, on_interrupt=True):
-                writer.paras(session.quit())
-                return 0
+                reply = session.leave()
+                writer.paras(reply.paras)
+                if reply.quit:
+                    return 0
             continue
         reply = session.handle(line)
         writer.paras([Para("blank", ())] + reply.paras)
