@@ -149,7 +149,7 @@ def grow_class(src: Path, out: Path, copies: int) -> list[Path]:
     every copy is another student with the same real path and answers."""
     import json
 
-    from adventure.classroom.flow.record import checksum
+    from adventure.classroom.record import checksum
 
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(src.glob("*.json")):

@@ -18,7 +18,7 @@ import pytest
 from adventure.classpage.aggregate import build_page, key_choices, pseudonyms, student_key
 from adventure.classpage.records import read_folders
 from adventure.classpage.render import render_html
-from adventure.classroom.flow.record import checksum
+from adventure.classroom.record import checksum
 from adventure.cli import main
 from adventure.files.loader import load_story
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adventure.classroom.flow import flow as cl
+from adventure.classroom import flow as cl
 from adventure.files.loader import load_story
 from adventure.play.saves import SaveStore
 from adventure.play.session import Session

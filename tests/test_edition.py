@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from adventure.classroom.flow.edition import build_book, reading_order, to_html, to_markdown
+from adventure.classroom.edition import build_book, reading_order, to_html, to_markdown
 from adventure.cli import main
 from adventure.files.loader import load_story
 

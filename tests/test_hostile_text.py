@@ -27,9 +27,9 @@ import polib
 import pytest
 from markdown_it import MarkdownIt
 
-from adventure.classroom.flow.edition import build_book
-from adventure.classroom.flow.edition import to_html as edition_html
-from adventure.classroom.flow.edition import to_markdown as edition_md
+from adventure.classroom.edition import build_book
+from adventure.classroom.edition import to_html as edition_html
+from adventure.classroom.edition import to_markdown as edition_md
 from adventure.cli.graph import to_dot, to_mermaid
 from adventure.core import model as m
 from adventure.core.charset import find_control, printable, strip_controls

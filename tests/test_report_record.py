@@ -12,7 +12,7 @@ from pathlib import Path
 from jsonschema import Draft7Validator
 
 from adventure.classpage.records import Refused, clean, read_folders, read_record
-from adventure.classroom.flow.record import FORMAT, VERSION, checksum
+from adventure.classroom.record import FORMAT, VERSION, checksum
 from adventure.cli import main
 from adventure.files.loader import load_story
 from adventure.play.saves import SaveStore

@@ -252,7 +252,7 @@ def test_a_reflection_question_then_the_report_is_the_terminals(watched: Watched
     save = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     loaded = decode(story, save)
     assert loaded.state == state and len(loaded.history) == len(path)
-    from adventure.classroom.flow.report import report_data, to_html, to_markdown
+    from adventure.classroom.report import report_data, to_html, to_markdown
     from adventure.play.session import Session
 
     store = SaveStore(tmp_path / "saves")

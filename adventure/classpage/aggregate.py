@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from adventure.classpage.records import Found, Report, Skipped
-from adventure.classroom.flow.flow import duration
+from adventure.classroom.flow import duration
 from adventure.core import model as m
 from adventure.files.loader import TERM_MARK_RE
 from adventure.text.catalog import Texts, fold

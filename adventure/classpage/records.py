@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from adventure.classroom.flow.record import FORMAT, VERSION, checksum
+from adventure.classroom.record import FORMAT, VERSION, checksum
 
 MAX_BYTES = 4_000_000  # a record is a few kilobytes; a bigger file is not one
 MAX_FILES = 5_000

@@ -1,7 +1,7 @@
 """The class page written out: HTML or Markdown, from Jinja2 templates shipped in templates/.
 
 The HTML environment autoescapes every ``{{ }}``; the Markdown one passes every ``{{ }}``
-through :func:`adventure.classroom.flow.report.md` (its ``finalize``), so in both a student's name or
+through :func:`adventure.classroom.report.md` (its ``finalize``), so in both a student's name or
 answer is text, never markup, without a template having to remember a filter.
 
 The charts are plain SVG written by the template (``class.html.j2``, macro ``chart``) rather
@@ -24,7 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from adventure.classpage.aggregate import Bar, Link, Page
-from adventure.classroom.flow.report import md
+from adventure.classroom.report import md
 from adventure.core.model import Catalog
 from adventure.text.catalog import Texts
 

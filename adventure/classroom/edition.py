@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from adventure.classroom.flow.flow import lang_name
+from adventure.classroom.flow import lang_name
 from adventure.core import model as m
 from adventure.core.charset import strip_controls
 from adventure.text.catalog import Texts, fill, fold

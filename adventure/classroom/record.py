@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adventure import ENGINE_VERSION
-from adventure.classroom.flow import flow as cl
+from adventure.classroom import flow as cl
 from adventure.core.engine import available
 from adventure.files.atomic import write_atomic
 

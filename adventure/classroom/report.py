@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adventure.classroom.flow import flow as cl
+from adventure.classroom import flow as cl
 from adventure.core import model as m
 from adventure.files.atomic import write_atomic
 from adventure.text.catalog import Texts
@@ -329,7 +329,7 @@ def write_report(session: Session, directory: Path, *, now: datetime.datetime,
         directory.mkdir(parents=True, exist_ok=True)
         write_atomic(md_path, to_markdown(data).encode("utf-8"))
         write_atomic(html_path, to_html(data).encode("utf-8"))
-        from adventure.classroom.flow.record import write_record  # the record a program reads (python play.py class)
+        from adventure.classroom.record import write_record  # the record a program reads (python play.py class)
 
         write_record(session, html_path, now=now)
     except OSError as exc:

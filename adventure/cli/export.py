@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from adventure.classroom.flow.edition import build_book, to_html, to_markdown
+from adventure.classroom.edition import build_book, to_html, to_markdown
 from adventure.cli import lang_option
 from adventure.tools import load_for_tool
 

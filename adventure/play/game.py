@@ -181,7 +181,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
     student = (args.student or "").strip() or None
     if student:  # each student's saves apart, so a shared computer never offers another's game
-        from adventure.classroom.flow.flow import slug
+        from adventure.classroom.flow import slug
 
         save_dir = save_dir / "students" / slug(student)
     store = SaveStore(save_dir)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from adventure.classroom.flow import flow as cl
+from adventure.classroom import flow as cl
 from adventure.core import model as m
 from adventure.core.charset import strip_controls
 from adventure.core.engine import InvalidChoice, Output, State, available, new_game, step
@@ -870,7 +870,7 @@ class Session:
 
     def write_report(self) -> list[Para]:
         """Write the student's report (Markdown and HTML) and say where."""
-        from adventure.classroom.flow.report import ReportError, write_report
+        from adventure.classroom.report import ReportError, write_report
 
         if self.state is None:
             return []

@@ -19,7 +19,7 @@ import json
 import re
 from importlib import resources
 
-from adventure.classroom.flow.report import REPORT_CSS
+from adventure.classroom.report import REPORT_CSS
 from adventure.core import model as m
 from adventure.web.bundle import build_bundle
 
