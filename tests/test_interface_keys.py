@@ -29,7 +29,7 @@ def _literal_keys() -> dict[str, str]:
 
 
 def _dynamic_keys() -> set[str]:
-    from adventure.classroom.flow import report
+    from adventure.classroom import report
     from adventure.play.session import ALL_COMMANDS
 
     story = load_story(ROOT / "story", ROOT / "locales").story
