@@ -150,8 +150,9 @@ def _path(session: Session, texts: Texts) -> list[ChapterPath]:
     """The scenes read, chapter by chapter, with the choice taken from each."""
     story = session.story
     states = list(session.history) + ([session.state] if session.state is not None else [])
-    trail = list(session.trail)[-len(session.history):] if session.history else []
-    trail = [None] * (len(session.history) - len(trail)) + trail
+    taken: list[str | None] = list(session.trail)[-len(session.history):] if session.history else []
+    padding: list[str | None] = [None] * (len(session.history) - len(taken))
+    trail = padding + taken
     out: list[ChapterPath] = []
     for i, st in enumerate(states):
         scene = story.scenes.get(st.scene)

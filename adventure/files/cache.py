@@ -136,7 +136,9 @@ class ParseCache:
             return record
         self.misses += 1
         if parse is None:
-            from adventure.files.loader import parse_file as parse
+            from adventure.files.loader import parse_file
+
+            parse = parse_file
         record = parse(data, shown, kind)
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         header["body"] = sha256(text.encode("utf-8")).hexdigest()

@@ -736,18 +736,18 @@ def link(manifest: Record | None, records: list[Record],
 
     chapters = []
     for cid in chapter_order:
-        rec = chapter_recs.get(cid)
-        if rec is None:
+        crec = chapter_recs.get(cid)
+        if crec is None:
             continue
-        ch = rec["chapter"]
-        start = ch["start"] or (rec["scenes"][0]["id"] if rec["scenes"] else None)
+        ch = crec["chapter"]
+        start = ch["start"] or (crec["scenes"][0]["id"] if crec["scenes"] else None)
         if ch["start"] is not None and ch["start"] not in scene_ids:
-            add("E212", rec["path"], ch["start_pos"], f"chapter start '{ch['start']}' is not a scene",
+            add("E212", crec["path"], ch["start_pos"], f"chapter start '{ch['start']}' is not a scene",
                 "name a scene of this chapter" + suggest(ch["start"], scene_ids))
             start = None
         if start is None:
             continue
-        chapters.append(m.Chapter(cid, start, ch["date"], (rec["path"], *ch["pos"])))
+        chapters.append(m.Chapter(cid, start, ch["date"], (crec["path"], *ch["pos"])))
     if info["start"] not in scene_ids:
         add("E212", mpath, info["start_pos"], f"start scene '{info['start']}' does not exist",
             "set story.start to an existing scene id" + suggest(info["start"], scene_ids))
@@ -840,8 +840,8 @@ def _required_keys(story: m.Story) -> dict[str, tuple[str, int, int]]:
     for e in story.endings:
         keys[m.ending_title_key(e)] = origin
         keys[m.ending_text_key(e)] = origin
-    for c in story.characters:
-        keys[m.character_name_key(c)] = origin
+    for who in story.characters:
+        keys[m.character_name_key(who)] = origin
     for q in story.classroom.questions:
         keys[m.question_text_key(q.id)] = q.pos
     for t in story.classroom.terms.values():
@@ -1025,7 +1025,7 @@ class _UnusedHint:
 
 
 def speaker_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
-                        places: Mapping[str, Mapping[str, tuple[str, int, int]]]) -> list[Diagnostic]:
+                        places: Mapping[str, _Places]) -> list[Diagnostic]:
     """E219 for a paragraph ``@name:`` whose name is not a declared character."""
     out: list[Diagnostic] = []
     declared = set(story.characters)
@@ -1052,7 +1052,7 @@ def paragraph_count(text: str) -> int:
 
 
 def _classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
-                           places: Mapping[str, Mapping[str, tuple[str, int, int]]]) -> list[Diagnostic]:
+                           places: Mapping[str, _Places]) -> list[Diagnostic]:
     """Glossary marks, cited sources, questions per chapter, and paragraphs that bilingual
     reading pairs between the languages."""
     out: list[Diagnostic] = []

@@ -113,7 +113,7 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
             path, line, col = note.pos
             out.append(Diagnostic("W203", path, line, col, f"note '{nid}' is never unlocked",
                                   "add '- note: " + nid + "' to the effects of a scene or choice"))
-    read = set()
+    read: set[str] = set()
     for scene in story.scenes.values():
         for c in scene.choices:
             if c.when is not None:

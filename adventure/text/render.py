@@ -315,7 +315,7 @@ def _choice_paras(story: m.Story, texts: Texts, state: State, choices: tuple[m.C
     whole = memo.get(scene)  # every choice open, as in most scenes: (the scene's choices, their paras)
     if whole is not None and whole[0] is choices:  # type: ignore[index]
         return list(whole[1])  # type: ignore[index]
-    out = []
+    out: list[Para] = []
     for i, c in enumerate(choices, 1):
         p = memo.get((scene, c.id, i))  # a label without placeholders, numbered i
         if p is None:

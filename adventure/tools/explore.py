@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from adventure.core.conditions import Compare, Condition, Num, is_literal, walk
 from adventure.core.diagnostics import Diagnostic
 from adventure.core.engine import State, new_game, step
-from adventure.core.model import Choice, Op, Story, UnknownOp
+from adventure.core.model import Choice, Effect, Op, Story, UnknownOp
 
 DEFAULT_MAX_STATES = 2_000_000
 DEFAULT_VISIT_CAP = 4  # for visit counts compared with other counts (approximate)
@@ -139,8 +139,9 @@ class Abstraction:
 
         exact = [n for n, mode, _ in self.variables if mode == "exact"]
         clamped = [(n, mode, b) for n, mode, b in self.variables if mode != "exact"]
+        get_exact: Callable[[object], tuple[object, ...]]
         if len(exact) > 1:
-            get_exact = itemgetter(*exact)
+            get_exact = itemgetter(*exact)  # type: ignore[assignment]
         elif exact:
             one = exact[0]
 
@@ -210,8 +211,8 @@ def _all_choices(story: Story) -> list[Choice]:
     return [c for s in story.scenes.values() for c in s.choices]
 
 
-def _all_effects(story: Story) -> list:  # type: ignore[type-arg]
-    out = []
+def _all_effects(story: Story) -> list[Effect]:
+    out: list[Effect] = []
     for s in story.scenes.values():
         out.extend(s.effects)
         for c in s.choices:

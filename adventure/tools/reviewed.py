@@ -29,7 +29,7 @@ def previous_sources(wanted: Iterable[tuple[str, Path, str]], hash_of: Callable[
     for path, keys in by_file.items():
         folder = path.parent
         log = _git(folder, "log", f"-{MAX_COMMITS}", "--format=%H", "--", path.name)
-        if log is None:
+        if not isinstance(log, str):
             continue
         for commit in log.split():
             data = _git(folder, "show", f"{commit}:./{path.name}", binary=True)

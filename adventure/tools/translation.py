@@ -260,9 +260,9 @@ def translation_diagnostics(story: m.Story, locales_dir: Path, *, content_note: 
                                   f"'{key}' has no {lang} text, so {lang} players read it in {base}",
                                   f"add '{key}' to a file in {display_path(locales_dir / lang)}/"))
         for key, recorded in lock.items():  # stale: reviewed against another source text
-            s, t = src.get(key), tgt.get(key)
-            if s is not None and t is not None and recorded != source_hash(s[0]):
-                out.append(Diagnostic("W303", t[1], t[2], t[3],
+            was, now = src.get(key), tgt.get(key)
+            if was is not None and now is not None and recorded != source_hash(was[0]):
+                out.append(Diagnostic("W303", now[1], now[2], now[3],
                                       f"the {base} text of '{key}' changed since this {lang} translation "
                                       "was last reviewed",
                                       f"update the translation if it needs it, then run: {command} i18n review "
@@ -525,13 +525,13 @@ def read_po(text: str) -> tuple[dict[str, str], list[Incoming]]:
             cur.setdefault("line", n)
             kind = line[1:2]
             if kind == ",":
-                cur.setdefault("flags", set()).update(f.strip() for f in line[2:].split(","))  # type: ignore[union-attr]
+                cur.setdefault("flags", set()).update(f.strip() for f in line[2:].split(","))  # type: ignore[attr-defined]
             elif kind == ".":
-                cur.setdefault("extracted", []).append(line[2:].strip())  # type: ignore[union-attr]
+                cur.setdefault("extracted", []).append(line[2:].strip())  # type: ignore[attr-defined]
             elif kind in (":", "|"):
                 pass
             else:
-                cur.setdefault("comments", []).append(raw.lstrip()[2:] if raw.lstrip().startswith("# ") else raw.lstrip()[1:])  # type: ignore[union-attr]
+                cur.setdefault("comments", []).append(raw.lstrip()[2:] if raw.lstrip().startswith("# ") else raw.lstrip()[1:])  # type: ignore[attr-defined]
             continue
         if line.startswith('"'):
             if not field_name:
