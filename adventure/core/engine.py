@@ -119,7 +119,7 @@ def _enter(story: Story, variables: Mapping[str, Value], visits: Mapping[str, in
     ending = None
     if scene.effects:
         variables = dict(variables)
-        ending = _apply(scene.effects, variables, have + tuple(notes), changes, notes)  # type: ignore[arg-type]
+        ending = _apply(scene.effects, variables, have + tuple(notes), changes, notes)
     new_visits = dict(visits)
     new_visits[target] = visits.get(target, 0) + 1
     ending = ending or scene.ending

@@ -225,8 +225,8 @@ class Catalog(NamedTuple):
         table = self.texts.get(lang)
         value = table.get(key) if table is not None else None
         if value is None and self.languages:
-            value = self.texts.get(self.languages[0], EMPTY).get(key)  # type: ignore[assignment]
-        return value  # type: ignore[return-value]
+            value = self.texts.get(self.languages[0], EMPTY).get(key)
+        return value
 
 
 # -- key conventions -----------------------------------------------------------------------
