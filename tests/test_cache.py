@@ -263,3 +263,19 @@ def test_flat_locale_reading_agrees_on_generated_files(tree: dict[str, Any], sty
     finally:
         loader.read_flat_mapping = original
     assert fast == slow
+
+
+def test_the_story_hash_is_the_story_not_the_interface_wording(tmp_path: Path) -> None:
+    """Saves and reports name the story by its content hash; rewording an interface message
+    (a ui*.yaml file) must not make every report "another version of the story"."""
+    root = write_story(tmp_path / "s")
+    first = load(root, None)
+    (root / "locales" / "en" / "ui_extra.yaml").write_text('ui:\n  extra_note: "A reworded message."\n',
+                                                          encoding="utf-8")
+    second = load(root, None)
+    assert first.story is not None and second.story is not None
+    assert second.story.hash == first.story.hash
+    (root / "locales" / "en" / "text.yaml").write_text(
+        (root / "locales" / "en" / "text.yaml").read_text(encoding="utf-8").replace("The first scene.", "The opening."),
+        encoding="utf-8")
+    assert load(root, None).story.hash != first.story.hash  # type: ignore[union-attr]
