@@ -18,6 +18,7 @@ from typing import Any
 
 from adventure.classroom.edition import build_book, to_html, to_markdown
 from adventure.cli import lang_option
+from adventure.files.atomic import write_atomic
 from adventure.tools import load_for_tool
 
 
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     try:
         if path.parent != Path(""):
             path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
         ctx.stderr.write(f"export: cannot write {path}: {exc.strerror}\n")
         return 1

@@ -28,6 +28,7 @@ from typing import Any
 
 from adventure.core import model as m
 from adventure.core.charset import strip_controls
+from adventure.files.atomic import write_atomic
 from adventure.files.structure import reachable
 from adventure.tools import load_for_tool
 
@@ -352,7 +353,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             text = svg
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_atomic(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
             ctx.stderr.write(f"cannot write {args.output}: {exc.strerror or exc}\n")
             return 1

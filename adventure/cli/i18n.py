@@ -16,6 +16,7 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
+from adventure.files.atomic import write_atomic
 from adventure.files.loader import default_locales_dir, display_path
 from adventure.tools import load_for_tool
 from adventure.tools.translation import (
@@ -176,7 +177,7 @@ def _export(ctx: Any, locales_dir: Path, base: str, lang: str, story_id: str, ar
     text = to_csv(rows, base=base, lang=lang) if fmt == "csv" else to_po(rows, base=base, lang=lang, story_id=story_id)
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+            write_atomic(Path(args.output), text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
         except OSError as exc:
             ctx.stderr.write(f"cannot write {args.output}: {exc.strerror or exc}\n")
             return 1

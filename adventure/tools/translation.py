@@ -22,7 +22,6 @@ import hashlib
 import io
 import os
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -32,6 +31,7 @@ from pathlib import Path
 from adventure.core import model as m
 from adventure.core.charset import find_control, strip_controls, visible
 from adventure.core.diagnostics import Diagnostic, suggest
+from adventure.files.atomic import write_atomic
 from adventure.files.loader import data_root, display_path, locale_files, optional_key, parse_locale_file, required_keys
 from adventure.files.yamledit import (
     SCHEMA_LINE,
@@ -142,13 +142,8 @@ def write_lock(path: Path, lock: dict[str, str], *, source: str) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """A locale file or lock written through the one atomic write (durable: fsync, then rename)."""
+    write_atomic(path, text.encode("utf-8"))
 
 
 # -- status --------------------------------------------------------------------------------
