@@ -33,6 +33,7 @@ from . import model as m
 from . import yamlread
 from .conditions import Condition, ConditionError, compile_condition
 from .diagnostics import Diagnostic, suggest
+from .plural import CATEGORIES, categories, plural_groups
 from .schema import STORY_ID_RE, Checker
 from .yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 
@@ -911,14 +912,36 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                     diags.append(Diagnostic("E301", path, line, col,
                                             f"'{key}' has placeholders {_fmt(ours)} in {lang} but {_fmt(theirs)} in {base}",
                                             "use the same {names} in every language"))
+        diags.extend(_plural_diagnostics(lang, table, texts, places))
         if lang != base:
-            for key in [k for k in texts.get(base, {}) if k not in table and k.startswith("ui.")]:
+            forms = {f"{g}.{c}" for g in plural_groups(texts.get(base, {})) for c in CATEGORIES}
+            for key in [k for k in texts.get(base, {}) if k not in table and k.startswith("ui.") and k not in forms]:
                 path, line, col = places[base][key]
                 diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
                                         f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
     diags.extend(_classroom_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
     return m.Catalog(story.languages, MappingProxyType(frozen)), diags
+
+
+def _plural_diagnostics(lang: str, table: Mapping[str, str], texts: Mapping[str, Mapping[str, str]],
+                        places: Mapping[str, _Places]) -> list[Diagnostic]:
+    """E306: a text given as plural forms (in any language) lacks a form ``lang`` needs."""
+    out: list[Diagnostic] = []
+    groups: set[str] = set()
+    for other in texts.values():
+        groups |= plural_groups(other)
+    for group in sorted(groups):
+        given = [c for c in CATEGORIES if f"{group}.{c}" in table]
+        if not given:
+            continue  # no text at all in this language: E300/W302 say so
+        for form in categories(lang):
+            if form not in given:
+                path, line, col = places[lang][f"{group}.{given[0]}"]
+                out.append(Diagnostic("E306", path, line, col, f"'{group}' has no '{form}' form in {lang}",
+                                      f"add '{form}:' under '{group}' ({lang} needs the forms "
+                                      f"{', '.join(categories(lang))})"))
+    return out
 
 
 TERM_MARK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([A-Za-z][A-Za-z0-9_]*))?\]\]")

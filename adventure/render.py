@@ -394,7 +394,7 @@ def source_names(story: m.Story, texts: Texts, files: tuple[str, ...]) -> str:
 
 def notes_list_paras(story: m.Story, texts: Texts, state: State) -> list[Para]:
     if not state.notes:
-        return [para("message", texts("ui.notes_none", total=len(story.notes)))]
+        return [para("message", texts.count("ui.notes_none", len(story.notes), total=len(story.notes)))]
     out = [para("heading", texts("ui.notes_heading", n=len(state.notes), total=len(story.notes)))]
     for i, nid in enumerate(state.notes, 1):
         out.append(Para("choice", (("choice", texts(m.note_title_key(nid))),), f"{i:>3}. "))

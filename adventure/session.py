@@ -797,7 +797,7 @@ class Session:
             return Reply([self.msg("ui.classroom.no_glossary")])
         if not args:
             words = [self.t(m.term_word_key(t)) for t in glossary.sorted_ids(self.texts)]
-            return Reply([self.msg("ui.classroom.glossary_heading", "heading", n=len(words)),
+            return Reply([para("heading", self.texts.count("ui.classroom.glossary_heading", len(words))),
                           para("text", ", ".join(words)), BLANK, self.msg("ui.classroom.define_hint", "meta")])
         query = " ".join(args)
         hits = glossary.lookup(query)
@@ -895,7 +895,7 @@ class Session:
         errors = [d for d in diags if d.is_error]
         if errors or result.story is None or result.catalog is None:
             self.log("reload", ok=False, errors=len(errors))
-            return [self.msg("ui.reload_failed", "error", n=len(errors))] + self._diagnostic_paras(errors)
+            return [para("error", self.texts.count("ui.reload_failed", len(errors)))] + self._diagnostic_paras(errors)
         story, catalog = result.story, result.catalog
         if story.hash == self.story.hash:
             return [] if automatic else [self.msg("ui.reload_unchanged")]
@@ -922,7 +922,7 @@ class Session:
                                     **subs))
         warnings = [d for d in diags if not d.is_error]
         if warnings:
-            out.append(self.msg("ui.reload_warnings", "meta", n=len(warnings)))
+            out.append(para("meta", self.texts.count("ui.reload_warnings", len(warnings))))
             out += self._diagnostic_paras(warnings)
         return out + [BLANK] + self.show_scene()
 
