@@ -367,17 +367,13 @@ def note_paras(story: m.Story, texts: Texts, note_id: str, index: int, second: S
     out.append(BLANK)
     out.extend(both_texts(m.note_body_key(note_id), texts, {}, second))
     out.append(BLANK)
-    out.append(para("credit", texts("ui.note_sources", sources=", ".join(note.sources))))
-    for file in note.sources:  # what each file is, when the story lists its sources
-        src = story.classroom.source_for(file)
-        if src is not None and texts.has(m.source_title_key(src.id)):
-            out.append(para("credit", f"{file.split('_')[0]}: {texts(m.source_title_key(src.id))}", "  "))
+    out.append(para("credit", texts("ui.note_sources", sources=source_names(story, texts, note.sources))))
     return out
 
 
 def source_names(story: m.Story, texts: Texts, files: tuple[str, ...]) -> str:
-    """Source files as a reader can follow them: the citation title when the story lists
-    its sources, then the file name.
+    """Sources as a reader can follow them: each one's title in the reading language when the
+    story lists its sources (file names are for the writer's tools), else the file name.
 
     >>> from adventure.model import Catalog
     >>> source_names(m.Story("s", "t", "a", ("en",), None, {}, (), {}, {}, (), (), "h"),
@@ -388,7 +384,7 @@ def source_names(story: m.Story, texts: Texts, files: tuple[str, ...]) -> str:
     for file in files:
         src = story.classroom.source_for(file)
         key = m.source_title_key(src.id) if src else ""
-        out.append(f"{texts(key)} ({file})" if src and texts.has(key) else file)
+        out.append(texts(key) if src and texts.has(key) else file)
     return "; ".join(out) if any(story.classroom.source_for(f) for f in files) else ", ".join(out)
 
 

@@ -86,7 +86,8 @@ def test_commands_still_work_while_a_question_waits(tmp_path: Path) -> None:
     play(s, TO_CHAPTER_END)
     out = text(s.handle("notes 1"))
     assert "The fall of Changsha" in out and "still waiting" in out
-    assert "001: Encyclopedia" in out  # each source file, with what it is
+    # each source by its title; the file name is for the writer's tools only
+    assert "Sources: Encyclopedia; Short article; Wiki" in out and ".txt" not in out
     assert "The low ground" in text(s.handle("define saddle"))
     assert s.answering and not s.record.answers
     # A line that starts like a command but is a sentence is the answer.
@@ -265,7 +266,7 @@ def test_report_lists_path_choices_notes_and_escapes_everything(tmp_path: Path) 
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; *stars*" in html
     assert "Run to division headquarters." in html  # a choice made
-    assert "The fall of Changsha" in html and "Encyclopedia (001_0f73165df8b93894.txt)" in html
+    assert "The fall of Changsha" in html and "Encyclopedia" in html and "001_0f73165df8b93894" not in html
     assert "Chapters completed: 1 of 2" in html and "English" in html
     assert "saddle" in html  # words looked up
     assert "http" not in html.replace("http-equiv", "")  # self-contained
