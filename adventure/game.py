@@ -143,7 +143,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     transcript = Transcript(Path(args.transcript)) if args.transcript else None
     session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start,
                       second=second, classroom=args.classroom, student=student, report_dir=report_dir,
-                      reloader=files)
+                      reloader=files, measure=getattr(args, "width", None))
+    script_problem = _open_script(session, getattr(args, "script", None), ctx)
+    if script_problem:
+        return script_problem
     watch = bool(getattr(args, "watch", False))
     plain, color = choose_mode(args, ctx)
     previous = _catch_signals()
@@ -189,11 +192,32 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         return _crash(session, save_dir, ctx)  # a bug: keep the player's state, say where the report is
     finally:
         _restore_signals(previous)
+        if session.script is not None:
+            from .reading import stop_script
+
+            stop_script(session)
         if transcript is not None:
             try:
                 transcript.close()
             except OSError:  # the last lines of a transcript on a full disk are lost; the game is not
                 pass
+
+
+def _open_script(session: Session, name: str | None, ctx: Context) -> int:
+    """``--script FILE``: start the readable transcript before anything is shown (2 if not)."""
+    if not name:
+        return 0
+    from .reading import start_script
+    from .script import acceptable
+
+    if not acceptable(name):
+        ctx.stderr.write(session.t("ui.reading.script_bad_name", name=name[:60]) + "\n")
+        return 2
+    said = start_script(session, Path(name).expanduser())
+    if session.script is None:
+        ctx.stderr.write(said[0].text + "\n")
+        return 2
+    return 0
 
 
 def _catch_signals() -> dict[int, Any]:

@@ -174,6 +174,7 @@ class Second(NamedTuple):
 
 
 _KEEP_IN_SECOND = ("term", "speaker")
+PAIRED = "  "  # the second language's paragraph stands indented under its partner, every line of it
 
 
 def as_second(paras: list[Para], second: Second) -> list[Para]:
@@ -182,14 +183,14 @@ def as_second(paras: list[Para], second: Second) -> list[Para]:
     >>> from adventure.model import Catalog
     >>> sec = Second(Texts(Catalog(("es",), {"es": {}}), "es"), "Spanish: ")
     >>> as_second([para("text", "Hola."), BLANK], sec)
-    [Para(kind='second', spans=(('langtag', 'Spanish: '), ('second', 'Hola.')), prefix='')]
+    [Para(kind='second', spans=(('langtag', 'Spanish: '), ('second', 'Hola.')), prefix='  ')]
     """
     out = []
     for p in paras:
         if not p.spans:
             continue
         spans = tuple((style if style in _KEEP_IN_SECOND else "second", text) for style, text in p.spans)
-        out.append(Para("second", (("langtag", second.tag),) + spans, p.prefix))
+        out.append(Para("second", (("langtag", second.tag),) + spans, p.prefix or PAIRED))
     return out
 
 
@@ -225,7 +226,7 @@ def line_both(kind: str, key: str, texts: Texts, second: Second | None, *, prefi
     out = [para(kind, texts(key, **subs), prefix)]
     if second is not None and second.texts.has(key):
         out.append(Para("second", (("langtag", second.tag), ("second", second.texts(key, **subs))),
-                        " " * len(prefix)))
+                        " " * len(prefix) or PAIRED))
     return out
 
 

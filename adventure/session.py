@@ -35,15 +35,19 @@ from .saves import (
     decode,
     encode,
 )
+from .script import Script
 from .transcript import Transcript
 
 # Command ids and their locale keys: ui.cmd.<id> holds the words, ui.help.<id> the help line.
 COMMANDS = ("help", "look", "notes", "save", "load", "saves", "undo", "restart", "lang", "reload", "quit")
 # Classroom commands (words in ui_classroom.yaml); shown in help after the others.
 CLASSROOM_COMMANDS = ("define", "progress", "classroom", "report")
-ALL_COMMANDS = COMMANDS + CLASSROOM_COMMANDS
+# Reading comfort (words in ui_reading.yaml; see adventure.reading).
+READING_COMMANDS = ("width", "script")
+ALL_COMMANDS = COMMANDS + READING_COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
-WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit")
+WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit",
+                   "width", "script")
 QUICK_SLOT = "quick"
 # What a save load says about a changed story, and what a reload says instead.
 RELOAD_MESSAGES = {
@@ -109,7 +113,8 @@ class Session:
                  transcript: Transcript | None = None, content_note: str | None = "story.content_note",
                  clock: Callable[[], datetime.datetime] = utc_now, start_at: str | None = None,
                  second: str | None = None, classroom: bool = False, student: str | None = None,
-                 report_dir: Path | None = None, reloader: Any = None) -> None:
+                 report_dir: Path | None = None, reloader: Any = None, measure: int | None = None,
+                 script: Script | None = None) -> None:
         self.story = story
         self.catalog = catalog
         self.lang = lang if lang in story.languages else story.languages[0]
@@ -137,6 +142,11 @@ class Session:
         self._word_cache: dict[str, str] | None = None
         self.reloader = reloader  # e.g. adventure.watch.StoryFiles: .load() -> (LoadResult, diagnostics)
         self._texts: Texts | None = None
+        # Reading comfort (adventure.reading): the measure lines wrap at (None: the default,
+        # 0: the whole window) and the readable transcript the shells copy what they show to.
+        self.measure = measure
+        self.script = script
+        self.notices: list[Para] = []  # said with the next reply (e.g. the transcript stopped)
 
     # -- helpers ---------------------------------------------------------------------------
     @property
@@ -248,8 +258,16 @@ class Session:
         """Interpret one line: a choice number, choice words, or a command (or, while a
         reflection question waits, a line of the answer). Whatever moved the game on is
         autosaved at once, so a crash or a power cut loses nothing."""
+        if self.script is not None:
+            from .reading import to_script
+
+            to_script(self, typed=(self.prompt(), line))
         mark = self._progress_mark()
-        return self._checkpoint(self._handle(line), mark)
+        reply = self._checkpoint(self._handle(line), mark)
+        if self.notices:
+            reply.paras.extend(self.notices)
+            self.notices.clear()
+        return reply
 
     def _progress_mark(self) -> tuple[object, ...]:
         record = self.record
@@ -418,6 +436,18 @@ class Session:
         out.append(BLANK)
         out.append(self.msg("ui.help_choices", "meta"))
         return Reply(out)
+
+    def _cmd_width(self, args: list[str]) -> Reply | None:
+        from .reading import width_command
+
+        paras = width_command(self, args)
+        return None if paras is None else Reply(paras)
+
+    def _cmd_script(self, args: list[str]) -> Reply | None:
+        from .reading import script_command
+
+        paras = script_command(self, args)
+        return None if paras is None else Reply(paras)
 
     def _cmd_look(self, args: list[str]) -> Reply | None:
         if args:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import BinaryIO, TextIO
 
 from .charset import printable
-from .layout import plain, wrap
-from .render import Para
+from .layout import measure, plain, wrap
+from .render import BLANK, Para
 from .session import Session, clean_input
 
 MAX_LINE = 4096
@@ -24,19 +24,32 @@ TOO_LONG = object()  # read_line's answer for a line longer than MAX_LINE
 
 
 class PlainWriter:
-    def __init__(self, stream: TextIO, width: int | None) -> None:
+    """Writes paragraphs wrapped to the window (``window``: None for a pipe) and the reading
+    measure, and copies each line to the session's readable transcript, if one is kept."""
+
+    def __init__(self, stream: TextIO, width: int | None, session: Session | None = None) -> None:
         self.stream = stream
-        self.width = width
+        self.window = width
+        self.session = session
+
+    @property
+    def width(self) -> int | None:
+        return measure(self.window, self.session.measure if self.session is not None else None)
 
     def paras(self, paras: list[Para]) -> None:
         if not paras:
             return
         lines = []
+        width = self.width
         for p in paras:
-            for line in wrap(p, self.width):
+            for line in wrap(p, width):
                 lines.append(printable(plain(line)).rstrip())
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
+        if self.session is not None and self.session.script is not None:
+            from .reading import to_script
+
+            to_script(self.session, lines)
 
     def raw(self, text: str) -> None:
         self.stream.write(text)
@@ -62,7 +75,7 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
               watch: bool = False) -> int:
     """Play until ``quit`` or end of input. Returns the exit code (0). With ``watch``, the
     story files are checked before each input and reloaded when they changed."""
-    out = PlainWriter(stdout, width)
+    out = PlainWriter(stdout, width, session)
     out.paras(session.intro())
     if watch:
         out.paras([Para("meta", (("meta", session.t("ui.watching")),))])
@@ -105,8 +118,6 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
         if echo:
             out.raw(clean_input(line) + "\n")  # never echo an escape sequence
         reply = session.handle(line)
-        if reply.paras:
-            out.raw("\n")
-        out.paras(reply.paras)
+        out.paras([BLANK] + reply.paras if reply.paras else [])
         if reply.quit:
             return 0

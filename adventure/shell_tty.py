@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .charset import fallback, printable
-from .layout import plain, wrap
+from .layout import measure, plain, wrap
 from .render import Para
 from .session import Session
 
@@ -108,25 +108,30 @@ class AnsiWriter:
     """Writes paragraphs before prompt_toolkit is loaded: wrapped like :class:`TerminalWriter`
     and styled with the same rules, as escape codes on the text stream."""
 
-    def __init__(self, stream: Any, *, color: bool) -> None:
+    def __init__(self, stream: Any, *, color: bool, session: Session | None = None) -> None:
         self.stream = stream
         self.color = color
         self.codes = {k: sgr(v) for k, v in STYLE_RULES.items()} if color else {}
         self.encoding = getattr(stream, "encoding", None)
+        self.session = session
 
     def fit(self, text: str) -> str:
         """Text the terminal's encoding can show (ASCII stand-ins under ``LC_ALL=C``)."""
         return fallback(printable(text), self.encoding)
 
-    def width(self) -> int:
+    def window(self) -> int:
         try:
             return max(20, os.get_terminal_size(self.stream.fileno()).columns - 1)
         except (AttributeError, ValueError, OSError):
             return 79
 
+    def width(self) -> int:
+        return _measure(self.window(), self.session)
+
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
         paras = on_screen(paras, color=self.color)
+        _to_script(self.session, paras, width)
         if not self.color:
             self.stream.write(self.fit("\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))) + "\n")
             self.stream.flush()
@@ -199,10 +204,11 @@ T = TypeVar("T")
 class TerminalWriter:
     """Prints paragraphs through prompt_toolkit, wrapped to the current width."""
 
-    def __init__(self, output: Any, *, color: bool) -> None:
+    def __init__(self, output: Any, *, color: bool, session: Session | None = None) -> None:
         from prompt_toolkit.styles import Style
 
         self.output = output
+        self.session = session
         self.color = color
         self.encoding = getattr(getattr(output, "stdout", None), "encoding", None) or "utf-8"
         self.style = Style.from_dict({k: v for k, v in STYLE_RULES.items() if v}) if color else None
@@ -211,15 +217,19 @@ class TerminalWriter:
         """Text the terminal's encoding can show (ASCII stand-ins under ``LC_ALL=C``)."""
         return fallback(printable(text), self.encoding)
 
-    def width(self) -> int:
+    def window(self) -> int:
         try:
             return max(20, self.output.get_size().columns - 1)
         except Exception:  # pragma: no cover - a terminal that cannot say its size
             return 79
 
+    def width(self) -> int:
+        return _measure(self.window(), self.session)
+
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
         paras = on_screen(paras, color=self.color)
+        _to_script(self.session, paras, width)
         if not self.color:
             text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
             self.output.write_raw(self.fit(text) + "\n")
@@ -234,6 +244,19 @@ class TerminalWriter:
                 fragments.extend((f"class:{style}", self.fit(text)) for style, text in line)
                 fragments.append(("", "\n"))
         print_formatted_text(FormattedText(fragments), end="", style=self.style, output=self.output)
+
+
+def _measure(window: int, session: Session | None) -> int:
+    """The width to wrap at: the window, or less (the reading measure, see adventure.layout)."""
+    return measure(window, session.measure if session is not None else None) or window
+
+
+def _to_script(session: Session | None, paras: list[Para], width: int) -> None:
+    """The readable transcript gets the lines as shown (see adventure.script)."""
+    if session is not None and session.script is not None:
+        from .reading import to_script
+
+        to_script(session, [plain(line).rstrip() for p in paras for line in wrap(p, width)])
 
 
 def make_output(stdout: Any) -> Any:
@@ -385,7 +408,7 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
     """Play in a real terminal until the player quits. Returns the exit code. With ``watch``,
     the story files are polled while the prompt waits and reloaded when they change; what
     was being typed is kept."""
-    lean = AnsiWriter(sys.stdout, color=color)
+    lean = AnsiWriter(sys.stdout, color=color, session=session)
     lean.paras(session.intro())
     if watch:
         lean.paras([Para("meta", (("meta", session.t("ui.watching")),))])
@@ -422,7 +445,7 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
     from prompt_toolkit.history import InMemoryHistory
 
     output = make_output(sys.stdout)
-    writer = TerminalWriter(output, color=color)
+    writer = TerminalWriter(output, color=color, session=session)
 
     bindings = guard_bindings()
 
@@ -432,7 +455,7 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
     prompt_session: PromptSession[Any] = PromptSession(
         history=InMemoryHistory(), completer=completer, key_bindings=bindings, output=output,
         complete_while_typing=False, style=writer.style,
-        bottom_toolbar=guarded(lambda: " " + writer.fit(session.toolbar(width=writer.width())), ""),
+        bottom_toolbar=guarded(lambda: " " + writer.fit(session.toolbar(width=writer.window())), ""),
     )
     if not color:
         from prompt_toolkit.output import ColorDepth

@@ -198,7 +198,8 @@ def test_bilingual_reading_pairs_paragraphs_and_choices(tmp_path: Path) -> None:
     out = text(s.show_scene())
     lines = out.splitlines()
     first = lines.index(next(ln for ln in lines if ln.startswith("The news comes down the railway")))
-    assert lines[first + 1].startswith("Spanish: ")  # each paragraph, then its translation
+    # each paragraph, then its translation, indented under it
+    assert lines[first + 1].startswith("  Spanish: ")
     assert "Spanish: Las noticias del norte" in out or "Spanish: " in lines[1]
     choice = lines.index(next(ln for ln in lines if ln.strip().startswith("1. Run to division headquarters")))
     assert lines[choice + 1].strip().startswith("Spanish: ")

@@ -1,0 +1,142 @@
+"""Reading in a terminal as well as in a book: the measure, the readable transcript (script),
+choices in view, the recap when coming back, paging (see also test_reading_terminal.py)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from adventure.layout import DEFAULT_MEASURE, width_of
+from adventure.loader import load_story
+from adventure.saves import SaveStore
+from adventure.session import Session
+from adventure.shell_plain import PlainWriter, run_plain
+from playkit import run_pipe
+from storykit import FIXTURE
+
+STORY = ["--story", str(FIXTURE / "story"), "--locales", str(FIXTURE / "locales")]
+
+
+def load():  # type: ignore[no-untyped-def]
+    result = load_story(FIXTURE / "story", FIXTURE / "locales")
+    assert result.ok
+    return result
+
+
+def session(tmp_path: Path, **kw: object) -> Session:
+    result = load()
+    return Session(result.story, result.catalog, store=SaveStore(tmp_path / "saves"), **{"lang": "en", **kw})  # type: ignore[arg-type]
+
+
+def widest(text: str) -> int:
+    return max(width_of(line) for line in text.splitlines())
+
+
+# -- the measure ---------------------------------------------------------------------------
+
+def test_paragraphs_wrap_at_the_measure_in_a_wide_window(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    out = io.StringIO()
+    writer = PlainWriter(out, 199, s)  # a 200-column window
+    writer.paras(s.begin())
+    assert DEFAULT_MEASURE - 10 <= widest(out.getvalue()) <= DEFAULT_MEASURE
+    narrow = io.StringIO()
+    PlainWriter(narrow, 49, s).paras(s.show_scene())  # a window narrower than the measure wins
+    assert widest(narrow.getvalue()) <= 49
+
+
+def test_width_setting_in_the_game_and_on_the_command_line(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    s.begin()
+    assert "72 columns" in "\n".join(p.text for p in s.handle("width").paras)
+    assert "60 columns" in "\n".join(p.text for p in s.handle("width 60").paras) and s.measure == 60
+    out = io.StringIO()
+    PlainWriter(out, 199, s).paras(s.show_scene())
+    assert 50 <= widest(out.getvalue()) <= 60
+    assert "20 to 300" in "\n".join(p.text for p in s.handle("width 7").paras) and s.measure == 60
+    s.handle("width full")
+    out = io.StringIO()
+    PlainWriter(out, 199, s).paras(s.show_scene())
+    assert widest(out.getvalue()) > 100
+    es = session(tmp_path, lang="es")
+    es.begin()
+    assert "50 columnas" in "\n".join(p.text for p in es.handle("ancho 50").paras) and es.measure == 50
+    # --width on the command line; even through a pipe an explicit width wraps
+    proc = run_pipe(tmp_path / "saves2", b"quit\n", "--plain", "--width", "40", *STORY[:0])
+    assert proc.returncode == 0 and widest(proc.stdout.decode()) <= 40
+    bad = run_pipe(tmp_path / "saves3", b"", "--width", "7")
+    assert bad.returncode == 2 and b"--width" in bad.stderr and b"Traceback" not in bad.stderr
+
+
+def test_bilingual_reading_keeps_each_pair_together(tmp_path: Path) -> None:
+    s = session(tmp_path, second="es")
+    out = io.StringIO()
+    PlainWriter(out, 79, s).paras(s.begin())
+    lines = out.getvalue().splitlines()
+    i = next(n for n, ln in enumerate(lines) if ln.startswith("  Spanish: La noticia"))
+    assert lines[i - 1] and not lines[i - 1].startswith(" ")  # right under its English paragraph
+    j = i
+    while lines[j + 1]:  # every wrapped line of the translation stays indented under it
+        j += 1
+        assert lines[j].startswith("  ")
+    assert j > i
+
+
+# -- the readable transcript ---------------------------------------------------------------
+
+PLAYTHROUGH = b"notes\n1\nnotes 1\nlang es\n1\nwidth 50\nmira\nsave uno\nquit\n"
+
+
+def test_script_file_reads_the_same_as_the_screen(tmp_path: Path) -> None:
+    script = tmp_path / "reading.txt"
+    script.write_text("An earlier sitting.\n", encoding="utf-8")  # appended to, never truncated
+    proc = run_pipe(tmp_path / "saves", PLAYTHROUGH, "--plain", "--script", str(script), *STORY)
+    assert proc.returncode == 0, proc.stderr
+    screen = proc.stdout.decode()
+    kept = script.read_text(encoding="utf-8")
+    assert kept.startswith("An earlier sitting.\n\nTranscript started ")
+    body = kept.split("\n", 4)[4]  # after the earlier text: a blank line, the heading, a blank line
+    assert body == screen  # the text shown, both languages as shown, and what was typed
+    assert "> notes 1\n" in body and "> lang es\n" in body and "Las notas" not in body[:100]
+    assert "\x1b" not in kept
+
+
+def test_script_on_and_off_in_the_game_and_markdown(tmp_path: Path) -> None:
+    s = session(tmp_path, report_dir=tmp_path / "reports")
+    out = io.StringIO()
+    data = io.BytesIO("script notes.md\n1\nguion no\n2\n".encode())
+    run_plain(s, stdin=data, stdout=out, width=None, echo=True)
+    md = (Path.cwd() / "notes.md") if not (tmp_path / "notes.md").exists() else tmp_path / "notes.md"
+    try:
+        text = md.read_text(encoding="utf-8")
+    finally:
+        md.unlink()
+    assert "**\\> 1**" in text and "**\\> guion no**" in text  # what was typed, in bold
+    assert "\\> 2" not in text  # after script off nothing more is kept
+    assert "\u00a0\u00a0" in text and "\n    " not in text  # indentation kept, never a code block
+    shown = out.getvalue()
+    assert "Keeping a transcript in notes.md" in shown and "The transcript in notes.md is closed." in shown
+
+
+def test_script_refuses_a_file_that_is_not_text_and_survives_a_failing_disk(tmp_path: Path) -> None:
+    s = session(tmp_path, report_dir=tmp_path / "reports")
+    s.begin()
+    assert "cannot be a transcript file" in "\n".join(p.text for p in s.handle("script play.py").paras)
+    assert s.script is None
+    said = "\n".join(p.text for p in s.handle("script on").paras)
+    assert str(tmp_path / "reports" / "script.txt") in said and s.script is not None
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+    s.script._file = Full()  # type: ignore[union-attr]  # as a disk that stops taking writes
+    reply = "\n".join(p.text for p in s.handle("1").paras)
+    assert "could not be written (No space left on device)" in reply and s.script is None
+    assert s.state is not None and s.state.scene != "pro_changsha"  # the game went on
+    control = session(tmp_path, report_dir=tmp_path / "r2")
+    control.begin()
+    control.handle("script on")
+    control.handle("\x1b[31mred\x07 1")
+    kept = (tmp_path / "r2" / "script.txt").read_text(encoding="utf-8")
+    assert "> red 1" in kept and "\x1b" not in kept and "\x07" not in kept
