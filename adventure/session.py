@@ -48,6 +48,8 @@ ALL_COMMANDS = COMMANDS + READING_COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
 WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit",
                    "width", "script")
+# Commands that print something other than the scene: the choices follow, so they stay in view.
+SHOWS_OTHER = ("help", "notes", "save", "saves", "define", "progress", "classroom", "report", "width", "script")
 QUICK_SLOT = "quick"
 # What a save load says about a changed story, and what a reload says instead.
 RELOAD_MESSAGES = {
@@ -301,6 +303,8 @@ class Session:
         if command is not None:
             reply = self._command(command, args)
             if reply is not None:
+                if command in SHOWS_OTHER:
+                    reply.paras.extend(self.choices_again())
                 return reply
         number = as_number(text)
         if number is not None:
@@ -415,6 +419,18 @@ class Session:
             return out
         between = self._first_terms() + unlocked
         return r.scene_paras(self.story, self.texts, state, banner=banner, between=between, second=self.second_lang)
+
+    def choices_again(self) -> list[Para]:
+        """The open choices, under a short heading, for after a command that printed something
+        else (nothing while a question waits, at an ending, or with no choice open)."""
+        state = self.state
+        if state is None or state.ending is not None or self.record.pending:
+            return []
+        choices = self._choices()
+        if not choices:
+            return []
+        return [BLANK, self.msg("ui.reading.choices_again", "meta")] + r.choice_paras(
+            self.story, self.texts, state, choices, self.second_lang)
 
     def show_scene(self, *, banner: bool = True) -> list[Para]:
         return r.scene_paras(self.story, self.texts, self._current(), banner=banner, second=self.second_lang)

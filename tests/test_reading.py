@@ -140,3 +140,19 @@ def test_script_refuses_a_file_that_is_not_text_and_survives_a_failing_disk(tmp_
     control.handle("\x1b[31mred\x07 1")
     kept = (tmp_path / "r2" / "script.txt").read_text(encoding="utf-8")
     assert "> red 1" in kept and "\x1b" not in kept and "\x07" not in kept
+
+
+# -- choices in view -----------------------------------------------------------------------
+
+def test_choices_follow_any_command_that_prints_something_else(tmp_path: Path) -> None:
+    s = session(tmp_path, classroom=True, report_dir=tmp_path / "reports")
+    s.begin()
+    for command in ("notes", "help", "define", "progress", "saves", "width", "notes 1", "define abatis"):
+        out = [p.text for p in s.handle(command).paras]
+        assert "Your choices:" in out, command
+        assert out[-3:] == [p.text for p in s.show_scene()[-3:]], command  # the numbered choices, as in the scene
+    look = [p.text for p in s.handle("look").paras]
+    assert "Your choices:" not in look  # the scene shows them itself
+    es = session(tmp_path, lang="es")
+    es.begin()
+    assert "Tus opciones:" in [p.text for p in es.handle("notas").paras]
