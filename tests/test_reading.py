@@ -150,7 +150,8 @@ def test_choices_follow_any_command_that_prints_something_else(tmp_path: Path) -
     for command in ("notes", "help", "define", "progress", "saves", "width", "notes 1", "define abatis"):
         out = [p.text for p in s.handle(command).paras]
         assert "Your choices:" in out, command
-        assert out[-3:] == [p.text for p in s.show_scene()[-3:]], command  # the numbered choices, as in the scene
+        numbered = [p.text for p in s.show_scene() if p.kind == "choice"]
+        assert len(numbered) >= 2 and out[-len(numbered):] == numbered, command  # as in the scene
     look = [p.text for p in s.handle("look").paras]
     assert "Your choices:" not in look  # the scene shows them itself
     es = session(tmp_path, lang="es")
