@@ -121,3 +121,35 @@ def stop_script(session: Session) -> None:
             script.close()
         except (OSError, ValueError):
             pass
+
+
+RECAP_CHOICES = 3
+
+
+def recap_paras(session: Session) -> list[Para]:
+    """Where the player was, for coming back to a saved game: the chapter, the date in the
+    siege, and the last choices made (up to three, oldest first)."""
+    from . import model as m
+    from .render import BLANK, subs_for
+
+    state = session.state
+    if state is None:
+        return []
+    t = session.t
+    scene = session.story.scenes[state.scene]
+    out = [BLANK, para("heading", t("ui.reading.recap_heading")),
+           para("meta", t("ui.reading.recap_chapter", chapter=t(m.chapter_title_key(scene.chapter))))]
+    date = session.texts.date(scene.date, session.story.siege_start)
+    if date:
+        out.append(para("meta", t("ui.reading.recap_date", date=date)))
+    k = min(len(session.history), len(session.trail))  # both end at the present
+    taken = [(before, choice) for before, choice in zip(session.history[len(session.history) - k:],
+                                                        session.trail[len(session.trail) - k:], strict=True)
+             if choice is not None and before.scene in session.story.scenes
+             and session.texts.has(m.choice_key(before.scene, choice))][-RECAP_CHOICES:]
+    if taken:
+        out.append(para("meta", t("ui.reading.recap_choices")))
+        for before, choice in taken:
+            label = session.texts(m.choice_key(before.scene, choice), **dict(subs_for(session.texts, before)))
+            out.append(Para("meta", (("meta", label),), "  - "))
+    return out

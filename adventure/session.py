@@ -549,6 +549,10 @@ class Session:
         self.log("load", slot=slot)
         self.log("scene", scene=self.state.scene, lang=self.lang)
         out = [self.msg("ui.loaded", slot=slot)] if announce else [self.msg("ui.resumed")]
+        if not announce:  # coming back: where the player was, before the scene
+            from .reading import recap_paras
+
+            out += recap_paras(self)
         out += kept
         out += [self.msg(key, "error" if key == "ui.load_scene_moved" else "message", **subs)
                 for key, subs in loaded.messages]

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from .charset import fallback, printable
 from .layout import measure, plain, wrap
+from .paging import pages, wait_for_key
 from .render import Para
 from .session import Session
 
@@ -128,30 +129,42 @@ class AnsiWriter:
     def width(self) -> int:
         return _measure(self.window(), self.session)
 
+    def rows(self) -> int:
+        try:
+            return os.get_terminal_size(self.stream.fileno()).lines
+        except (AttributeError, ValueError, OSError):
+            return 0
+
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
         paras = on_screen(paras, color=self.color)
         _to_script(self.session, paras, width)
-        if not self.color:
-            self.stream.write(self.fit("\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))) + "\n")
-            self.stream.flush()
-            return
         codes = self.codes
         out = []
         for p in paras:
             for line in wrap(p, width):
+                if not self.color:
+                    out.append(self.fit(plain(line).rstrip()) + "\n")
+                    continue
+                parts = []
                 run_code, run = "", []
                 for style, text in line:  # one escape code per run of the same look
                     code = codes.get(style, "")
                     if code != run_code and run:
-                        out.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
+                        parts.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
                         run = []
                     run_code = code
                     run.append(self.fit(text))
                 if run:
-                    out.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
-                out.append("\n")
-        self.stream.write("".join(out))
+                    parts.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
+                out.append("".join(parts) + "\n")
+        for i, page in enumerate(pages(out, rows=self.rows() if _stdin_fd() >= 0 else 0)):
+            if i:
+                wait_for_key(self._write, self.fit(_marker(self.session)), fd=_stdin_fd(), color=self.color)
+            self._write("".join(page))
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
         self.stream.flush()
 
     def ask(self, message: str) -> str:
@@ -226,24 +239,52 @@ class TerminalWriter:
     def width(self) -> int:
         return _measure(self.window(), self.session)
 
+    def rows(self) -> int:
+        try:
+            return int(self.output.get_size().rows)
+        except Exception:  # pragma: no cover - a terminal that cannot say its size
+            return 0
+
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
         paras = on_screen(paras, color=self.color)
         _to_script(self.session, paras, width)
+        lines = [line for p in paras for line in wrap(p, width)]
+        for i, page in enumerate(pages(lines, rows=self.rows() if _stdin_fd() >= 0 else 0)):
+            if i:
+                wait_for_key(self._write, self.fit(_marker(self.session)), fd=_stdin_fd(), color=self.color)
+            self._page(page)
+
+    def _write(self, text: str) -> None:
+        self.output.write_raw(text)
+        self.output.flush()
+
+    def _page(self, lines: Sequence[list[tuple[str, str]]]) -> None:
         if not self.color:
-            text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
-            self.output.write_raw(self.fit(text) + "\n")
+            self.output.write_raw(self.fit("".join(plain(line).rstrip() + "\n" for line in lines)))
             self.output.flush()
             return
         from prompt_toolkit import print_formatted_text
         from prompt_toolkit.formatted_text import FormattedText
 
         fragments: list[tuple[str, str]] = []
-        for p in paras:
-            for line in wrap(p, width):
-                fragments.extend((f"class:{style}", self.fit(text)) for style, text in line)
-                fragments.append(("", "\n"))
+        for line in lines:
+            fragments.extend((f"class:{style}", self.fit(text)) for style, text in line)
+            fragments.append(("", "\n"))
         print_formatted_text(FormattedText(fragments), end="", style=self.style, output=self.output)
+
+
+def _marker(session: Session | None) -> str:
+    return session.t("ui.reading.more") if session is not None else "[more]"
+
+
+def _stdin_fd() -> int:
+    """The keyboard's file descriptor, or -1 when input is not a terminal (then no pause)."""
+    try:
+        fd = sys.stdin.fileno()
+        return fd if os.isatty(fd) else -1
+    except (AttributeError, ValueError, OSError):
+        return -1
 
 
 def _measure(window: int, session: Session | None) -> int:
