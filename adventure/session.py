@@ -148,7 +148,8 @@ class Session:
         # 0: the whole window) and the readable transcript the shells copy what they show to.
         self.measure = measure
         self.script = script
-        self.notices: list[Para] = []  # said with the next reply (e.g. the transcript stopped)
+        self.notices: list[Para] = []
+        self._defined_now: set[str] = set()  # glossary terms explained in this sitting  # said with the next reply (e.g. the transcript stopped)
 
     # -- helpers ---------------------------------------------------------------------------
     @property
@@ -337,11 +338,13 @@ class Session:
         for cmd in ALL_COMMANDS:
             words.extend(self.texts.words(f"ui.cmd.{cmd}")[:1])
         if self.state is not None:
+            shown = [self.texts] + ([Texts(self.catalog, self.second)] if self.second else [])
             for c in self._choices():
-                for w in self.t(m.choice_key(self.state.scene, c.id)).split():
-                    w = w.strip(".,;:!?¡¿\"'()«»—").lower()
-                    if len(w) > 3 and w not in words:
-                        words.append(w)
+                for texts in shown:  # both languages when both are shown
+                    for w in texts(m.choice_key(self.state.scene, c.id)).split():
+                        w = w.strip(".,;:!?¡¿\"'()«»—…").lower()
+                        if w and w not in words:  # any length: "ru" completes "run"
+                            words.append(w)
         return words
 
     def _choices(self) -> tuple[m.Choice, ...]:
@@ -417,7 +420,8 @@ class Session:
             out = [BLANK] + unlocked + ([BLANK] if unlocked else []) + r.after_text(
                 self.story, self.texts, state, self.second_lang)
             return out
-        between = self._first_terms() + unlocked
+        terms = self._first_terms()
+        between = terms + ([BLANK] if terms and unlocked else []) + unlocked
         return r.scene_paras(self.story, self.texts, state, banner=banner, between=between, second=self.second_lang)
 
     def choices_again(self) -> list[Para]:
@@ -571,15 +575,19 @@ class Session:
         if not slots:
             return Reply([self.msg("ui.no_saves")])
         out = [self.msg("ui.saves_heading", "heading", folder=str(self.store.directory))]
+        from .layout import width_of
+
+        pad = max(width_of(info.slot) for info in slots)
         for info in slots:
+            name = f"  {info.slot}{' ' * (pad - width_of(info.slot))}  "  # aligned as the terminal shows them
             if not info.ok:
-                out.append(Para("help", (("text", self.t("ui.slot_damaged")),), f"  {info.slot}  "))
+                out.append(Para("help", (("text", self.t("ui.slot_damaged")),), name))
                 continue
             chapter = self.t(m.chapter_title_key(info.chapter)) if any(
                 c.id == info.chapter for c in self.story.chapters) else info.chapter
             scene = self.t(m.scene_title_key(info.scene)) if info.scene in self.story.scenes else info.scene
             out.append(Para("help", (("text", self.t("ui.slot_line", chapter=chapter, scene=scene,
-                                                     when=_local_time(info.saved_at))),), f"  {info.slot}  "))
+                                                     when=_local_time(info.saved_at))),), name))
         return Reply(out)
 
     def _cmd_undo(self, args: list[str]) -> Reply | None:
@@ -688,9 +696,11 @@ class Session:
         if not self.record.on or not self.glossary or self.state is None:
             return []
         raw = self.texts.raw(m.scene_text_key(self.state.scene))
-        new = [t for t in self.glossary.terms_in(raw) if t not in self.record.defined]
-        self.record.defined.extend(new)
-        return cl.inline_term_paras(self.texts, new, self.second_lang)
+        # Once per term in each sitting, in the reading language only (define gives both).
+        new = [t for t in self.glossary.terms_in(raw) if t not in self._defined_now]
+        self._defined_now.update(new)
+        self.record.defined.extend(t for t in new if t not in self.record.defined)
+        return cl.inline_term_paras(self.texts, new, None)
 
     def _chapter_end(self, chapters: list[str], *, ending: bool) -> list[Para]:
         """At a chapter's end: its reflection questions (classroom mode); at an ending, the
@@ -825,7 +835,9 @@ class Session:
             return self._ask_next()
         self.record.skip(question)
         self.log("reflection_skipped", question=question.id, chapter=question.chapter)
-        return _squeeze([self.msg("ui.classroom.skipped", "meta"), BLANK] + self._ask_next())
+        # At the story's last ending there is no coming back to ask again.
+        skipped = "ui.reading.skipped_at_end" if self._report_due else "ui.classroom.skipped"
+        return _squeeze([self.msg(skipped, "meta"), BLANK] + self._ask_next())
 
     def _restore_classroom(self, extra: dict[str, Any]) -> None:
         saved = cl.Record.from_json(extra.get("classroom"))
@@ -1042,11 +1054,17 @@ class Session:
         else:
             progress = self.t("ui.notes_progress", n=len(self.state.notes), total=len(self.story.notes))
         short = date.rsplit(" · ", 1)[-1] if date else ""
-        for parts in ([title, date, progress], [title, short, progress], [short, progress]):
+        items = progress.split("  ·  ")
+        # Whole items go, never part of one: a cut number ("notes 4/3" for 4/33) would mislead.
+        tries = [[title, date, progress], [title, short, progress], [short, progress]]
+        tries += [items[:n] for n in range(len(items), 0, -1)]
+        from .layout import width_of
+
+        for parts in tries:
             line = "  ·  ".join(x for x in parts if x)
-            if width is None or len(line) < width:
+            if width is None or width_of(line) < width:
                 return line
-        return line
+        return ""
 
 def _squeeze(paras: list[Para]) -> list[Para]:
     """No two blank lines in a row."""

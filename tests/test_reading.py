@@ -157,3 +157,92 @@ def test_choices_follow_any_command_that_prints_something_else(tmp_path: Path) -
     es = session(tmp_path, lang="es")
     es.begin()
     assert "Tus opciones:" in [p.text for p in es.handle("notas").paras]
+
+
+# -- the small things ----------------------------------------------------------------------
+
+def classroom(tmp_path: Path, **kw: object) -> Session:
+    from test_classroom import make
+
+    return make(tmp_path, **kw)  # type: ignore[arg-type]
+
+
+def test_classroom_definitions_once_per_sitting_in_the_reading_language_with_spacing(tmp_path: Path) -> None:
+    s = classroom(tmp_path, second="es")
+    s.handle("1")
+    shown = [p.text for p in s.handle("1").paras]
+    i = shown.index("saddle: The low ground between two hilltops.")
+    assert shown[i - 1] == "" and shown[i + 1] == "abatis: A barrier of felled trees."
+    assert shown[i + 2] == "" and shown[i + 3].startswith("New historical note")  # a blank line between
+    assert not any("collado" in line and ":" in line and line.startswith("  Spanish: collado") for line in shown)
+    assert not any(line.startswith("  Spanish: collado") or line.startswith("Spanish: collado") for line in shown)
+    s.handle("undo")
+    again = "\n".join(p.text for p in s.handle("1").paras)
+    assert "saddle: The low ground" not in again  # once in a sitting
+    s.handle("quit")
+    later = classroom(tmp_path, second="es")  # a new sitting, from the autosave
+    later.handle("continue")
+    later.handle("undo")
+    assert "saddle: The low ground" in "\n".join(p.text for p in later.handle("1").paras)
+
+
+def test_no_asked_again_at_the_last_ending(tmp_path: Path) -> None:
+    from test_classroom import TO_CHAPTER_END, play
+
+    s = classroom(tmp_path)
+    chapter_end = play(s, TO_CHAPTER_END + ["skip"])
+    assert "You will be asked again" in chapter_end  # at a chapter's end it is true
+    play(s, ["skip"])
+    s.handle("1")  # the last ending: its question
+    out = "\n".join(p.text for p in s.handle("skip").paras)
+    assert "Skipped." in out and "asked again" not in out
+
+
+def test_help_is_complete(tmp_path: Path) -> None:
+    from adventure.session import ALL_COMMANDS
+
+    for lang, both in (("en", "lang both"), ("es", "idioma ambos")):
+        s = session(tmp_path, lang=lang)
+        s.begin()
+        shown = "\n".join(p.text for p in s.handle("help" if lang == "en" else "ayuda").paras)
+        assert both in shown
+        for cmd in ALL_COMMANDS:
+            assert s.texts.words(f"ui.cmd.{cmd}")[0] in shown, cmd
+
+
+def test_tab_completes_short_choice_words_in_both_languages(tmp_path: Path) -> None:
+    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.document import Document
+
+    s = session(tmp_path)
+    s.begin()
+    completer = WordCompleter(s.completions, ignore_case=True, sentence=False)
+    offered = [c.text for c in completer.get_completions(Document("ru"), None)]  # type: ignore[arg-type]
+    assert "run" in offered
+    assert "corre" not in s.completions()
+    s.handle("lang both")
+    offered = [c.text for c in completer.get_completions(Document("corr"), None)]  # type: ignore[arg-type]
+    assert "correr" in offered  # the Spanish choice words too, when both are shown
+
+
+def test_the_bar_drops_whole_items_and_never_cuts_a_number(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    s.begin()
+    full = s.toolbar()
+    assert full.endswith("notes 1/3")
+    for width in range(5, len(full) + 2):
+        bar = s.toolbar(width=width)
+        assert len(bar) < width
+        assert bar == "" or bar.endswith("notes 1/3"), (width, bar)
+
+
+def test_saves_are_aligned_by_display_width(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    s.begin()
+    s.handle("1")  # an autosave too
+    s.handle("save a")
+    s.handle("save chapter-two")
+    lines = [p.text for p in s.handle("saves").paras if p.kind == "help"]
+    assert len(lines) == 3  # with the autosave
+    columns = {line.index("Prologue") for line in lines}
+    assert len(columns) == 1, lines
