@@ -246,3 +246,14 @@ def test_saves_are_aligned_by_display_width(tmp_path: Path) -> None:
     assert len(lines) == 3  # with the autosave
     columns = {line.index("Prologue") for line in lines}
     assert len(columns) == 1, lines
+
+
+def test_spanish_words_for_the_reading_commands(tmp_path: Path) -> None:
+    s = session(tmp_path, lang="es", report_dir=tmp_path / "informes")
+    s.begin()
+    said = "\n".join(p.text for p in s.handle("guion sí").paras)
+    assert "Se guarda una copia en" in said and s.script is not None
+    assert "está cerrada" in "\n".join(p.text for p in s.handle("guion no").paras) and s.script is None
+    assert (tmp_path / "informes" / "script.txt").exists()
+    assert "toda la ventana" in "\n".join(p.text for p in s.handle("ancho completo").paras) and s.measure == 0
+    assert s.texts("ui.reading.more") == "[más]"

@@ -107,3 +107,17 @@ def test_plain_mode_never_pauses(tmp_path: Path) -> None:
     out = finish(child)
     clean_exit(child, out)
     assert b"[more]" not in out
+
+
+def test_the_pause_speaks_the_reading_language(tmp_path: Path) -> None:
+    child = spawn(tmp_path / "saves", "--lang", "es", rows=24, cols=80)
+    screen = Screen(child, 24, 80)
+    child.expect("Intro")
+    child.sendline("")
+    child.expect(MORE)
+    assert screen.lines()[-1] == "[más]" and "Noticias del norte" in screen.lines()
+    child.send(" ")
+    child.expect(TOOLBAR)
+    assert "[más]" not in screen.text()
+    child.sendline("salir")
+    clean_exit(child, finish(child))
