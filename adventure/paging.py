@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 PROMPT_ROWS = 2  # the prompt line and the bottom bar
@@ -46,7 +46,7 @@ class KeyMode:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.old: object = None
+        self.old: Any = None
 
     def __enter__(self) -> KeyMode:
         try:

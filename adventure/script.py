@@ -11,11 +11,11 @@ bold::
     >>> out = io.StringIO()
     >>> s = Script(Path("x.md"), stream=out)
     >>> s.lines(["1. Run *now*", "   Inglés: go", ""]); s.typed("> ", "run")
-    >>> print(out.getvalue(), end="")
-    1\\. Run \\*now\\*  
-    \u00a0\u00a0\u00a0Inglés: go  
-    <BLANKLINE>
-    **\\> run**  
+    >>> for line in out.getvalue().splitlines(): print(repr(line))
+    '1\\\\. Run \\\\*now\\\\*  '
+    '\\xa0\\xa0\\xa0Inglés: go  '
+    ''
+    '**\\\\> run**  '
 """
 
 from __future__ import annotations

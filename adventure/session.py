@@ -48,7 +48,8 @@ ALL_COMMANDS = COMMANDS + READING_COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
 WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit",
                    "width", "script")
-# Commands that print something other than the scene: the choices follow, so they stay in view.
+# Commands that print something other than the scene: the choices follow, so they stay in view
+# (so do they after any other command whose reply does not end with them).
 SHOWS_OTHER = ("help", "notes", "save", "saves", "define", "progress", "classroom", "report", "width", "script")
 QUICK_SLOT = "quick"
 # What a save load says about a changed story, and what a reload says instead.
@@ -304,7 +305,7 @@ class Session:
         if command is not None:
             reply = self._command(command, args)
             if reply is not None:
-                if command in SHOWS_OTHER:
+                if not reply.quit and (command in SHOWS_OTHER or not self._choices_shown(reply.paras)):
                     reply.paras.extend(self.choices_again())
                 return reply
         number = as_number(text)
@@ -423,6 +424,11 @@ class Session:
         terms = self._first_terms()
         between = terms + ([BLANK] if terms and unlocked else []) + unlocked
         return r.scene_paras(self.story, self.texts, state, banner=banner, between=between, second=self.second_lang)
+
+    def _choices_shown(self, paras: list[Para]) -> bool:
+        """Whether ``paras`` end with the open choices (a scene shown again, say)."""
+        shown = self.choices_again()[2:]
+        return not shown or [p.text for p in paras[-len(shown):]] == [p.text for p in shown]
 
     def choices_again(self) -> list[Para]:
         """The open choices, under a short heading, for after a command that printed something

@@ -146,7 +146,7 @@ class AnsiWriter:
                 if not self.color:
                     out.append(self.fit(plain(line).rstrip()) + "\n")
                     continue
-                parts = []
+                parts: list[str] = []
                 run_code, run = "", []
                 for style, text in line:  # one escape code per run of the same look
                     code = codes.get(style, "")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from adventure.layout import DEFAULT_MEASURE, width_of
 from adventure.loader import load_story
 from adventure.saves import SaveStore
@@ -101,16 +103,13 @@ def test_script_file_reads_the_same_as_the_screen(tmp_path: Path) -> None:
     assert "\x1b" not in kept
 
 
-def test_script_on_and_off_in_the_game_and_markdown(tmp_path: Path) -> None:
+def test_script_on_and_off_in_the_game_and_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a file name alone is in the current folder
     s = session(tmp_path, report_dir=tmp_path / "reports")
     out = io.StringIO()
-    data = io.BytesIO("script notes.md\n1\nguion no\n2\n".encode())
+    data = io.BytesIO(b"script notes.md\n1\nguion no\n2\n")
     run_plain(s, stdin=data, stdout=out, width=None, echo=True)
-    md = (Path.cwd() / "notes.md") if not (tmp_path / "notes.md").exists() else tmp_path / "notes.md"
-    try:
-        text = md.read_text(encoding="utf-8")
-    finally:
-        md.unlink()
+    text = (tmp_path / "notes.md").read_text(encoding="utf-8")
     assert "**\\> 1**" in text and "**\\> guion no**" in text  # what was typed, in bold
     assert "\\> 2" not in text  # after script off nothing more is kept
     assert "\u00a0\u00a0" in text and "\n    " not in text  # indentation kept, never a code block
