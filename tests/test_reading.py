@@ -256,3 +256,17 @@ def test_spanish_words_for_the_reading_commands(tmp_path: Path) -> None:
     assert (tmp_path / "informes" / "script.txt").exists()
     assert "toda la ventana" in "\n".join(p.text for p in s.handle("ancho completo").paras) and s.measure == 0
     assert s.texts("ui.reading.more") == "[más]"
+
+
+def test_a_students_script_goes_beside_the_reports_under_their_name(tmp_path: Path) -> None:
+    s = classroom(tmp_path)  # --student "Ana", reports in tmp_path/reports
+    said = "\n".join(p.text for p in s.handle("script on").paras)
+    assert str(tmp_path / "reports" / "Ana-script.txt") in said
+    s.handle("1")
+    s.handle("script off")
+    first = (tmp_path / "reports" / "Ana-script.txt").read_text(encoding="utf-8")
+    s.handle("script on")
+    s.handle("notes")
+    s.handle("script off")
+    both = (tmp_path / "reports" / "Ana-script.txt").read_text(encoding="utf-8")
+    assert both.startswith(first) and "> notes" in both[len(first):]  # added to, never overwritten
