@@ -15,7 +15,7 @@ import datetime
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import classroom as cl
 from . import model as m
@@ -35,8 +35,10 @@ from .saves import (
     decode,
     encode,
 )
-from .script import Script
 from .transcript import Transcript
+
+if TYPE_CHECKING:
+    from .script import Script
 
 # Command ids and their locale keys: ui.cmd.<id> holds the words, ui.help.<id> the help line.
 COMMANDS = ("help", "look", "notes", "save", "load", "saves", "undo", "restart", "lang", "reload", "quit")
@@ -787,7 +789,7 @@ class Session:
             return len(args) == 1 and as_number(args[0]) is not None
         if command == "lang":
             return self.language_pair(" ".join(args)) is not None
-        return command in ("save", "classroom") and len(args) == 1
+        return command in ("save", "classroom", "width", "script") and len(args) == 1
 
     def answer_ends_now(self, text: str) -> bool:
         """For the terminal's answer editor: does Enter on this one line hand it over at once

@@ -270,3 +270,16 @@ def test_a_students_script_goes_beside_the_reports_under_their_name(tmp_path: Pa
     s.handle("script off")
     both = (tmp_path / "reports" / "Ana-script.txt").read_text(encoding="utf-8")
     assert both.startswith(first) and "> notes" in both[len(first):]  # added to, never overwritten
+
+
+def test_reading_commands_work_while_a_question_waits(tmp_path: Path) -> None:
+    from test_classroom import TO_CHAPTER_END, play
+
+    s = classroom(tmp_path)
+    play(s, TO_CHAPTER_END)
+    assert s.answering
+    out = "\n".join(p.text for p in s.handle("width 60").paras)
+    assert "60 columns" in out and "still waiting" in out and s.measure == 60
+    s.handle("script on")
+    assert s.script is not None and s.answering
+    s.handle("script off")
