@@ -66,7 +66,8 @@ def start_script(session: Session, path: Path) -> list[Para]:
     try:
         fresh = not path.exists() or path.stat().st_size == 0
         script.open()
-        script.lines(([] if fresh else [""]) + [session.t("ui.reading.script_started", when=session.clock().astimezone().strftime("%Y-%m-%d %H:%M")), ""])
+        when = session.clock().astimezone().strftime("%Y-%m-%d %H:%M")
+        script.lines(([] if fresh else [""]) + [session.t("ui.reading.script_started", when=when), ""])
     except OSError as exc:
         return [para("error", session.t("ui.reading.script_failed", error=exc.strerror or type(exc).__name__))]
     session.script = script
