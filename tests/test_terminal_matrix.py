@@ -134,6 +134,7 @@ def test_twenty_columns_and_a_resize_mid_game(tmp_path: Path) -> None:
     narrow = child.log.getvalue()
     child.setwinsize(30, 50)
     child.sendline("look")
+    expect_reading(child, "The news from the north")  # (the bar is redrawn as a line is typed, too)
     expect_reading(child, bar)
     wide_from = len(child.log.getvalue())
     child.sendline("1")
@@ -142,6 +143,7 @@ def test_twenty_columns_and_a_resize_mid_game(tmp_path: Path) -> None:
     wide = child.log.getvalue()[wide_from:]
     child.setwinsize(30, 20)
     child.sendline("notes 1")
+    expect_reading(child, "Sources")
     expect_reading(child, bar)
     child.sendline("quit")
     out = finish(child)
