@@ -88,7 +88,7 @@ def test_at_200_columns_lines_wrap_at_the_measure(tmp_path: Path, lang: str) -> 
     lines = [line for line in screen.lines()[:-1] if line and not line.startswith(">")]
     assert max(len(line) for line in lines) <= 72 and len(lines) > 10
     child.sendline("width 100" if lang == "en" else "ancho 100")
-    expect_reading(child, "100 colum")  # (the bar is redrawn as a line is typed, too)
+    expect_reading(child, "From now on|A partir de ahora")  # (the bar is redrawn as a line is typed, too)
     expect_reading(child, TOOLBAR)
     child.sendline("look" if lang == "en" else "mira")
     expect_reading(child, "The news from the north" if lang == "en" else "Noticias del norte")
