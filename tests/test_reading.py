@@ -86,7 +86,7 @@ def test_bilingual_reading_keeps_each_pair_together(tmp_path: Path) -> None:
 
 # -- the readable transcript ---------------------------------------------------------------
 
-PLAYTHROUGH = b"notes\n1\nnotes 1\nlang es\n1\nwidth 50\nmira\nsave uno\nquit\n"
+PLAYTHROUGH = b"notes\n1\nnotes 1\nlang es\n1\nwidth 50\nmirar\nsave uno\nquit\n"
 
 
 def test_script_file_reads_the_same_as_the_screen(tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ def test_at_200_columns_lines_wrap_at_the_measure(tmp_path: Path, lang: str) -> 
     child.sendline("width 100" if lang == "en" else "ancho 100")
     expect_reading(child, "From now on|A partir de ahora")  # (the bar is redrawn as a line is typed, too)
     expect_reading(child, TOOLBAR)
-    child.sendline("look" if lang == "en" else "mira")
+    child.sendline("look" if lang == "en" else "mirar")
     expect_reading(child, "The news from the north" if lang == "en" else "Noticias del norte")
     expect_reading(child, TOOLBAR)
     lines = [line for line in screen.lines()[:-1] if line and not line.startswith(">")]
