@@ -22,9 +22,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from adventure.core.charset import fallback, printable
-from adventure.play.paging import show_paged
+from adventure.play.paging import more_marker, script_lines, show_paged, wrap_width
 from adventure.play.persistence import answer_of, interrupt_handled, opening, start
-from adventure.play.reading import more_marker, script_lines, wrap_width
 from adventure.play.session import Session
 from adventure.text.layout import plain, wrap
 from adventure.text.render import Para
