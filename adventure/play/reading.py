@@ -1,6 +1,6 @@
 """Commands for reading comfort: ``width`` (the measure) and ``script`` (a readable transcript).
 
-Each takes the :class:`~adventure.session.Session` and the words after the command, and
+Each takes the :class:`~adventure.play.session.Session` and the words after the command, and
 returns the paragraphs to show, or None when the words are not this command after all (so
 "width of the river" can still match a choice).
 """

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 COMMANDS = ("help", "look", "notes", "save", "load", "saves", "undo", "restart", "lang", "reload", "quit")
 # Classroom commands (words in ui_classroom.yaml); shown in help after the others.
 CLASSROOM_COMMANDS = ("define", "progress", "classroom", "report")
-# Reading comfort (words in ui_reading.yaml; see adventure.reading).
+# Reading comfort (words in ui_reading.yaml; see adventure.play.reading).
 READING_COMMANDS = ("width", "script")
 ALL_COMMANDS = COMMANDS + READING_COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
@@ -156,7 +156,7 @@ class Session:
         self._word_cache: dict[str, str] | None = None
         self.reloader = reloader  # e.g. adventure.play.watch.StoryFiles: .load() -> (LoadResult, diagnostics)
         self._texts: Texts | None = None
-        # Reading comfort (adventure.reading): the measure lines wrap at (None: the default,
+        # Reading comfort (adventure.play.reading): the measure lines wrap at (None: the default,
         # 0: the whole window) and the readable transcript the shells copy what they show to.
         self.measure = measure
         self.script = script
