@@ -72,6 +72,19 @@ def spawn(saves: Path, *args: str, story: Path | None = None, rows: int = 40, co
     return child
 
 
+MORE = rb"\[(more|m\xc3\xa1s)\]"  # the pause when text is longer than the window (adventure.play.paging)
+
+
+def expect_reading(child: Any, pattern: Any) -> int:
+    """``child.expect(pattern)``, pressing a key at every ``[more]`` on the way; returns how
+    many pauses there were."""
+    pauses = 0
+    while child.expect([MORE, pattern]) == 0:
+        pauses += 1
+        child.send(" ")
+    return pauses
+
+
 def finish(child: Any) -> bytes:
     """Wait for the game to end; everything it printed."""
     import pexpect

@@ -95,7 +95,8 @@ def test_commands_still_work_while_a_question_waits(tmp_path: Path) -> None:
     play(s, TO_CHAPTER_END)
     out = text(s.handle("notes 1"))
     assert "The fall of Changsha" in out and "still waiting" in out
-    assert "001: Encyclopedia" in out  # each source file, with what it is
+    # each source by its title; the file name is for the writer's tools only
+    assert "Sources: Encyclopedia; Short article; Wiki" in out and ".txt" not in out
     assert "The low ground" in text(s.handle("define saddle"))
     assert s.answering and not s.record.answers
     # A line that starts like a command but is a sentence is the answer.
@@ -206,7 +207,8 @@ def test_bilingual_reading_pairs_paragraphs_and_choices(tmp_path: Path) -> None:
     out = text(s.show_scene())
     lines = out.splitlines()
     first = lines.index(next(ln for ln in lines if ln.startswith("The news comes down the railway")))
-    assert lines[first + 1].startswith("Spanish: ")  # each paragraph, then its translation
+    # each paragraph, then its translation, indented under it
+    assert lines[first + 1].startswith("  Spanish: ")
     assert "Spanish: Las noticias del norte" in out or "Spanish: " in lines[1]
     choice = lines.index(next(ln for ln in lines if ln.strip().startswith("1. Run to division headquarters")))
     assert lines[choice + 1].strip().startswith("Spanish: ")
@@ -273,7 +275,7 @@ def test_report_lists_path_choices_notes_and_escapes_everything(tmp_path: Path) 
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; *stars*" in html
     assert "Run to division headquarters." in html  # a choice made
-    assert "The fall of Changsha" in html and "Encyclopedia (001_0f73165df8b93894.txt)" in html
+    assert "The fall of Changsha" in html and "Encyclopedia" in html and "001_0f73165df8b93894" not in html
     assert "Chapters completed: 1 of 2" in html and "English" in html
     assert "saddle" in html  # words looked up
     assert "http" not in html.replace("http-equiv", "")  # self-contained
@@ -394,4 +396,7 @@ def test_toolbar_fits_the_terminal_width(tmp_path: Path) -> None:
     assert "28 de junio de 1944 · día 7" in full and "reflexiones 0/3" in full
     narrow = s.toolbar(width=len(full) - 5)
     assert "de 1944" not in narrow and "día 7" in narrow and "reflexiones 0/3" in narrow and "batería" in narrow
-    assert s.toolbar(width=50) == "día 7  ·  capítulos 1/2  ·  notas 3/3  ·  reflexiones 0/3"
+    # Too narrow for all: whole items go, never part of a number.
+    assert s.toolbar(width=50) == "capítulos 1/2  ·  notas 3/3  ·  reflexiones 0/3"
+    assert s.toolbar(width=30) == "capítulos 1/2  ·  notas 3/3"
+    assert s.toolbar(width=10) == ""

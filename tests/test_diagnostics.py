@@ -69,6 +69,8 @@ CASES: dict[str, tuple[dict[str, object], str, int]] = {
     "E303": ({EN: ("    title: Scene C", "    title: [Scene, C]")}, EN, 26),
     "E304": ({"locales/en/xtra.yaml": "story:\n  title: Again\n"}, "locales/en/xtra.yaml", 2),
     "E305": ({ES: None}, "locales/es", 0),
+    "E306": ({EN: ("endings:\n", 'ui:\n  left:\n    one: "{n} left"\n    other: "{n} left"\nendings:\n'),
+              ES: ("endings:\n", 'ui:\n  left:\n    other: "quedan {n}"\nendings:\n')}, ES, 34),
     "W301": ({EN: ("    title: Scene C", "    titel: x\n    title: Scene C")}, EN, 26),
     "W201": ({ONE: ("  c:\n", "  lost:\n    ending: done\n  c:\n")}, ONE, 25),
     "W202": ({MAN: ("endings: [done]", "endings: [done, other]")}, MAN, 11),

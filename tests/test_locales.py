@@ -29,7 +29,7 @@ def test_every_ui_key_in_the_code_exists_in_both_languages() -> None:
     used.add("ui.cmd.continue")
     assert len(used) > 40
     for lang in ("en", "es"):
-        missing = sorted(k for k in used if k not in texts[lang])
+        missing = sorted(k for k in used if k not in texts[lang] and f"{k}.other" not in texts[lang])
         assert not missing, f"missing in {lang}: {missing}"
 
 
@@ -53,3 +53,28 @@ def test_a_story_with_its_own_locales_gets_the_engine_interface(tmp_path: Path) 
     s = Session(result.story, result.catalog, lang="es", store=None)
     s.begin()
     assert "Órdenes" in "\n".join(p.text for p in s.handle("ayuda").paras)
+
+
+def test_counted_messages_follow_each_languages_plural_rules() -> None:
+    """``Tiempo de lectura: 1 minutos`` no more: a count picks the language's plural form."""
+    from adventure.classroom.flow import duration
+    from adventure.text.catalog import Texts
+
+    cat = catalog()
+    es, en = Texts(cat, "es"), Texts(cat, "en")
+    assert duration(es, 60) == "1 minuto" and duration(es, 120) == "2 minutos"
+    assert es.count("ui.classroom.glossary_heading", 1) == "Glosario: 1 término"
+    assert en.count("ui.classroom.glossary_heading", 1) == "Glossary: 1 term"
+    assert en.count("ui.classroom.glossary_heading", 0) == "Glossary: 0 terms"
+    assert "queda 1 " in es.count("ui.notes_none", 1, total=1) and "quedan 2 " in es.count("ui.notes_none", 2, total=2)
+    assert es.count("ui.reload_warnings", 1) == "1 aviso:" and en.count("ui.reload_failed", 3).startswith(
+        "The story files now have 3 errors")
+
+
+def test_plural_rules_serve_a_language_with_more_forms() -> None:
+    from adventure.text.plural import categories, category
+
+    assert categories("ru") == ("one", "few", "many", "other")
+    assert [category("ru", n) for n in (1, 2, 5, 11, 21, 22, 112)] == ["one", "few", "many", "many", "one", "few", "many"]
+    assert [category("ar", n) for n in (0, 1, 2, 3, 11, 100)] == ["zero", "one", "two", "few", "many", "other"]
+    assert categories("xx") == ("one", "other") and category("fr", 0) == "one" and category("en", 0) == "other"

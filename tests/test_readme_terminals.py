@@ -167,7 +167,7 @@ def test_plain_flag_in_a_terminal_prints_each_paragraph_once_in_order(tmp_path: 
     piped = run_pipe(tmp_path / "piped", b"")  # one paragraph per line: the reference
     expected = _first_screen(piped.stdout.decode("utf-8"))
     assert len(expected) > 8 and "The news from the north" in expected
-    child = spawn(tmp_path / "saves", "--plain", cols=1000)  # wide enough that nothing wraps
+    child = spawn(tmp_path / "saves", "--plain", "--width", "0", cols=1000)  # the whole window: nothing wraps
     child.expect("> ")
     child.sendline("quit")
     out = finish(child)

@@ -70,7 +70,7 @@ def test_reload_with_errors_keeps_playing_the_old_story(tmp_path: Path) -> None:
     old_story = s.story
     edit(root / "story/prologue.yaml", "      headquarters: pro_order", "      headquarters: pro_ordr")
     out = text(s.handle("reload").paras)
-    assert "1 error(s)" in out and "E205" in out and "prologue.yaml:" in out and "pro_order" in out
+    assert "1 error," in out and "E205" in out and "prologue.yaml:" in out and "pro_order" in out
     assert s.story is old_story
     assert "Two weeks" in text(s.handle("1").paras)  # the game goes on
 
@@ -111,7 +111,7 @@ def test_reload_reports_new_variables_and_warnings_in_spanish(tmp_path: Path) ->
     edit(root / "story/story.yaml", "  messages: 0", "  messages: 0\n  courage: 0")
     out = text(s.handle("recargar").paras)
     assert "Historia recargada" in out and "«courage» es nueva" in out
-    assert "1 aviso(s)" in out and "W205" in out
+    assert "1 aviso:" in out and "W205" in out
     assert s.state is not None and s.state.vars["courage"] == 0
 
 

@@ -144,3 +144,28 @@ def test_real_game_reaches_an_ending_through_a_pipe(shipped, ending_paths, lang:
     assert proc.returncode == 0 and proc.stderr == b""
     assert shipped.catalog.get(lang, m.ending_title_key(ending)) in out
     assert b"\x1b" not in proc.stdout and "Traceback" not in out
+
+
+def test_every_source_has_a_title_true_to_the_fact_sheet(shipped) -> None:  # type: ignore[no-untyped-def]
+    """The game, the report and the reading edition name sources by title, in each language.
+    What each title says is what /work/shared/sources/README.md says the file is."""
+    story, catalog = shipped.story, shipped.catalog
+    assert {s.file for s in story.classroom.sources} == SOURCES
+    expected = {  # file -> words each title must hold, per language (from the fact sheet)
+        "000_fcdb49938f735203.txt": {"en": ["Spanish article"], "es": ["en español"]},
+        "001_0f73165df8b93894.txt": {"en": ["Defense of Hengyang", "encyclopedia", "1995", "eyewitness"],
+                                     "es": ["Defense of Hengyang", "enciclopedia", "1995", "testimonios"]},
+        "002_bda323ccd7bffb6d.txt": {"en": ["short copy", "losses"], "es": ["copia breve", "bajas"]},
+        "003_d493f927125c1d58.txt": {"en": ["military wiki", "calibres"], "es": ["wiki militar", "calibres"]},
+    }
+    for src in story.classroom.sources:
+        for lang in ("en", "es"):
+            title = catalog.texts[lang][m.source_title_key(src.id)]
+            assert ".txt" not in title
+            for word in expected[src.file][lang]:
+                assert word in title, (src.file, lang, title)
+    s = Session(story, catalog, lang="es", store=None)
+    s.begin()
+    s.state = s.state._replace(notes=("ichi_go",))  # type: ignore[union-attr]
+    shown = "\n".join(p.text for p in s.handle("notas 1").paras)
+    assert "Fuentes: " in shown and ".txt" not in shown and "«Defense of Hengyang»" in shown

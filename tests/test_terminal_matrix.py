@@ -27,6 +27,7 @@ from playkit import (
     TOOLBAR,
     clean_exit,
     colour_codes,
+    expect_reading,
     finish,
     game_env,
     paste,
@@ -129,21 +130,23 @@ def test_ascii_only_locale_through_a_pipe(tmp_path: Path) -> None:
 def test_twenty_columns_and_a_resize_mid_game(tmp_path: Path) -> None:
     bar = r"\x1b\[0;7m "  # the bottom bar starts (in 20 columns it cannot hold the notes count)
     child = spawn(tmp_path / "saves", rows=30, cols=20)
-    child.expect("Press Enter")
+    expect_reading(child, "Press Enter")
     child.sendline("")
-    child.expect(bar)
+    expect_reading(child, bar)
     narrow = child.log.getvalue()
     child.setwinsize(30, 50)
     child.sendline("look")
-    child.expect(bar)
+    expect_reading(child, "The news from the north")  # (the bar is redrawn as a line is typed, too)
+    expect_reading(child, bar)
     wide_from = len(child.log.getvalue())
     child.sendline("1")
-    child.expect("Two weeks")
-    child.expect(bar)
+    expect_reading(child, "Two weeks")
+    expect_reading(child, bar)
     wide = child.log.getvalue()[wide_from:]
     child.setwinsize(30, 20)
     child.sendline("notes 1")
-    child.expect(bar)
+    expect_reading(child, "Sources")
+    expect_reading(child, bar)
     child.sendline("quit")
     out = finish(child)
     clean_exit(child, out)

@@ -114,12 +114,12 @@ def test_switching_language_and_reading_two_at_once(tmp_path: Path) -> None:
     assert "Idioma cambiado a español." in spanish and "En la barca" in spanish and "Sur le bac" not in spanish
     both = out.split("> lang fr+en", 1)[1].split("> lang en+fr", 1)[0]
     assert "Lecture en français, chaque paragraphe suivi de sa version en anglais." in both
-    assert "Sur le bac\nAnglais\u00a0: On the ferry" in both
-    assert "L'autre rive\nAnglais\u00a0: The far bank" in both  # the choice taken in French, read in both
+    assert "Sur le bac\n  Anglais\u00a0: On the ferry" in both
+    assert "L'autre rive\n  Anglais\u00a0: The far bank" in both  # the choice taken in French, read in both
     assert "     Anglais\u00a0: Carry the letter straight up to the mill." in both
     english_first = out.split("> lang en+fr", 1)[1]
     assert "Reading in English, each paragraph followed by French." in english_first
-    assert "The far bank\nFrench: L'autre rive" in english_first
+    assert "The far bank\n  French: L'autre rive" in english_first
     assert "Available: en (English), es (español), fr (français)." in english_first  # each in its own
 
 

@@ -403,8 +403,7 @@ class _Html:
             for file in note.sources:
                 src = self.story.classroom.source_for(file)
                 if src is not None and b.texts.has(m.source_title_key(src.id)):
-                    sources.append(f'<a href="#src-{e(src.id)}">{e(b.texts(m.source_title_key(src.id)))}</a> '
-                                   f"(<code>{e(file)}</code>)")
+                    sources.append(f'<a href="#src-{e(src.id)}">{e(b.texts(m.source_title_key(src.id)))}</a>')
                 else:
                     sources.append(f"<code>{e(file)}</code>")
             o.append(f'<p class="meta">{self.ui("ui.edition.sources_label")}: {"; ".join(sources)}</p>')
@@ -441,7 +440,7 @@ class _Html:
         for src in self.story.classroom.sources:
             title = e(b.texts(m.source_title_key(src.id)))
             about = e(b.texts(m.source_about_key(src.id)))
-            o.append(f'<li id="src-{e(src.id)}"><strong>{title}</strong> (<code>{e(src.file)}</code>)<br>{about}</li>')
+            o.append(f'<li id="src-{e(src.id)}"><strong>{title}</strong><br>{about}</li>')
         o.append("</ol>\n</section>")
 
 
@@ -553,7 +552,7 @@ def to_markdown(book: Book) -> str:
             cites = []
             for file in note.sources:
                 src = story.classroom.source_for(file)
-                cites.append((_md(t(m.source_title_key(src.id))) + f" ({md_code(file)})") if src else md_code(file))
+                cites.append(_md(t(m.source_title_key(src.id))) if src else md_code(file))
             lines += [f"*{_md(t('ui.edition.sources_label'))}:* " + "; ".join(cites), ""]
     if story.classroom.terms:
         lines += [f"## {_md(t('ui.edition.glossary_heading'))}", ""]
@@ -565,7 +564,7 @@ def to_markdown(book: Book) -> str:
     if story.classroom.sources:
         lines += [f"## {_md(t('ui.edition.sources_heading'))}", ""]
         for src in story.classroom.sources:
-            lines += [f"- **{_md(t(m.source_title_key(src.id)))}** ({md_code(src.file)}): {_md(t(m.source_about_key(src.id)))}"]
+            lines += [f"- **{_md(t(m.source_title_key(src.id)))}**: {_md(t(m.source_about_key(src.id)))}"]
         lines.append("")
     lines += ["---", "", _md(t("ui.edition.footer")), ""]
     return "\n".join(lines)

@@ -292,7 +292,7 @@ def duration(texts: Texts, seconds: int) -> str:
         return texts("ui.classroom.under_a_minute")
     if minutes >= 60:
         return texts("ui.classroom.hours", h=minutes // 60, m=f"{minutes % 60:02d}")
-    return texts("ui.classroom.minutes", m=minutes)
+    return texts.count("ui.classroom.minutes", minutes, m=minutes)
 
 
 # -- glossary ------------------------------------------------------------------------------

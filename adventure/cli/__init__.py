@@ -84,6 +84,12 @@ def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "he
     parser.add_argument("--save-dir", metavar="DIR", help="where saves live (or set HENGYANG_SAVE_DIR)")
     parser.add_argument("--transcript", metavar="FILE",
                         help="append one JSON object per line for each event of the game")
+    parser.add_argument("--script", metavar="FILE",
+                        help="keep a transcript a person can read: the text shown and what you type, appended to "
+                             "FILE (.txt for plain text, .md for Markdown); in the game: script on / script off")
+    parser.add_argument("--width", metavar="N", type=_width,
+                        help="wrap lines at N columns at most (default 72, never wider than the window; "
+                             "0 for the whole window); in the game: width N")
     parser.add_argument("--start", metavar="SCENE",
                         help="for writers: begin a new game at this scene (variables at their initial values)")
     parser.add_argument("--classroom", action="store_true",
@@ -185,6 +191,17 @@ def _quote(word: str) -> str:
     return shlex.quote(word)
 
 
+def _width(text: str) -> int:
+    """``--width``: 0 (the whole window) or a number of columns the game can wrap at."""
+    import argparse
+
+    from adventure.text.layout import MAX_MEASURE, MIN_MEASURE
+
+    if not text.isdigit() or not (int(text[:6]) == 0 or MIN_MEASURE <= int(text[:6]) <= MAX_MEASURE):
+        raise argparse.ArgumentTypeError(f"a number from {MIN_MEASURE} to {MAX_MEASURE}, or 0 for the whole window")
+    return int(text)
+
+
 def _load_tool(module: str) -> Any:
     import importlib
 
@@ -223,7 +240,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         return 130
 
 
-_TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir"}
+_TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir",
+                "--script", "--width"}
 _FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom",
           "--watch": "watch", "--draft": "draft"}
 
@@ -242,7 +260,8 @@ def _play_options(argv: list[str]) -> Any:
 
     opts: dict[str, Any] = {"story": None, "locales": None, "lang": None, "plain": False, "no_color": False,
                             "save_dir": None, "transcript": None, "start": None, "classroom": False,
-                            "student": None, "report_dir": None, "watch": False, "draft": False, "tool": None}
+                            "student": None, "report_dir": None, "watch": False, "draft": False, "tool": None,
+                            "script": None, "width": None}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -258,6 +277,8 @@ def _play_options(argv: list[str]) -> Any:
 
                 if parse_lang_option(value) is None:
                     return None
+            if name == "--width":  # argparse checks it and says what is wrong
+                return None
             opts[name[2:].replace("-", "_")] = value
         elif arg in _FLAGS:
             opts[_FLAGS[arg]] = True

@@ -69,6 +69,7 @@ CODES: dict[str, Code] = {
     "E303": Code("locale-type", "error", "A locale entry is not text."),
     "E304": Code("duplicate-text-key", "error", "Two locale files define the same key."),
     "E305": Code("missing-locale", "error", "A language has no locale folder."),
+    "E306": Code("missing-plural-form", "error", "A text with plural forms lacks a form its language needs."),
     "W301": Code("unused-text", "warning", "A locale key is not used by the story or the interface."),
     "W302": Code("missing-translation", "warning",
                  "A text exists in the first language but not in another, so players see it untranslated."),

@@ -37,6 +37,7 @@ from adventure.files.schema import STORY_ID_RE, Checker
 from adventure.files.triage import Broken, broken_file, focus, is_unreadable
 from adventure.files.yamlread import Map, Node, Scalar, decode, read_flat_mapping, read_yaml_bytes, where
 from adventure.text.markup import TERM_MARK_RE, TERM_OPENING_RE, paragraphs, placeholders, speakers, term_marks  # noqa: F401 - TERM_MARK_RE re-exported
+from adventure.text.plural import forms_given, missing_forms
 
 MANIFEST = "story.yaml"
 #: The language of a manifest that lists none. Which languages a story has is its manifest's
@@ -983,8 +984,10 @@ def _link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]
                     diags.append(Diagnostic("E301", path, line, col,
                                             f"'{key}' has placeholders {_fmt(ours)} in {lang} but {_fmt(theirs)} in {base}",
                                             "use the same {names} in every language"))
+        diags.extend(missing_forms(lang, table, texts, places))
         if lang != base:
-            for key in [k for k in texts.get(base, {}) if k not in table and k.startswith("ui.")]:
+            forms = forms_given(texts.get(base, {}), table)  # their missing forms are E306
+            for key in [k for k in texts.get(base, {}) if k not in table and k.startswith("ui.") and k not in forms]:
                 path, line, col = places[base][key]
                 diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
                                         f"add '{key}' to a ui*.yaml file in locales/{lang}/"))

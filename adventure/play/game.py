@@ -189,8 +189,12 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     transcript = Transcript(Path(args.transcript)) if args.transcript else None
     session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start,
                       second=second, classroom=args.classroom, student=student, report_dir=report_dir,
-                      reloader=files)
+                      reloader=files, measure=getattr(args, "width", None))
     session.keeper.fallback = lambda: default_save_dir(ctx.env)  # asked only if saving fails
+    script_problem = _open_script(session, getattr(args, "script", None), ctx)
+    if script_problem:
+        session.keeper.release()
+        return script_problem
     watch = bool(getattr(args, "watch", False))
     plain, color = choose_mode(args, ctx)
     gate = SignalGate()
@@ -243,6 +247,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         _restore_signals(previous)
         session.keeper.release()
+        if session.script is not None:
+            from adventure.play.reading import stop_script
+
+            stop_script(session)
         if transcript is not None:
             try:
                 transcript.close()
@@ -260,6 +268,23 @@ def _finish(save: Any) -> list[Any]:
         except KeyboardInterrupt:
             continue
     return []
+
+
+def _open_script(session: Session, name: str | None, ctx: Context) -> int:
+    """``--script FILE``: start the readable transcript before anything is shown (2 if not)."""
+    if not name:
+        return 0
+    from adventure.play.reading import start_script
+    from adventure.play.script import acceptable
+
+    if not acceptable(name):
+        ctx.stderr.write(session.t("ui.reading.script_bad_name", name=name[:60]) + "\n")
+        return 2
+    said = start_script(session, Path(name).expanduser())
+    if session.script is None:
+        ctx.stderr.write(said[0].text + "\n")
+        return 2
+    return 0
 
 
 def _catch_signals(gate: SignalGate) -> dict[int, Any]:

@@ -15,7 +15,7 @@ import datetime
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adventure.classroom import flow as cl
 from adventure.core import model as m
@@ -37,13 +37,22 @@ from adventure.text import render as r
 from adventure.text.catalog import Texts, fold
 from adventure.text.render import BLANK, Para, para
 
+if TYPE_CHECKING:
+    from adventure.play.script import Script
+
 # Command ids and their locale keys: ui.cmd.<id> holds the words, ui.help.<id> the help line.
 COMMANDS = ("help", "look", "notes", "save", "load", "saves", "undo", "restart", "lang", "reload", "quit")
 # Classroom commands (words in ui_classroom.yaml); shown in help after the others.
 CLASSROOM_COMMANDS = ("define", "progress", "classroom", "report")
-ALL_COMMANDS = COMMANDS + CLASSROOM_COMMANDS
+# Reading comfort (words in ui_reading.yaml; see adventure.play.reading).
+READING_COMMANDS = ("width", "script")
+ALL_COMMANDS = COMMANDS + READING_COMMANDS + CLASSROOM_COMMANDS
 # What a student can type while a reflection question waits (anything else is the answer).
-WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit")
+WHILE_ANSWERING = ("help", "look", "notes", "define", "progress", "lang", "save", "saves", "classroom", "quit",
+                   "width", "script")
+# Commands that print something other than the scene: the choices follow, so they stay in view
+# (so do they after any other command whose reply does not end with them).
+SHOWS_OTHER = ("help", "notes", "save", "saves", "define", "progress", "classroom", "report", "width", "script")
 QUICK_SLOT = "quick"
 # What a save load says about a changed story, and what a reload says instead.
 RELOAD_MESSAGES = {
@@ -117,7 +126,8 @@ class Session:
                  transcript: Transcript | None = None, content_note: str | None = "story.content_note",
                  clock: Callable[[], datetime.datetime] = utc_now, start_at: str | None = None,
                  second: str | None = None, classroom: bool = False, student: str | None = None,
-                 report_dir: Path | None = None, reloader: Any = None) -> None:
+                 report_dir: Path | None = None, reloader: Any = None, measure: int | None = None,
+                 script: Script | None = None) -> None:
         self.story = story
         self.catalog = catalog
         self.lang = lang if lang in story.languages else story.languages[0]
@@ -146,6 +156,12 @@ class Session:
         self._word_cache: dict[str, str] | None = None
         self.reloader = reloader  # e.g. adventure.play.watch.StoryFiles: .load() -> (LoadResult, diagnostics)
         self._texts: Texts | None = None
+        # Reading comfort (adventure.play.reading): the measure lines wrap at (None: the default,
+        # 0: the whole window) and the readable transcript the shells copy what they show to.
+        self.measure = measure
+        self.script = script
+        self.notices: list[Para] = []
+        self._defined_now: set[str] = set()  # glossary terms explained in this sitting  # said with the next reply (e.g. the transcript stopped)
 
     # -- helpers ---------------------------------------------------------------------------
     @property
@@ -244,11 +260,19 @@ class Session:
         """Interpret one line: a choice number, choice words, or a command (or, while a
         reflection question waits, a line of the answer). Whatever moved the game on is
         autosaved at once, so a crash or a power cut loses nothing."""
+        if self.script is not None:
+            from adventure.play.reading import to_script
+
+            to_script(self, typed=(self.prompt(), line))
         if self.keeper.leaving:
             paras, leave = self.keeper.leaving_line(clean_input(line)[:MAX_INPUT])
             return Reply(paras, quit=leave)
         mark = self._progress_mark()
-        return self._checkpoint(self._handle(line), mark)
+        reply = self._checkpoint(self._handle(line), mark)
+        if self.notices:
+            reply.paras.extend(self.notices)
+            self.notices.clear()
+        return reply
 
     def _progress_mark(self) -> tuple[object, ...]:
         record = self.record
@@ -281,6 +305,8 @@ class Session:
         if command is not None:
             reply = self._command(command, args)
             if reply is not None:
+                if not reply.quit and (command in SHOWS_OTHER or not self._choices_shown(reply.paras)):
+                    reply.paras.extend(self.choices_again())
                 return reply
         number = as_number(text)
         if number is not None:
@@ -313,11 +339,13 @@ class Session:
         for cmd in ALL_COMMANDS:
             words.extend(self.texts.words(f"ui.cmd.{cmd}")[:1])
         if self.state is not None:
+            shown = [self.texts] + ([Texts(self.catalog, self.second)] if self.second else [])
             for c in self._choices():
-                for w in self.t(m.choice_key(self.state.scene, c.id)).split():
-                    w = w.strip(".,;:!?¡¿\"'()«»—").lower()
-                    if len(w) > 3 and w not in words:
-                        words.append(w)
+                for texts in shown:  # both languages when both are shown
+                    for w in texts(m.choice_key(self.state.scene, c.id)).split():
+                        w = w.strip(".,;:!?¡¿\"'()«»—…").lower()
+                        if w and w not in words:  # any length: "ru" completes "run"
+                            words.append(w)
         return words
 
     def _choices(self) -> tuple[m.Choice, ...]:
@@ -395,8 +423,26 @@ class Session:
             out = [BLANK] + unlocked + ([BLANK] if unlocked else []) + r.after_text(
                 self.story, self.texts, state, self.second_lang)
             return out
-        between = self._first_terms() + unlocked
+        terms = self._first_terms()
+        between = terms + ([BLANK] if terms and unlocked else []) + unlocked
         return r.scene_paras(self.story, self.texts, state, banner=banner, between=between, second=self.second_lang)
+
+    def _choices_shown(self, paras: list[Para]) -> bool:
+        """Whether ``paras`` end with the open choices (a scene shown again, say)."""
+        shown = self.choices_again()[2:]
+        return not shown or [p.text for p in paras[-len(shown):]] == [p.text for p in shown]
+
+    def choices_again(self) -> list[Para]:
+        """The open choices, under a short heading, for after a command that printed something
+        else (nothing while a question waits, at an ending, or with no choice open)."""
+        state = self.state
+        if state is None or state.ending is not None or self.record.pending:
+            return []
+        choices = self._choices()
+        if not choices:
+            return []
+        return [BLANK, self.msg("ui.reading.choices_again", "meta")] + r.choice_paras(
+            self.story, self.texts, state, choices, self.second_lang)
 
     def show_scene(self, *, banner: bool = True) -> list[Para]:
         return r.scene_paras(self.story, self.texts, self._current(), banner=banner, second=self.second_lang)
@@ -418,6 +464,18 @@ class Session:
         out.append(BLANK)
         out.append(self.msg("ui.help_choices", "meta"))
         return Reply(out)
+
+    def _cmd_width(self, args: list[str]) -> Reply | None:
+        from adventure.play.reading import width_command
+
+        paras = width_command(self, args)
+        return None if paras is None else Reply(paras)
+
+    def _cmd_script(self, args: list[str]) -> Reply | None:
+        from adventure.play.reading import script_command
+
+        paras = script_command(self, args)
+        return None if paras is None else Reply(paras)
 
     def _cmd_look(self, args: list[str]) -> Reply | None:
         if args:
@@ -506,6 +564,10 @@ class Session:
         self.log("load", slot=slot)
         self.log("scene", scene=self.state.scene, lang=self.lang)
         out = [self.msg("ui.loaded", slot=slot)] if announce else [self.msg("ui.resumed")]
+        if not announce:  # coming back: where the player was, before the scene
+            from adventure.play.reading import recap_paras
+
+            out += recap_paras(self)
         out += kept
         out += [self.msg(key, "error" if key == "ui.load_scene_moved" else "message", **subs)
                 for key, subs in loaded.messages]
@@ -525,17 +587,21 @@ class Session:
         if not slots:
             return Reply(notes + [self.msg("ui.no_saves")])
         out = notes + [self.msg("ui.saves_heading", "heading", folder=str(self.store.directory))]
+        from adventure.text.layout import width_of
+
+        pad = max(width_of(info.slot) for info in slots)
         for info in slots:
+            name = f"  {info.slot}{' ' * (pad - width_of(info.slot))}  "  # aligned as the terminal shows them
             if not info.ok:
                 why = "ui.slot_not_a_file" if info.problem in ("ui.save_not_a_file", "ui.save_too_big") \
                     else "ui.slot_damaged"
-                out.append(Para("help", (("text", self.t(why)),), f"  {info.slot}  "))
+                out.append(Para("help", (("text", self.t(why)),), name))
                 continue
             chapter = self.t(m.chapter_title_key(info.chapter)) if any(
                 c.id == info.chapter for c in self.story.chapters) else info.chapter
             scene = self.t(m.scene_title_key(info.scene)) if info.scene in self.story.scenes else info.scene
             out.append(Para("help", (("text", self.t("ui.slot_line", chapter=chapter, scene=scene,
-                                                     when=local_time(info.saved_at))),), f"  {info.slot}  "))
+                                                     when=local_time(info.saved_at))),), name))
         if self.start_at is None:
             out += [BLANK, self.msg("ui.saves_offer", slot=offered) if offered else self.msg("ui.saves_no_offer")]
         return Reply(out)
@@ -645,9 +711,11 @@ class Session:
         if not self.record.on or not self.glossary or self.state is None:
             return []
         raw = self.texts.raw(m.scene_text_key(self.state.scene))
-        new = [t for t in self.glossary.terms_in(raw) if t not in self.record.defined]
-        self.record.defined.extend(new)
-        return cl.inline_term_paras(self.texts, new, self.second_lang)
+        # Once per term in each sitting, in the reading language only (define gives both).
+        new = [t for t in self.glossary.terms_in(raw) if t not in self._defined_now]
+        self._defined_now.update(new)
+        self.record.defined.extend(t for t in new if t not in self.record.defined)
+        return cl.inline_term_paras(self.texts, new, None)
 
     def _chapter_end(self, chapters: list[str], *, ending: bool) -> list[Para]:
         """At a chapter's end: its reflection questions (classroom mode); at an ending, the
@@ -730,7 +798,7 @@ class Session:
             return len(args) == 1 and as_number(args[0]) is not None
         if command == "lang":
             return self.language_pair(" ".join(args)) is not None
-        return command in ("save", "classroom") and len(args) == 1
+        return command in ("save", "classroom", "width", "script") and len(args) == 1
 
     def answer_ends_now(self, text: str) -> bool:
         """For the terminal's answer editor: does Enter on this one line hand it over at once
@@ -786,7 +854,9 @@ class Session:
             return self._ask_next()
         self.record.skip(question)
         self.log("reflection_skipped", question=question.id, chapter=question.chapter)
-        return _squeeze([self.msg("ui.classroom.skipped", "meta"), BLANK] + self._ask_next())
+        # At the story's last ending there is no coming back to ask again.
+        skipped = "ui.reading.skipped_at_end" if self._report_due else "ui.classroom.skipped"
+        return _squeeze([self.msg(skipped, "meta"), BLANK] + self._ask_next())
 
     def _restore_classroom(self, extra: dict[str, Any]) -> None:
         # Merged, not replaced: answers given since that save are kept (the newest wins).
@@ -802,7 +872,7 @@ class Session:
             return Reply([self.msg("ui.classroom.no_glossary")])
         if not args:
             words = [self.t(m.term_word_key(t)) for t in glossary.sorted_ids(self.texts)]
-            return Reply([self.msg("ui.classroom.glossary_heading", "heading", n=len(words)),
+            return Reply([para("heading", self.texts.count("ui.classroom.glossary_heading", len(words))),
                           para("text", ", ".join(words)), BLANK, self.msg("ui.classroom.define_hint", "meta")])
         query = " ".join(args)
         hits = glossary.lookup(query)
@@ -903,7 +973,7 @@ class Session:
         errors = [d for d in diags if d.is_error]
         if errors or result.story is None or result.catalog is None:
             self.log("reload", ok=False, errors=len(errors))
-            return [self.msg("ui.reload_failed", "error", n=len(errors))] + self._diagnostic_paras(errors)
+            return [para("error", self.texts.count("ui.reload_failed", len(errors)))] + self._diagnostic_paras(errors)
         story, catalog = result.story, result.catalog
         if story.hash == self.story.hash:
             return [] if automatic else [self.msg("ui.reload_unchanged")]
@@ -930,7 +1000,7 @@ class Session:
                                     **subs))
         warnings = [d for d in diags if not d.is_error]
         if warnings:
-            out.append(self.msg("ui.reload_warnings", "meta", n=len(warnings)))
+            out.append(para("meta", self.texts.count("ui.reload_warnings", len(warnings))))
             out += self._diagnostic_paras(warnings)
         return out + [BLANK] + self.show_scene()
 
@@ -989,11 +1059,17 @@ class Session:
         else:
             progress = self.t("ui.notes_progress", n=len(self.state.notes), total=len(self.story.notes))
         short = date.rsplit(" · ", 1)[-1] if date else ""
-        for parts in ([title, date, progress], [title, short, progress], [short, progress]):
+        items = progress.split("  ·  ")
+        # Whole items go, never part of one: a cut number ("notes 4/3" for 4/33) would mislead.
+        tries = [[title, date, progress], [title, short, progress], [short, progress]]
+        tries += [items[:n] for n in range(len(items), 0, -1)]
+        from adventure.text.layout import width_of
+
+        for parts in tries:
             line = "  ·  ".join(x for x in parts if x)
-            if width is None or len(line) < width:
+            if width is None or width_of(line) < width:
                 return line
-        return line
+        return ""
 
 def _squeeze(paras: list[Para]) -> list[Para]:
     """No two blank lines in a row."""

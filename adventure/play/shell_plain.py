@@ -22,8 +22,8 @@ from typing import BinaryIO, TextIO
 from adventure.core.charset import printable
 from adventure.play.persistence import answer_of, interrupt_handled, opening, start
 from adventure.play.session import Session, clean_input
-from adventure.text.layout import plain, wrap
-from adventure.text.render import Para
+from adventure.text.layout import measure, plain, wrap
+from adventure.text.render import BLANK, Para
 
 MAX_LINE = 4096
 TOO_LONG = object()  # read_line's answer for a line longer than MAX_LINE
@@ -31,19 +31,32 @@ LEAVE = object()  # the continue question's answer at the end of input or Ctrl-C
 
 
 class PlainWriter:
-    def __init__(self, stream: TextIO, width: int | None) -> None:
+    """Writes paragraphs wrapped to the window (``window``: None for a pipe) and the reading
+    measure, and copies each line to the session's readable transcript, if one is kept."""
+
+    def __init__(self, stream: TextIO, width: int | None, session: Session | None = None) -> None:
         self.stream = stream
-        self.width = width
+        self.window = width
+        self.session = session
+
+    @property
+    def width(self) -> int | None:
+        return measure(self.window, self.session.measure if self.session is not None else None)
 
     def paras(self, paras: list[Para]) -> None:
         if not paras:
             return
         lines = []
+        width = self.width
         for p in paras:
-            for line in wrap(p, self.width):
+            for line in wrap(p, width):
                 lines.append(printable(plain(line)).rstrip())
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
+        if self.session is not None and self.session.script is not None:
+            from adventure.play.reading import to_script
+
+            to_script(self.session, lines)
 
     def raw(self, text: str) -> None:
         self.stream.write(text)
@@ -101,7 +114,7 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
     story files are checked before each input and reloaded when they changed. With
     ``press_enter`` (someone at a dumb terminal) a new game waits for Enter after the title;
     Ctrl-C or Ctrl-D there leaves."""
-    out = PlainWriter(stdout, width)
+    out = PlainWriter(stdout, width, session)
     out.paras(session.intro())
     if watch:
         out.paras([Para("meta", (("meta", session.t("ui.watching")),))])
@@ -158,9 +171,7 @@ def run_plain(session: Session, *, stdin: BinaryIO, stdout: TextIO, width: int |
         if echo:
             out.raw(clean_input(line) + "\n")  # never echo an escape sequence
         reply = session.handle(line)
-        if reply.paras:
-            out.raw("\n")
-        out.paras(reply.paras)
+        out.paras([BLANK] + reply.paras if reply.paras else [])
         if reply.quit:
             return 0
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from adventure.core.charset import fallback, printable
+from adventure.play.paging import more_marker, script_lines, show_paged, wrap_width
 from adventure.play.persistence import answer_of, interrupt_handled, opening, start
 from adventure.play.session import Session
 from adventure.text.layout import plain, wrap
@@ -109,45 +110,60 @@ class AnsiWriter:
     """Writes paragraphs before prompt_toolkit is loaded: wrapped like :class:`TerminalWriter`
     and styled with the same rules, as escape codes on the text stream."""
 
-    def __init__(self, stream: Any, *, color: bool) -> None:
+    def __init__(self, stream: Any, *, color: bool, session: Session | None = None) -> None:
         self.stream = stream
         self.color = color
         self.codes = {k: sgr(v) for k, v in STYLE_RULES.items()} if color else {}
         self.encoding = getattr(stream, "encoding", None)
+        self.session = session
 
     def fit(self, text: str) -> str:
         """Text the terminal's encoding can show (ASCII stand-ins under ``LC_ALL=C``)."""
         return fallback(printable(text), self.encoding)
 
-    def width(self) -> int:
+    def window(self) -> int:
         try:
             return max(20, os.get_terminal_size(self.stream.fileno()).columns - 1)
         except (AttributeError, ValueError, OSError):
             return 79
 
+    def width(self) -> int:
+        return wrap_width(self.window(), self.session)
+
+    def rows(self) -> int:
+        try:
+            return os.get_terminal_size(self.stream.fileno()).lines
+        except (AttributeError, ValueError, OSError):
+            return 0
+
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
         paras = on_screen(paras, color=self.color)
-        if not self.color:
-            self.stream.write(self.fit("\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))) + "\n")
-            self.stream.flush()
-            return
+        script_lines(self.session, paras, width)
         codes = self.codes
         out = []
         for p in paras:
             for line in wrap(p, width):
+                if not self.color:
+                    out.append(self.fit(plain(line).rstrip()) + "\n")
+                    continue
+                parts: list[str] = []
                 run_code, run = "", []
                 for style, text in line:  # one escape code per run of the same look
                     code = codes.get(style, "")
                     if code != run_code and run:
-                        out.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
+                        parts.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
                         run = []
                     run_code = code
                     run.append(self.fit(text))
                 if run:
-                    out.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
-                out.append("\n")
-        self.stream.write("".join(out))
+                    parts.append(f"{run_code}{''.join(run)}\x1b[0m" if run_code else "".join(run))
+                out.append("".join(parts) + "\n")
+        show_paged(out, rows=self.rows(), show=lambda page: self._write("".join(page)), write=self._write,
+                   marker=self.fit(more_marker(self.session)), color=self.color)
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
         self.stream.flush()
 
     def ask(self, message: str) -> str:
@@ -200,10 +216,11 @@ T = TypeVar("T")
 class TerminalWriter:
     """Prints paragraphs through prompt_toolkit, wrapped to the current width."""
 
-    def __init__(self, output: Any, *, color: bool) -> None:
+    def __init__(self, output: Any, *, color: bool, session: Session | None = None) -> None:
         from prompt_toolkit.styles import Style
 
         self.output = output
+        self.session = session
         self.color = color
         self.encoding = getattr(getattr(output, "stdout", None), "encoding", None) or "utf-8"
         self.style = Style.from_dict({k: v for k, v in STYLE_RULES.items() if v}) if color else None
@@ -212,28 +229,45 @@ class TerminalWriter:
         """Text the terminal's encoding can show (ASCII stand-ins under ``LC_ALL=C``)."""
         return fallback(printable(text), self.encoding)
 
-    def width(self) -> int:
+    def window(self) -> int:
         try:
             return max(20, self.output.get_size().columns - 1)
         except Exception:  # pragma: no cover - a terminal that cannot say its size
             return 79
 
+    def width(self) -> int:
+        return wrap_width(self.window(), self.session)
+
+    def rows(self) -> int:
+        try:
+            return int(self.output.get_size().rows)
+        except Exception:  # pragma: no cover - a terminal that cannot say its size
+            return 0
+
     def paras(self, paras: list[Para]) -> None:
         width = self.width()
         paras = on_screen(paras, color=self.color)
+        script_lines(self.session, paras, width)
+        lines = [line for p in paras for line in wrap(p, width)]
+        show_paged(lines, rows=self.rows(), show=self._page, write=self._write,
+                   marker=self.fit(more_marker(self.session)), color=self.color)
+
+    def _write(self, text: str) -> None:
+        self.output.write_raw(text)
+        self.output.flush()
+
+    def _page(self, lines: Sequence[list[tuple[str, str]]]) -> None:
         if not self.color:
-            text = "\n".join(plain(line).rstrip() for p in paras for line in wrap(p, width))
-            self.output.write_raw(self.fit(text) + "\n")
+            self.output.write_raw(self.fit("".join(plain(line).rstrip() + "\n" for line in lines)))
             self.output.flush()
             return
         from prompt_toolkit import print_formatted_text
         from prompt_toolkit.formatted_text import FormattedText
 
         fragments: list[tuple[str, str]] = []
-        for p in paras:
-            for line in wrap(p, width):
-                fragments.extend((f"class:{style}", self.fit(text)) for style, text in line)
-                fragments.append(("", "\n"))
+        for line in lines:
+            fragments.extend((f"class:{style}", self.fit(text)) for style, text in line)
+            fragments.append(("", "\n"))
         print_formatted_text(FormattedText(fragments), end="", style=self.style, output=self.output)
 
 
@@ -385,7 +419,7 @@ def run_tty(session: Session, *, color: bool, watch: bool = False) -> int:
     """Play in a real terminal until the player quits. Returns the exit code. With ``watch``,
     the story files are polled while the prompt waits and reloaded when they change; what
     was being typed is kept."""
-    lean = AnsiWriter(sys.stdout, color=color)
+    lean = AnsiWriter(sys.stdout, color=color, session=session)
     lean.paras(session.intro())
     if watch:
         lean.paras([Para("meta", (("meta", session.t("ui.watching")),))])
@@ -420,7 +454,7 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
     from prompt_toolkit.history import InMemoryHistory
 
     output = make_output(sys.stdout)
-    writer = TerminalWriter(output, color=color)
+    writer = TerminalWriter(output, color=color, session=session)
 
     bindings = guard_bindings()
 
@@ -430,7 +464,7 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
     prompt_session: PromptSession[Any] = PromptSession(
         history=InMemoryHistory(), completer=completer, key_bindings=bindings, output=output,
         complete_while_typing=False, style=writer.style,
-        bottom_toolbar=guarded(lambda: " " + writer.fit(session.toolbar(width=writer.width())), ""),
+        bottom_toolbar=guarded(lambda: " " + writer.fit(session.toolbar(width=writer.window())), ""),
     )
     if not color:
         from prompt_toolkit.output import ColorDepth

@@ -145,6 +145,21 @@ class Texts:
     def __call__(self, key: str, **subs: object) -> str:
         return fill(self.raw(key), subs)
 
+    def count(self, key: str, n: int, **subs: object) -> str:
+        """The plural form of ``key`` that this language uses for ``n`` (``n`` is filled too);
+        a text that is not a mapping of forms is used as it is."""
+        from adventure.text.plural import category
+
+        subs.setdefault("n", n)
+        for form in (f"{key}.{category(self.lang, n)}", f"{key}.other"):
+            value = self._table.get(form)
+            if value is not None:
+                return fill(value, subs)
+        if self.has(key):
+            return self(key, **subs)
+        base = self._base.get(f"{key}.{category(self.catalog.languages[0], n)}") if self.catalog.languages else None
+        return fill(base, subs) if base is not None else self(f"{key}.other", **subs)
+
     def words(self, key: str) -> list[str]:
         """A comma-separated list in one text (command words, month names)."""
         return [w.strip() for w in self.raw(key).split(",") if w.strip()]

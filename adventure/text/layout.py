@@ -13,6 +13,23 @@ from adventure.text.render import Para
 
 Line = list[tuple[str, str]]
 _PREFIX_STYLE = {"choice": "number", "help": "command"}
+DEFAULT_MEASURE = 72  # columns: a comfortable line, as a book's
+MIN_MEASURE, MAX_MEASURE = 20, 300
+
+
+def measure(window: int | None, chosen: int | None) -> int | None:
+    """The width paragraphs wrap at: the smaller of the window and the reading measure
+    (``chosen``, by default :data:`DEFAULT_MEASURE`; 0 for the whole window). Without a
+    window (output to a pipe) only a width the player chose wraps.
+
+    >>> measure(199, None), measure(79, None), measure(50, None), measure(199, 100), measure(199, 0)
+    (72, 72, 50, 100, 199)
+    >>> measure(None, None), measure(None, 80)
+    (None, 80)
+    """
+    if window is None:
+        return chosen or None
+    return min(window, chosen or window) if chosen is not None else min(window, DEFAULT_MEASURE)
 
 
 @lru_cache(maxsize=4096)

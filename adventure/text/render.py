@@ -170,6 +170,7 @@ class Second(NamedTuple):
 
 
 _KEEP_IN_SECOND = ("term", "speaker")
+PAIRED = "  "  # the second language's paragraph stands indented under its partner, every line of it
 
 
 def as_second(paras: list[Para], second: Second) -> list[Para]:
@@ -178,14 +179,14 @@ def as_second(paras: list[Para], second: Second) -> list[Para]:
     >>> from adventure.core.model import Catalog
     >>> sec = Second(Texts(Catalog(("es",), {"es": {}}), "es"), "Spanish: ")
     >>> as_second([para("text", "Hola."), BLANK], sec)
-    [Para(kind='second', spans=(('langtag', 'Spanish: '), ('second', 'Hola.')), prefix='')]
+    [Para(kind='second', spans=(('langtag', 'Spanish: '), ('second', 'Hola.')), prefix='  ')]
     """
     out = []
     for p in paras:
         if not p.spans:
             continue
         spans = tuple((style if style in _KEEP_IN_SECOND else "second", text) for style, text in p.spans)
-        out.append(Para("second", (("langtag", second.tag),) + spans, p.prefix))
+        out.append(Para("second", (("langtag", second.tag),) + spans, p.prefix or PAIRED))
     return out
 
 
@@ -221,7 +222,7 @@ def line_both(kind: str, key: str, texts: Texts, second: Second | None, *, prefi
     out = [para(kind, texts(key, **subs), prefix)]
     if second is not None and second.texts.has(key):
         out.append(Para("second", (("langtag", second.tag), ("second", second.texts(key, **subs))),
-                        " " * len(prefix)))
+                        " " * len(prefix) or PAIRED))
     return out
 
 
@@ -363,17 +364,13 @@ def note_paras(story: m.Story, texts: Texts, note_id: str, index: int, second: S
     out.append(BLANK)
     out.extend(both_texts(m.note_body_key(note_id), texts, {}, second))
     out.append(BLANK)
-    out.append(para("credit", texts("ui.note_sources", sources=", ".join(note.sources))))
-    for file in note.sources:  # what each file is, when the story lists its sources
-        src = story.classroom.source_for(file)
-        if src is not None and texts.has(m.source_title_key(src.id)):
-            out.append(para("credit", f"{file.split('_')[0]}: {texts(m.source_title_key(src.id))}", "  "))
+    out.append(para("credit", texts("ui.note_sources", sources=source_names(story, texts, note.sources))))
     return out
 
 
 def source_names(story: m.Story, texts: Texts, files: tuple[str, ...]) -> str:
-    """Source files as a reader can follow them: the citation title when the story lists
-    its sources, then the file name.
+    """Sources as a reader can follow them: each one's title in the reading language when the
+    story lists its sources (file names are for the writer's tools), else the file name.
 
     >>> from adventure.core.model import Catalog
     >>> source_names(m.Story("s", "t", "a", ("en",), None, {}, (), {}, {}, (), (), "h"),
@@ -384,13 +381,13 @@ def source_names(story: m.Story, texts: Texts, files: tuple[str, ...]) -> str:
     for file in files:
         src = story.classroom.source_for(file)
         key = m.source_title_key(src.id) if src else ""
-        out.append(f"{texts(key)} ({file})" if src and texts.has(key) else file)
+        out.append(texts(key) if src and texts.has(key) else file)
     return "; ".join(out) if any(story.classroom.source_for(f) for f in files) else ", ".join(out)
 
 
 def notes_list_paras(story: m.Story, texts: Texts, state: State) -> list[Para]:
     if not state.notes:
-        return [para("message", texts("ui.notes_none", total=len(story.notes)))]
+        return [para("message", texts.count("ui.notes_none", len(story.notes), total=len(story.notes)))]
     out = [para("heading", texts("ui.notes_heading", n=len(state.notes), total=len(story.notes)))]
     for i, nid in enumerate(state.notes, 1):
         out.append(Para("choice", (("choice", texts(m.note_title_key(nid))),), f"{i:>3}. "))
