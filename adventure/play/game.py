@@ -57,7 +57,7 @@ def _safe_streams(ctx: Context) -> None:
             if (getattr(stream, "encoding", "utf-8") or "").lower().replace("-", "") not in ("utf8",):
                 from adventure.core.charset import use_fallback
 
-                stream.reconfigure(errors=use_fallback())  # type: ignore[union-attr]
+                stream.reconfigure(errors=use_fallback())  # type: ignore[attr-defined]
         except (AttributeError, ValueError):
             pass
 
@@ -210,8 +210,9 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                 import shutil
 
                 width = max(20, shutil.get_terminal_size().columns - 1)
-            return run_plain(session, stdin=stdin, stdout=ctx.stdout, width=width, echo=not _isatty(ctx.stdin),
-                             watch=watch, press_enter=dumb_terminal(args, ctx))
+            return run_plain(session, stdin=stdin, stdout=ctx.stdout,  # type: ignore[arg-type]
+                             width=width, echo=not _isatty(ctx.stdin), watch=watch,
+                             press_enter=dumb_terminal(args, ctx))
         if sys.platform == "win32":  # escape codes for the old Windows console; a no-op elsewhere
             import colorama
 

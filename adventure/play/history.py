@@ -39,7 +39,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 from adventure.core.engine import InvalidChoice, State, new_game, step
 from adventure.core.model import Story
@@ -99,9 +99,15 @@ class History(Sequence[State]):
     def __len__(self) -> int:
         return len(self._codes)
 
-    def __getitem__(self, i: int) -> State:  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> State: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[State]: ...
+
+    def __getitem__(self, i: int | slice) -> State | list[State]:
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]  # type: ignore[return-value]
+            return [self[j] for j in range(*i.indices(len(self)))]
         self.verify_all()
         n = len(self._codes)
         if i < 0:

@@ -883,8 +883,8 @@ class Session:
             self.log("define", term=tid)
             return Reply(cl.term_paras(self.texts, tid, self.second_lang))
         if hits:
-            words = ", ".join(self.t(m.term_word_key(t)) for t in hits)
-            return Reply([self.msg("ui.classroom.define_several", query=query[:40], words=words)])
+            several = ", ".join(self.t(m.term_word_key(t)) for t in hits)
+            return Reply([self.msg("ui.classroom.define_several", query=query[:40], words=several)])
         return Reply([self.msg("ui.classroom.define_none", query=query[:40])])
 
     def _cmd_progress(self, args: list[str]) -> Reply | None:

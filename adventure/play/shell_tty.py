@@ -148,7 +148,8 @@ class AnsiWriter:
                     out.append(self.fit(plain(line).rstrip()) + "\n")
                     continue
                 parts: list[str] = []
-                run_code, run = "", []
+                run_code = ""
+                run: list[str] = []
                 for style, text in line:  # one escape code per run of the same look
                     code = codes.get(style, "")
                     if code != run_code and run:
