@@ -247,7 +247,10 @@ def test_the_guides_worked_example_is_what_the_sample_class_shows(shipped) -> No
         question = next(q for q in page.questions if q.anchor == "q-hos_stay_or_go")
         echo = next(q for q in page.questions if q.anchor == "q-coda_echo")
         # the sample class is the current version of the story: nothing listed apart
-        assert not page.version_differs and not page.others and not page.skipped
+        assert not page.version_differs and not page.others and not page.skipped, (
+            "the sample class was made from another version of the story: after editing the story, run "
+            "rm tests/fixtures/class30/*; python -m benchmarks.make_class -o tests/fixtures/class30; "
+            "rm tests/fixtures/class30/*.md (the guides' figures change only if the story's choices do)")
         assert (page.started, chapters[3], chapters[4], sixth.total, len(question.cards)) == (30, 26, 20, 26, 25)
         assert [b.n for b in sixth.bars] == [9, 9, 9] and city.bars[0].n == 17
         assert terms.total == 14 and [b.n for b in terms.bars] == [3, 7, 6, 4] and len(echo.cards) == 26
