@@ -112,20 +112,26 @@ def _taken_key(scene: Scene, choice: Choice) -> str:
     return choice.key or f"{scene.id}.{choice.id}"
 
 
+_new = tuple.__new__
+
+
 def _enter(story: Story, variables: Mapping[str, Value], visits: Mapping[str, int],
            taken: frozenset[str], turn: int, target: str, choice_id: str | None, changes: list[VarChange],
            notes: list[str], have: tuple[str, ...]) -> tuple[State, Output]:
     scene = story.scenes[target]
-    ending = None
+    ending = scene.ending
     if scene.effects:
         variables = dict(variables)
-        ending = _apply(scene.effects, variables, have + tuple(notes), changes, notes)
-    new_visits = dict(visits)
-    new_visits[target] = visits.get(target, 0) + 1
-    ending = ending or scene.ending
-    got = tuple(notes) if notes else ()
-    new = State(target, variables, new_visits, have + got if got else have, taken, ending, turn)
-    return new, Output(choice_id, target, True, tuple(changes) if changes else (), got, ending)
+        ending = _apply(scene.effects, variables, have + tuple(notes), changes, notes) or ending
+    new_visits = {**visits, target: visits.get(target, 0) + 1}  # one copy; the old state keeps its own
+    if notes:
+        got = tuple(notes)
+        have = have + got
+    else:
+        got = ()
+    # tuple.__new__ directly: the named tuples' generated __new__ is one more Python call per step
+    return (_new(State, (target, variables, new_visits, have, taken, ending, turn)),
+            _new(Output, (choice_id, target, True, tuple(changes) if changes else (), got, ending)))
 
 
 def _apply(effects: tuple[Effect, ...], variables: dict[str, Value], have: tuple[str, ...],

@@ -248,6 +248,19 @@ def scene_paras(story: m.Story, texts: Texts, state: State, *, banner: bool = Fa
     unlocked), then an ending or the choices. With ``second``, each title, paragraph and
     choice is followed by its text in the second language."""
     scene = story.scenes[state.scene]
+    if not (banner or between or second is not None or state.ending is not None or scene.gated):
+        # The common step: one language, every choice open, nothing in between. Head and
+        # choices then depend only on the scene when no text has placeholders: one tuple, kept.
+        whole = texts.memo.get(("whole", scene.id))
+        if whole is not None:
+            return list(whole)  # type: ignore[call-overload]
+        head = texts.memo.get(("head", scene.id))
+        fresh = list(head if head is not None else _scene_head(story, texts, scene, state, None, ("head", scene.id)))
+        fresh.extend(_choice_paras(story, texts, state, scene.choices) if scene.choices
+                     else [para("error", texts("ui.stuck"))])
+        if ("head", scene.id) in texts.memo and isinstance(texts.memo.get(scene.id), tuple):
+            texts.memo[("whole", scene.id)] = tuple(fresh)  # both halves free of placeholders
+        return fresh
     out: list[Para] = chapter_banner(story, texts, scene.chapter, second) if banner else []
     # Everything above the choices depends only on the scene and the language(s), unless the
     # text has placeholders: worked out once per language (this runs with every step).
