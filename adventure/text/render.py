@@ -255,7 +255,7 @@ def scene_paras(story: m.Story, texts: Texts, state: State, *, banner: bool = Fa
         if whole is not None:
             return list(whole)  # type: ignore[call-overload]
         head = texts.memo.get(("head", scene.id))
-        fresh = list(head if head is not None else _scene_head(story, texts, scene, state, None, ("head", scene.id)))
+        fresh: list[Para] = list(head if head is not None else _scene_head(story, texts, scene, state, None, ("head", scene.id)))  # type: ignore[call-overload]
         fresh.extend(_choice_paras(story, texts, state, scene.choices) if scene.choices
                      else [para("error", texts("ui.stuck"))])
         if ("head", scene.id) in texts.memo and isinstance(texts.memo.get(scene.id), tuple):
