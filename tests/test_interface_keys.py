@@ -30,11 +30,11 @@ def _literal_keys() -> dict[str, str]:
 
 def _dynamic_keys() -> set[str]:
     from adventure.classroom import report
-    from adventure.play.session import ALL_COMMANDS
+    from adventure.play.commands import COMMANDS
 
     story = load_story(ROOT / "story", ROOT / "locales").story
     assert story is not None
-    keys = {f"ui.{family}.{cmd}" for cmd in ALL_COMMANDS for family in ("cmd", "help")}
+    keys = COMMANDS.keys()  # each command's words and help line, as the registry names them
     keys |= {f"ui.report.{name}" for name in report._LABELS}
     for code in story.languages:
         keys |= {f"ui.classroom.lang_name.{code}", f"ui.classroom.tag.{code}", f"ui.lang_names.{code}"}
@@ -78,3 +78,17 @@ def test_check_requires_the_whole_interface_in_a_new_language(tmp_path: Path) ->
     assert result.catalog is not None
     interface = {k for k in result.catalog.texts["en"] if k.startswith("ui.")}
     assert len(interface) > 100 and {d.message.split("'")[1] for d in gaps} == interface
+
+
+def test_check_requires_every_key_the_command_registry_names() -> None:
+    """``check`` requires, in every language of a story, each key of the engine's English
+    interface files (E300, above); each key the command registry names is one of them, so a
+    command whose words or help a language lacks is an E300, not ``[ui.cmd.x]`` on screen."""
+    from adventure.files.loader import parse_locale_file
+    from adventure.play.commands import COMMANDS
+
+    reference = {key for path in sorted((ROOT / "locales" / "en").glob("ui*.yaml"))
+                 for key, _text, _line, _col in parse_locale_file(path.read_bytes(), str(path))["entries"]}
+    named = COMMANDS.keys()
+    assert len(named) == 2 * len(COMMANDS.listed()) + 1  # words and help of each, and "continue"'s words
+    assert not named - reference, sorted(named - reference)

@@ -210,3 +210,40 @@ def test_a_copied_save_never_removes_another_students_report(story: LoadResult, 
     play(bea, ["report", "1", "report"])
     names = sorted(STEM.fullmatch(p.stem)["name"] for p in reports(tmp_path))  # type: ignore[index]
     assert names == ["Ana", "Bea"]
+
+
+def test_a_report_is_built_from_a_plain_value_without_a_game(story: LoadResult, tmp_path: Path) -> None:
+    """``write_report`` reads a :class:`ReportInput` (story, texts, record, language, states,
+    choices taken), not the session: the same value written twice gives the same report, and
+    one made by hand (no session at all) gives the path it names."""
+    from adventure.classroom import flow as cl
+    from adventure.classroom.report import report_data, to_markdown, write_report
+    from adventure.classroom.report_input import ReportInput
+    from adventure.core.engine import new_game, step
+    from adventure.core.model import choice_key
+    from adventure.text.catalog import Texts
+    from adventure.text.markup import strip_terms
+
+    assert story.story is not None and story.catalog is not None
+    s = Session(story.story, story.catalog, lang="en", store=None, classroom=True, student="Ana")
+    s.begin()
+    s.handle("1")
+    value = s.report_input()
+    assert isinstance(value, tuple) and value.state == s.state and value.history == tuple(s.history)
+    now = datetime.datetime(2026, 5, 4, 10, 5, tzinfo=datetime.timezone.utc)
+    s.handle("1")  # the game goes on; the value it made before does not
+    assert to_markdown(report_data(value, now)) == to_markdown(report_data(value, now))
+    assert value.state != s.state
+
+    first, _ = new_game(story.story)
+    choice = story.story.scenes[first.scene].choices[0].id
+    second, _ = step(story.story, first, choice)
+    record = cl.Record(on=True, student="Bo")
+    record.new_sitting("0badcafe", now.isoformat())
+    by_hand = ReportInput(story.story, Texts(story.catalog, "es"), record, "es", second, (first,), (choice,))
+    md_path, html_path = write_report(by_hand, tmp_path, now=now)
+    text = md_path.read_text(encoding="utf-8")
+    label = strip_terms(Texts(story.catalog, "es")(choice_key(first.scene, choice)))
+    assert md_path.name.startswith("Bo_") and md_path.stem.endswith("_0badcafe") and html_path.is_file()
+    assert "Bo" in text and label in text  # the choice taken, as the Spanish reader read it
+    assert json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))["path"][0]["choice"] == choice

@@ -245,12 +245,21 @@ def test_sigint_through_a_pipe_saves_and_exits_zero(tmp_path: Path) -> None:
     proc.stdin.write(b"1\n")
     proc.stdin.flush()
     deadline = time.monotonic() + 30
-    seen = b""
-    while b"Two weeks" not in seen and time.monotonic() < deadline:
-        seen += proc.stdout.read1(65536)
-    for _ in range(2):
-        proc.send_signal(signal.SIGINT)
-        time.sleep(0.3)
+    stdout = proc.stdout
+
+    def until_prompt_after(marker: bytes, seen: bytes) -> bytes:
+        """Read until ``marker`` is out and the game, after it, waits at its prompt: it has
+        written "> " and reads (the signal gate is open again by then)."""
+        start = len(seen)
+        while not (marker in seen[start:] and seen.endswith(b"> ")) and time.monotonic() < deadline:
+            seen += stdout.read1(65536)
+        assert marker in seen[start:] and seen.endswith(b"> "), seen[start:]
+        return seen
+
+    seen = until_prompt_after(b"Two weeks", b"")
+    proc.send_signal(signal.SIGINT)  # the first: the line is cancelled, the game goes on
+    seen = until_prompt_after(b"Line cancelled", seen)
+    proc.send_signal(signal.SIGINT)  # the second, on an empty line: save and leave
     out, err = proc.communicate(timeout=30)
     clean_exit(proc, seen + out + err)
     assert b"Goodbye" in out and ESC not in seen + out

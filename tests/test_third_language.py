@@ -100,7 +100,7 @@ def test_a_french_game_plays_to_its_ending_in_french(tmp_path: Path) -> None:
     out = _play(tmp_path, "2\n1\naide\n1\n2\nnotes 1\nprogression\nquitter\n", "--lang", "fr")
     for french in ("La Traversée", "Avant de commencer", "12 avril 1897", "Le passeur:",
                    "Nouvelle note historique\u00a0: Le péage du bac", "Le gué", "Commandes",
-                   "langue en, langue es ou langue fr", "Déplier la lettre", "La lettre remise",
+                   "langue suivi du code d'une langue (en, es, fr)", "Déplier la lettre", "La lettre remise",
                    "bourse\u00a0: 2.", "Fin. Tapez annuler", "Le registre du passeur",
                    "Chapitres terminés\u00a0: 1 sur 1 (La rivière)", "Au revoir."):
         assert french in out, french
@@ -109,7 +109,7 @@ def test_a_french_game_plays_to_its_ending_in_french(tmp_path: Path) -> None:
 
 
 def test_switching_language_and_reading_two_at_once(tmp_path: Path) -> None:
-    out = _play(tmp_path, "1\nlang es\nlang fr+en\n1\nlang en+fr\nlang\n", "--lang", "fr")
+    out = _play(tmp_path, "1\nlang es\nlang fr+en\n1\nlang en+fr\nlang\nhelp\n", "--lang", "fr")
     spanish = out.split("> lang es", 1)[1].split("> lang fr+en", 1)[0]
     assert "Idioma cambiado a español." in spanish and "En la barca" in spanish and "Sur le bac" not in spanish
     both = out.split("> lang fr+en", 1)[1].split("> lang en+fr", 1)[0]
@@ -121,6 +121,10 @@ def test_switching_language_and_reading_two_at_once(tmp_path: Path) -> None:
     assert "Reading in English, each paragraph followed by French." in english_first
     assert "The far bank\n  French: L'autre rive" in english_first
     assert "Available: en (English), es (español), fr (français)." in english_first  # each in its own
+    # The lang command's texts name the manifest's languages, not the engine's two.
+    assert "Type lang and a code, as in lang es." in english_first
+    assert "(lang es+en puts Spanish first)" in english_first
+    assert "switch language: lang and a language code (en, es, fr);" in english_first
 
 
 def test_the_reading_edition_in_french_and_english(tmp_path: Path) -> None:

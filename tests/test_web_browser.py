@@ -262,8 +262,8 @@ def test_a_reflection_question_then_the_report_is_the_terminals(watched: Watched
     session.begin(resume="web")
     import datetime
 
-    python_md = to_markdown(report_data(session, datetime.datetime.now().astimezone()))
-    python_html = to_html(report_data(session, datetime.datetime.now().astimezone()))
+    python_md = to_markdown(report_data(session.report_input(), datetime.datetime.now().astimezone()))
+    python_html = to_html(report_data(session.report_input(), datetime.datetime.now().astimezone()))
     same = re.compile(r"^- \*\*(Written|Time spent reading):\*\* .*$|<dt>(Written|Time spent reading)</dt><dd>.*?</dd>", re.M)
     assert same.sub("", md) == same.sub("", python_md)
     assert same.sub("", downloads["html"][1]) == same.sub("", python_html)

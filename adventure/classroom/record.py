@@ -8,7 +8,7 @@ question id, the languages and the time spent. Its shape is ``schema/report.sche
 (:mod:`adventure.classpage.records`). A ``checksum`` over the rest lets a reader tell a
 record the game wrote from one edited by hand::
 
-    value = record_value(session, now=datetime.datetime.now(datetime.timezone.utc))
+    value = record_value(session.report_input(), now=datetime.datetime.now(datetime.timezone.utc))
     value["path"][0]   # {'scene': 'pro_changsha', 'chapter': 'prologue', 'choice': 'engineers', ...}
 """
 
@@ -26,7 +26,7 @@ from adventure.core.engine import available
 from adventure.files.atomic import write_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
-    from adventure.play.session import Session
+    from adventure.classroom.report_input import ReportInput
 
 FORMAT = "hengyang-report"
 VERSION = 1
@@ -43,14 +43,14 @@ def checksum(value: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def record_value(session: Session, *, now: datetime.datetime) -> dict[str, Any]:
-    """The record of the session's reading (plain JSON data, with its checksum)."""
-    story, record = session.story, session.record
-    state = session.state
+def record_value(reading: ReportInput, *, now: datetime.datetime) -> dict[str, Any]:
+    """The record of a reading (plain JSON data, with its checksum)."""
+    story, record = reading.story, reading.record
+    state = reading.state
     assert state is not None
-    states = list(session.history) + [state]
-    trail: list[str | None] = list(session.trail)[-len(session.history):] if session.history else []
-    pad: list[str | None] = [None] * (len(session.history) - len(trail))
+    states = list(reading.history) + [state]
+    trail: list[str | None] = list(reading.trail)[-len(reading.history):] if reading.history else []
+    pad: list[str | None] = [None] * (len(reading.history) - len(trail))
     trail = pad + trail
     path: list[dict[str, Any]] = []
     endings: list[str] = []
@@ -78,8 +78,8 @@ def record_value(session: Session, *, now: datetime.datetime) -> dict[str, Any]:
         "sitting": {"started": record.started, "written": now.astimezone(datetime.timezone.utc).isoformat(),
                     "sittings": max(1, record.sittings)},
         "story": {"id": story.id, "hash": story.hash},
-        "lang": session.lang,
-        "languages": list(record.languages) or [session.lang],
+        "lang": reading.lang,
+        "languages": list(record.languages) or [reading.lang],
         "seconds": record.seconds,
         "chapters": {"read": [c.id for c in story.chapters if c.id in read],
                      "finished": cl.completed_chapters(story, state),
@@ -102,9 +102,9 @@ def record_path(html_path: Path) -> Path:
     return html_path.with_suffix(".json")
 
 
-def write_record(session: Session, html_path: Path, *, now: datetime.datetime) -> Path:
+def write_record(reading: ReportInput, html_path: Path, *, now: datetime.datetime) -> Path:
     """Write the record beside the HTML report (atomically); raises OSError."""
     path = record_path(html_path)
-    text = json.dumps(record_value(session, now=now), ensure_ascii=False)
+    text = json.dumps(record_value(reading, now=now), ensure_ascii=False)
     write_atomic(path, (text + "\n").encode("utf-8"))
     return path

@@ -11,7 +11,7 @@ There is one report per student per sitting (a game from its start, continued ac
 updated in place: its name holds the student's name, the date and time the sitting began
 and the sitting's id, so no two students and no two sittings share a file::
 
-    paths = write_report(session, Path("reports"), now=datetime.datetime.now())
+    paths = write_report(session.report_input(), Path("reports"), now=datetime.datetime.now())
     # reports/Ana-PÃ©rez_2026-05-04_1005_3f9c2a7e.md and the same .html
     # (and .json, the record: see adventure/classroom/record.py)
 """
@@ -31,7 +31,7 @@ from adventure.text.markup import html_text, md_lines, md_text, strip_terms
 from adventure.text.render import source_names
 
 if TYPE_CHECKING:  # pragma: no cover
-    from adventure.play.session import Session
+    from adventure.classroom.report_input import ReportInput
 
 
 class ReportError(Exception):
@@ -87,10 +87,10 @@ def _strip_marks(text: str) -> str:
     return strip_terms(text)
 
 
-def report_data(session: Session, now: datetime.datetime) -> ReportData:
-    """Everything the report shows, as text in the session's language."""
-    story, texts, record = session.story, session.texts, session.record
-    state = session.state
+def report_data(reading: ReportInput, now: datetime.datetime) -> ReportData:
+    """Everything the report shows, as text in the reading's language."""
+    story, texts, record = reading.story, reading.texts, reading.record
+    state = reading.state
     assert state is not None
     labels = {name: texts(f"ui.report.{name}") for name in _LABELS}
     p = cl.progress(story, state, record)
@@ -107,12 +107,12 @@ def report_data(session: Session, now: datetime.datetime) -> ReportData:
         position = texts("ui.report.reading", chapter=texts(m.chapter_title_key(scene.chapter)),
                          scene=texts(m.scene_title_key(scene.id)))
     return ReportData(
-        lang=session.lang, labels=labels, story_title=texts(story.title_key),
+        lang=reading.lang, labels=labels, story_title=texts(story.title_key),
         student=record.student or texts("ui.report.anonymous"),
         written=now.astimezone().strftime("%Y-%m-%d %H:%M"),
         time_spent=cl.duration(texts, record.seconds), sittings=max(1, record.sittings),
-        languages=", ".join(cl.lang_name(texts, lang) for lang in record.languages) or cl.lang_name(texts, session.lang),
-        progress=progress, position=position, path=_path(session, texts),
+        languages=", ".join(cl.lang_name(texts, lang) for lang in record.languages) or cl.lang_name(texts, reading.lang),
+        progress=progress, position=position, path=_path(reading, texts),
         answers=[_answer(story, texts, record, q, ans) for q, ans in cl.answers_in_order(story, record)],
         notes=[(texts(m.note_title_key(n)), source_names(story, texts, story.notes[n].sources))
                for n in state.notes if n in story.notes],
@@ -146,12 +146,12 @@ def _local(at: str) -> str:
         return at[:40]
 
 
-def _path(session: Session, texts: Texts) -> list[ChapterPath]:
+def _path(reading: ReportInput, texts: Texts) -> list[ChapterPath]:
     """The scenes read, chapter by chapter, with the choice taken from each."""
-    story = session.story
-    states = list(session.history) + ([session.state] if session.state is not None else [])
-    taken: list[str | None] = list(session.trail)[-len(session.history):] if session.history else []
-    padding: list[str | None] = [None] * (len(session.history) - len(taken))
+    story = reading.story
+    states = list(reading.history) + ([reading.state] if reading.state is not None else [])
+    taken: list[str | None] = list(reading.trail)[-len(reading.history):] if reading.history else []
+    padding: list[str | None] = [None] * (len(reading.history) - len(taken))
     trail = padding + taken
     out: list[ChapterPath] = []
     for i, st in enumerate(states):
@@ -315,15 +315,15 @@ def _started(record: cl.Record, now: datetime.datetime) -> datetime.datetime:
         return now
 
 
-def write_report(session: Session, directory: Path, *, now: datetime.datetime,
+def write_report(reading: ReportInput, directory: Path, *, now: datetime.datetime,
                  replaces: tuple[Path, ...] = ()) -> tuple[Path, Path]:
     """Write the sitting's report, ``<student>_<date>_<time>_<sitting>.md`` and ``.html``, into
     ``directory`` (created if needed), each atomically. A later report of the same sitting
-    replaces it in place. ``replaces``: the files this session wrote before; one of them under
+    replaces it in place. ``replaces``: the files written for this sitting before; one of them under
     another name (the student has given a name since) is removed once the new ones are
     written, so a sitting has one report. No other file is ever removed."""
-    data = report_data(session, now)
-    record = session.record
+    data = report_data(reading, now)
+    record = reading.record
     stem = report_stem(record.student, _started(record, now), record.sitting)
     md_path, html_path = directory / f"{stem}.md", directory / f"{stem}.html"
     try:
@@ -332,7 +332,7 @@ def write_report(session: Session, directory: Path, *, now: datetime.datetime,
         write_atomic(html_path, to_html(data).encode("utf-8"))
         from adventure.classroom.record import write_record  # the record a program reads (python play.py class)
 
-        write_record(session, html_path, now=now)
+        write_record(reading, html_path, now=now)
     except OSError as exc:
         raise ReportError(exc.strerror or type(exc).__name__) from None
     written = (md_path, html_path, html_path.with_suffix(".json"))

@@ -218,7 +218,9 @@ class Keeper:
         """Continue from this lane's autosave or recovery slot (which is used up once loaded)."""
         s = self.session
         before = s.state
-        out = s._load(slot, announce=False)
+        from adventure.play.cmd_saves import load_slot  # (it names local_time from here)
+
+        out = load_slot(s, slot, announce=False)
         if s.state is not before:
             self.checked = True  # the game on file is the one being played now
             if slot == self.lane.recovery and self.store is not None:
@@ -276,7 +278,7 @@ class Keeper:
         s = self.session
         if self.store is None:
             raise SaveError("ui.save_disabled")
-        return self.keep(base, s.payload(), s._current(), s.history)
+        return self.keep(base, s.payload(), s.current(), s.history)
 
     def _check_on_file(self) -> None:
         """Before this game first writes its autosave: a game on file in this lane that is not
@@ -311,11 +313,11 @@ class Keeper:
         if self.blocked is not None:
             return SaveError("ui.keep_failed", **self.blocked_subs)
         try:
-            moved = s._progress_mark() != self.saved_mark
+            moved = s.progress_mark() != self.saved_mark
             self.store.write(self.lane.autosave, s.payload(), keep=self.lane.previous if moved else None)
         except SaveError as exc:
             return exc
-        self.saved_mark = s._progress_mark()
+        self.saved_mark = s.progress_mark()
         return None
 
     def autosave(self, *, quiet: bool = False) -> Para | None:

@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from adventure.files.atomic import create_atomic, write_atomic
+from adventure.play.saferead import NotAFile, TooBig, read_limited
 
 SAVE_FORMAT = "hengyang-save"
 SAVE_VERSION = 2
@@ -48,8 +48,6 @@ RESERVED = (AUTOSAVE, AUTOSAVE_PREVIOUS, RECOVERY, BEFORE_LOAD, EARLIER_GAME)
 RESERVED_RE = re.compile(r"(autosave(-[0-9]+)?(-previous)?|recovery(-[0-9]+)?|before-load(-[0-9]+)?"
                          r"|earlier-game(-[0-9]+)?)\Z")
 DAMAGED = re.compile(r"(.+)-damaged-[0-9]+\Z")  # a file set aside: never written over
-_O_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-            | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
 
 class SaveError(Exception):
@@ -127,47 +125,6 @@ class SlotInfo(NamedTuple):
     scene: str = ""
     language: str = ""
     problem: str = ""  # for a slot that is not ok: the ui key saying why
-
-
-class NotAFile(OSError):
-    """A directory entry that is not a regular file in the save folder."""
-
-
-class TooBig(OSError):
-    """A file over the size limit (found while reading it)."""
-
-
-def read_limited(path: Path, limit: int, *, folder: Path | None = None) -> bytes:
-    """The bytes of a regular file, at most ``limit`` of them (:class:`TooBig` past that).
-
-    A link is followed only to a regular file in ``folder``; a device, a FIFO, a socket, a
-    folder or a link anywhere else raise :class:`NotAFile` without a byte read or a wait."""
-    before = os.lstat(path)
-    if stat.S_ISLNK(before.st_mode):
-        target = Path(os.path.realpath(path))
-        if folder is None or target.parent != Path(os.path.realpath(folder)):
-            raise NotAFile(path)
-        path, before = target, os.lstat(target)
-    if not stat.S_ISREG(before.st_mode):
-        raise NotAFile(path)
-    fd = os.open(path, _O_FLAGS)
-    try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
-            raise NotAFile(path)  # swapped between the two looks
-        chunks = []
-        total = 0
-        while total <= limit:
-            data = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not data:
-                break
-            chunks.append(data)
-            total += len(data)
-        if total > limit:
-            raise TooBig(path)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def parse(data: bytes, slot: str) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from typing import BinaryIO, TextIO
 
 from adventure.core.charset import printable
 from adventure.play.persistence import answer_of, interrupt_handled, opening, start
-from adventure.play.session import Session, clean_input
+from adventure.play.reply import clean_input
+from adventure.play.session import Session
 from adventure.text.layout import measure, plain, wrap
 from adventure.text.render import BLANK, Para
 
