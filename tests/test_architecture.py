@@ -76,7 +76,6 @@ STILL_TO_SPLIT = {
     "adventure/files/loader.py": 1119,
     "adventure/play/session.py": 1081,
     "adventure/files/yamlread.py": 671,
-    "adventure/classroom/edition.py": 596,
     "adventure/play/shell_tty.py": 514,
     "adventure/play/savestore.py": 437,
 }
