@@ -121,3 +121,20 @@ def test_plural_forms_are_one_entry_with_msgid_plural_and_come_back_per_form(sto
     pofile.save(str(po))
     code, out = run_tool(story, "i18n", "import", str(po))
     assert code == 1 and "counts.points.one: no placeholder in the file, {n} in en" in out, out
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt", "de", "ru", "uk", "pl", "ar", "ja", "zh", "xx"])
+def test_the_plural_forms_header_picks_the_form_the_game_picks(lang: str) -> None:
+    """msgstr[i] of a PO entry is the i-th form of the language: the header's expression must
+    choose, for every count, the form adventure.text.plural chooses (Python's gettext reads it)."""
+    import gettext
+
+    from adventure.text.plural import categories, category
+    from adventure.tools.pofile import plural_forms
+
+    header = plural_forms(lang)
+    nplurals = int(header.split("nplurals=")[1].split(";")[0])
+    pick = gettext.c2py(header.split("plural=")[1].rstrip(";"))
+    assert nplurals == len(categories(lang))
+    for n in range(0, 1200):
+        assert categories(lang)[pick(n)] == category(lang, n), (lang, n)
