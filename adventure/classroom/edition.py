@@ -127,15 +127,16 @@ def _endings_by_scene(story: m.Story) -> dict[str, str]:
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _segments(text: str) -> list[tuple[str, str | None, bool]]:
-    """A one-line text as (piece, term id or None, whether the glossary has the term): the
+def _segments(text: str, terms: object) -> list[tuple[str, str | None, bool]]:
+    """A one-line text as (piece, term id or None, whether the glossary ``terms`` has it): the
     values filled with the mark for "depends on your choices", the term marks taken apart."""
     text = _fill_vars(text)
     out: list[tuple[str, str | None, bool]] = []
     pos = 0
     for mt in TERM_MARK_RE.finditer(text):
+        tid = mt.group(2) or mt.group(1)
         out.append((text[pos:mt.start()], None, False))
-        out.append((mt.group(1), mt.group(2) or mt.group(1), False))
+        out.append((mt.group(1), tid, tid in terms))  # type: ignore[operator]
         pos = mt.end()
     out.append((text[pos:], None, False))
     return out
@@ -166,6 +167,7 @@ def _context(book: Book) -> dict[str, Any]:
         return [(first[i] if i < len(first) else None, second[i] if i < len(second) else None) for i in range(n)]
 
     return {
+        # keys: the model's functions naming a text (scene_title_key...)
         "b": book, "story": story, "t": t, "t2": t2, "keys": m, "lang_name": lang_name, "var_mark": VAR_MARK,
         "chapters": [(c, by_chapter.get(c, [])) for c in known + [c for c in by_chapter if c not in known]],
         "placed": placed, "loose": [x for x in story.endings if x in used and x not in placed],
@@ -178,12 +180,8 @@ def _context(book: Book) -> dict[str, Any]:
 def to_html(book: Book) -> str:
     """The book as one self-contained HTML page."""
     terms = book.story.classroom.terms
-
-    def segments(text: str) -> list[tuple[str, str | None, bool]]:
-        return [(piece, term, term is not None and term in terms) for piece, term, _ in _segments(text)]
-
     env = environment(TEMPLATES, "html")
-    return env.get_template("edition.html.j2").render(segments=segments, **_context(book))
+    return env.get_template("edition.html.j2").render(segments=lambda text: _segments(text, terms), **_context(book))
 
 
 # -- Markdown ------------------------------------------------------------------------------
