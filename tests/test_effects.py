@@ -17,7 +17,7 @@ from adventure.cli.graph import _effect
 from adventure.core import model as m
 from adventure.core.engine import _apply
 from adventure.files.loader import EFFECT_OPS
-from adventure.tools.explore import Abstraction
+from adventure.tools.explore_state import Abstraction
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,14 +66,14 @@ def test_an_unknown_operation_raises_in_every_consumer() -> None:
 
 
 def test_the_explorer_raises_on_an_unknown_operation(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adventure.tools import explore
+    from adventure.tools import explore_state
     from storykit import load_fixture
 
     story = load_fixture().story
     assert story is not None
     Abstraction.of(story)  # the shipped operations are all known
     bogus = m.Effect(Fake("mul"), "n", 2)  # type: ignore[arg-type]
-    monkeypatch.setattr(explore, "_all_effects", lambda s: [bogus])
+    monkeypatch.setattr(explore_state, "_all_effects", lambda s: [bogus])
     with pytest.raises(m.UnknownOp):
         Abstraction.of(story)
 

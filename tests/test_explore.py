@@ -16,7 +16,8 @@ import pytest
 from adventure.cli import main
 from adventure.core.engine import available, is_stuck, new_game, step
 from adventure.files.loader import load_story
-from adventure.tools.explore import Abstraction, explore, random_playthroughs
+from adventure.tools.explore import Abstraction, explore
+from adventure.tools.explore_random import random_playthroughs
 from storykit import FIXTURE, FIXTURE_ARGS, load_dir, load_fixture, write_story
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -40,7 +40,8 @@ from adventure.play.session import Session
 from adventure.play.shell_plain import PlainWriter
 from adventure.play.transcript import Transcript, read_transcript
 from adventure.text.render import para
-from adventure.tools.translation import Row, read_csv, read_po, to_csv, to_po
+from adventure.tools.exchange import Row, read_csv, to_csv
+from adventure.tools.pofile import read_po, to_po
 
 CLASSROOM = Path(__file__).resolve().parent / "fixtures" / "classroom"
 TO_CHAPTER_END = ["1", "1", "2", "1", "2", "1", "1", "1"]

@@ -16,16 +16,9 @@ from adventure.cli import main
 from adventure.core.charset import find_control, strip_controls
 from adventure.files.loader import parse_locale_file
 from adventure.files.yamledit import EditError, comment_above, format_scalar, insert_value, set_comment, set_value
-from adventure.tools.translation import (
-    LOCK_NAME,
-    export_rows,
-    read_csv,
-    read_po,
-    source_hash,
-    status,
-    to_csv,
-    to_po,
-)
+from adventure.tools.exchange import export_rows, read_csv, to_csv
+from adventure.tools.pofile import read_po, to_po
+from adventure.tools.translation import LOCK_NAME, source_hash, status
 from storykit import check_dir, load_dir, write_story
 
 EN = "locales/en/text.yaml"

@@ -95,3 +95,46 @@ def test_import_refuses_an_entry_whose_placeholders_differ(story: Path, tmp_path
     after = es.read_text(encoding="utf-8")
     assert "Tienes {n} puntos." in after and "{m}" not in after  # nothing written for it
     assert "La escena A" in after and after != before  # the good entry is imported
+
+
+def test_plural_forms_are_one_entry_with_msgid_plural_and_come_back_per_form(story: Path, tmp_path: Path) -> None:
+    (story / "locales" / "en" / "counts.yaml").write_text(
+        'counts:\n  points:\n    one: "{n} point"\n    other: "{n} points"\n', encoding="utf-8")
+    (story / "locales" / "es" / "counts.yaml").write_text(
+        'counts:\n  points:\n    one: "{n} punto"\n    other: "{n} puntos"\n', encoding="utf-8")
+    po = tmp_path / "es.po"
+    assert run_tool(story, "i18n", "export", "-o", str(po))[0] == 0
+    pofile = polib.pofile(str(po))
+    assert pofile.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    entry = pofile.find("{n} point", msgctxt="counts.points")
+    assert entry is not None and entry.msgid_plural == "{n} points" and entry.msgstr == ""
+    assert entry.msgstr_plural == {0: "{n} punto", 1: "{n} puntos"}
+    assert [e.msgctxt for e in pofile].count("counts.points") == 1  # one entry, not one per form
+    assert msgfmt(po).returncode == 0, msgfmt(po).stderr
+    entry.msgstr_plural[1] = "{n} puntitos"
+    pofile.save(str(po))
+    code, out = run_tool(story, "i18n", "import", str(po))
+    assert code == 0 and "updated: 1" in out, out
+    es = (story / "locales" / "es" / "counts.yaml").read_text(encoding="utf-8")
+    assert "{n} puntitos" in es and "{n} punto\"" in es
+    entry.msgstr_plural[0] = "punto"  # a form that drops the placeholder (msgfmt allows it; the import refuses it)
+    pofile.save(str(po))
+    code, out = run_tool(story, "i18n", "import", str(po))
+    assert code == 1 and "counts.points.one: no placeholder in the file, {n} in en" in out, out
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt", "de", "ru", "uk", "pl", "ar", "ja", "zh", "xx"])
+def test_the_plural_forms_header_picks_the_form_the_game_picks(lang: str) -> None:
+    """msgstr[i] of a PO entry is the i-th form of the language: the header's expression must
+    choose, for every count, the form adventure.text.plural chooses (Python's gettext reads it)."""
+    import gettext
+
+    from adventure.text.plural import categories, category
+    from adventure.tools.pofile import plural_forms
+
+    header = plural_forms(lang)
+    nplurals = int(header.split("nplurals=")[1].split(";")[0])
+    pick = gettext.c2py(header.split("plural=")[1].rstrip(";"))
+    assert nplurals == len(categories(lang))
+    for n in range(0, 1200):
+        assert categories(lang)[pick(n)] == category(lang, n), (lang, n)

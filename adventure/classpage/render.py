@@ -1,8 +1,10 @@
 """The class page written out: HTML or Markdown, from Jinja2 templates shipped in templates/.
 
-The HTML environment autoescapes every ``{{ }}``; the Markdown one passes every ``{{ }}``
-through :func:`adventure.classroom.report.md` (its ``finalize``), so in both a student's name or
-answer is text, never markup, without a template having to remember a filter.
+The environments are the ones every written page uses (:mod:`adventure.classroom.templating`):
+the HTML one autoescapes every ``{{ }}`` (control characters dropped first); the Markdown one
+passes every ``{{ }}`` through :func:`adventure.classroom.templating.md` (its ``finalize``), so
+in both a student's name or answer is text, never markup, without a template having to
+remember a filter.
 
 The charts are plain SVG written by the template (``class.html.j2``, macro ``chart``) rather
 than made by a charting library: a horizontal bar chart is a handful of ``<rect>`` and
@@ -20,33 +22,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from adventure.classpage.aggregate import Bar, Link, Page
-from adventure.classroom.report import md
+from adventure.classroom.templating import environment, md
 from adventure.core.model import Catalog
 from adventure.text.catalog import Texts
 
-
-def _md_finalize(value: Any) -> Any:
-    if isinstance(value, Markup):
-        return str(value)
-    if value is None:
-        return ""
-    return md(str(value))
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _loader() -> jinja2.BaseLoader:
-    return jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates"))
-
-
-def _env(kind: str) -> jinja2.Environment:
-    if kind == "html":
-        return jinja2.Environment(loader=_loader(), autoescape=True, undefined=jinja2.StrictUndefined,
-                                  keep_trailing_newline=True)
-    return jinja2.Environment(loader=_loader(), autoescape=False, finalize=_md_finalize,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+def _env(kind: str) -> Any:
+    return environment(TEMPLATES, kind)
 
 
 def _shown(out_dir: Path) -> Any:

@@ -3,9 +3,10 @@
 :func:`report_data` gathers what a teacher reads, in the student's language: the path
 (chapters, scenes, the choices made), the notes unlocked with their sources, the reflection
 answers (with any earlier answer a newer one replaced), the endings reached, the time spent
-and the languages used. :func:`to_markdown` and :func:`to_html` write it; everything from the
-story or the student loses its control characters and is escaped for the format
-(:mod:`adventure.text.markup`), so a name or an answer can never become markup.
+and the languages used. :func:`to_markdown` and :func:`to_html` write it, through the Jinja2
+templates ``templates/report.md.j2`` and ``report.html.j2``; everything from the story or the
+student loses its control characters and is escaped for the format
+(:mod:`adventure.classroom.templating`), so a name or an answer can never become markup.
 
 There is one report per student per sitting (a game from its start, continued across runs),
 updated in place: its name holds the student's name, the date and time the sitting began
@@ -21,17 +22,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adventure.classroom import flow as cl
+from adventure.classroom.templating import environment
 from adventure.core import model as m
 from adventure.files.atomic import write_atomic
 from adventure.text.catalog import Texts
-from adventure.text.markup import html_text, md_lines, md_text, strip_terms
+from adventure.text.markup import md_lines, strip_terms
 from adventure.text.render import source_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from adventure.classroom.report_input import ReportInput
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 class ReportError(Exception):
@@ -170,64 +174,9 @@ def _path(reading: ReportInput, texts: Texts) -> list[ChapterPath]:
     return out
 
 
-# -- Markdown ------------------------------------------------------------------------------
-
-def md(text: str) -> str:
-    """A whole value as Markdown inline text without control characters (adventure.text.markup),
-    trimmed: a space just inside ``*...*`` would stop the emphasis."""
-    return md_text(text, trim=True)
+# -- Markdown and HTML ----------------------------------------------------------------------
 
 _STATUS_LABEL = {"skipped": "skipped_answer", "before": "read_before", "missing": "no_answer"}
-
-
-def to_markdown(d: ReportData) -> str:
-    L = d.labels
-    lines = [f"# {md(L['title'])}: {md(d.story_title)}", "",
-             f"- **{md(L['student'])}:** {md(d.student)}",
-             f"- **{md(L['written'])}:** {md(d.written)}",
-             f"- **{md(L['time'])}:** {md(d.time_spent)} ({md(L['sittings'])}: {d.sittings})",
-             f"- **{md(L['languages'])}:** {md(d.languages)}",
-             f"- **{md(L['position'])}:** {md(d.position)}"]
-    if d.endings:
-        lines.append(f"- **{md(L['endings'])}:** " + "; ".join(f"{md(t)} ({md(w)})" for t, w in d.endings))
-    lines += ["", f"## {md(L['progress'])}", ""]
-    lines += [f"- {md(line)}" for line in d.progress]
-    lines += ["", f"## {md(L['path'])}", ""]
-    for chapter in d.path:
-        lines += [f"### {md(chapter.title)}", ""]
-        for n, step in enumerate(chapter.steps, 1):
-            line = f"{n}. {md(step.scene)}"
-            if step.choice:
-                line += f" — {md(L['chose'])}: *{md(step.choice)}*"
-            if step.restarted:
-                line += f" — {md(L['restarted'])}"
-            lines.append(line)
-        lines.append("")
-    lines += [f"## {md(L['reflections'])}", ""]
-    if not d.answers:
-        lines += [md(L["none"]), ""]
-    last = None
-    for a in d.answers:
-        if a.chapter != last:
-            lines += [f"### {md(a.chapter)}", ""]
-            last = a.chapter
-        lines += [f"**{md(a.question)}**", ""]
-        if a.text:
-            lines += ["> " + line if line else ">" for line in md_lines(a.text)]
-        else:
-            lines.append(f"*{md(L[_STATUS_LABEL[a.status]])}*")
-        for label, old in a.earlier:
-            lines += ["", f"*{md(label)}*", ""]
-            lines += ["> " + line if line else ">" for line in md_lines(old)]
-        lines.append("")
-    lines += [f"## {md(L['notes'])}", ""]
-    lines += [f"- **{md(title)}** — {md(L['sources'])}: {md(sources)}" for title, sources in d.notes] or [md(L["no_notes"])]
-    lines += ["", f"## {md(L['looked_up'])}", "", md(", ".join(d.looked_up)) if d.looked_up else md(L["none"]), "",
-              "---", md(L["footer"]), ""]
-    return "\n".join(lines)
-
-
-# -- HTML ----------------------------------------------------------------------------------
 
 REPORT_CSS = """
 body{font:1rem/1.5 Georgia,'Times New Roman',serif;max-width:42rem;margin:0 auto;padding:1rem;color:#222;
@@ -241,62 +190,26 @@ blockquote{white-space:pre-wrap;border-left:3px solid #888;margin:.5rem 0 1rem;p
 """
 
 
-e = html_text  # HTML-escaped (quotes too) without control characters (adventure.text.markup)
+def _quote(text: str) -> Any:
+    """An answer as a Markdown block quote, each line escaped (adventure.text.markup)."""
+    from markupsafe import Markup
+
+    return Markup("\n".join("> " + line if line else ">" for line in md_lines(text)))
+
+
+def to_markdown(d: ReportData) -> str:
+    """The report as Markdown (``templates/report.md.j2``)."""
+    env = environment(TEMPLATES, "md")
+    return env.get_template("report.md.j2").render(d=d, L=d.labels, status_label=_STATUS_LABEL, quote=_quote)
 
 
 def to_html(d: ReportData) -> str:
-    L = d.labels
-    parts = [f'<!DOCTYPE html>\n<html lang="{e(d.lang)}">\n<head>\n<meta charset="utf-8">\n'
-             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f"<title>{e(L['title'])}: {e(d.student)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n"
-             f"<h1>{e(L['title'])}: {e(d.story_title)}</h1>\n<dl>\n"]
-    rows = [(L["student"], d.student), (L["written"], d.written),
-            (L["time"], f"{d.time_spent} ({L['sittings']}: {d.sittings})"),
-            (L["languages"], d.languages), (L["position"], d.position)]
-    if d.endings:
-        rows.append((L["endings"], "; ".join(f"{t} ({w})" for t, w in d.endings)))
-    for label, value in rows:
-        parts.append(f"<dt>{e(label)}</dt><dd>{e(value)}</dd>\n")
-    parts.append(f"</dl>\n<h2>{e(L['progress'])}</h2>\n<ul>\n")
-    parts += [f"<li>{e(line)}</li>\n" for line in d.progress]
-    parts.append(f"</ul>\n<h2>{e(L['path'])}</h2>\n")
-    for chapter in d.path:
-        parts.append(f"<h3>{e(chapter.title)}</h3>\n<ol>\n")
-        for step in chapter.steps:
-            item = e(step.scene)
-            if step.choice:
-                item += f' — {e(L["chose"])}: <span class="choice">{e(step.choice)}</span>'
-            if step.restarted:
-                item += f' — <span class="meta">{e(L["restarted"])}</span>'
-            parts.append(f"<li>{item}</li>\n")
-        parts.append("</ol>\n")
-    parts.append(f"<h2>{e(L['reflections'])}</h2>\n")
-    if not d.answers:
-        parts.append(f'<p class="missing">{e(L["none"])}</p>\n')
-    last = None
-    for a in d.answers:
-        if a.chapter != last:
-            parts.append(f"<h3>{e(a.chapter)}</h3>\n")
-            last = a.chapter
-        parts.append(f'<p class="question">{e(a.question)}</p>\n')
-        if a.text:
-            parts.append(f"<blockquote>{e(a.text)}</blockquote>\n")
-        else:
-            parts.append(f'<p class="missing">{e(L[_STATUS_LABEL[a.status]])}</p>\n')
-        for label, old in a.earlier:
-            parts.append(f'<p class="meta">{e(label)}</p>\n'
-                         f'<blockquote class="earlier">{e(old)}</blockquote>\n')
-    parts.append(f"<h2>{e(L['notes'])}</h2>\n")
-    if d.notes:
-        parts.append("<ul>\n")
-        parts += [f'<li><strong>{e(t)}</strong><br><span class="meta">{e(L["sources"])}: {e(s)}</span></li>\n'
-                  for t, s in d.notes]
-        parts.append("</ul>\n")
-    else:
-        parts.append(f'<p class="missing">{e(L["no_notes"])}</p>\n')
-    parts.append(f"<h2>{e(L['looked_up'])}</h2>\n<p>{e(', '.join(d.looked_up) or L['none'])}</p>\n")
-    parts.append(f"<footer>{e(L['footer'])}</footer>\n</body>\n</html>\n")
-    return "".join(parts)
+    """The report as one self-contained HTML page (``templates/report.html.j2``, the style inlined)."""
+    from markupsafe import Markup
+
+    env = environment(TEMPLATES, "html")
+    return env.get_template("report.html.j2").render(d=d, L=d.labels, status_label=_STATUS_LABEL,
+                                                     css=Markup(REPORT_CSS))
 
 
 # -- writing -------------------------------------------------------------------------------

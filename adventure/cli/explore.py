@@ -17,14 +17,8 @@ from typing import IO, Any
 
 from adventure.core.diagnostics import Diagnostic
 from adventure.tools import load_for_tool
-from adventure.tools.explore import (
-    DEFAULT_MAX_STATES,
-    ExploreResult,
-    RandomResult,
-    explore,
-    random_playthroughs,
-    replay_hint,
-)
+from adventure.tools.explore import DEFAULT_MAX_STATES, ExploreResult, explore, replay_hint
+from adventure.tools.explore_random import RandomResult, random_playthroughs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -19,18 +19,10 @@ from typing import IO, Any
 from adventure.files.atomic import write_atomic
 from adventure.files.loader import default_locales_dir, display_path
 from adventure.tools import load_for_tool
-from adventure.tools.translation import (
-    ImportError_,
-    LangStatus,
-    export_rows,
-    import_entries,
-    read_csv,
-    read_po,
-    review,
-    status,
-    to_csv,
-    to_po,
-)
+from adventure.tools.exchange import ImportError_, export_rows, read_csv, to_csv
+from adventure.tools.importing import import_entries
+from adventure.tools.pofile import read_po, to_po
+from adventure.tools.translation import LangStatus, review, status
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -3,9 +3,10 @@
 :func:`explore` walks every reachable state breadth first, with the real :func:`~adventure.core.engine.step`,
 and says what a player can and cannot reach: scenes and choices never reached, endings,
 notes, soft-locks (a state with no choice open), loops with no way out, and conditions that
-are always true or always false in practice. :func:`random_playthroughs` plays N random games
-reproducibly from a seed (ChoiceScript's randomtest). Both return plain result objects; the
-CLI in :mod:`adventure.cli.explore` only prints them, so benchmarks and tests call these::
+are always true or always false in practice (:mod:`adventure.tools.explore_findings`, as
+coded diagnostics). :func:`~adventure.tools.explore_random.random_playthroughs` plays N random
+games reproducibly from a seed (ChoiceScript's randomtest). Both return plain result objects;
+the CLI in :mod:`adventure.cli.explore` only prints them, so benchmarks and tests call these::
 
     result = explore(load_story().story, max_states=100_000)
     result.complete, result.states, result.states_per_second, result.errors
@@ -26,201 +27,30 @@ no ``visited()`` reads, or a counter no condition reads, is left out; a visit co
 to one more than the largest number a condition compares it with (``visited("x") >= 2``
 keeps 0, 1, 2, 3 where 3 means "3 or more"); a counter that only ever goes up (or only
 down) saturates the same way. All of these are exact: states with the same key behave the
-same from then on. Where a condition compares two counts with each other the cap is an
-approximation, and the result says so. Anything still unbounded (a counter that goes both
+same from then on (:mod:`adventure.tools.explore_state`). Where a condition compares two
+counts with each other the cap is an approximation, and the result says so. Anything still unbounded (a counter that goes both
 up and down in a loop) is stopped by ``max_states``.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from adventure.core.conditions import Compare, Condition, Num, is_literal, walk
 from adventure.core.diagnostics import Diagnostic
 from adventure.core.engine import State, new_game, step
-from adventure.core.model import Choice, Effect, Op, Story, UnknownOp
+from adventure.core.model import Story
+from adventure.tools.explore_findings import findings, replay_hint
+from adventure.tools.explore_graph import note_bounds, predecessors, traps
+from adventure.tools.explore_state import Abstraction, Progress, choices_now
+
+__all__ = ["DEFAULT_MAX_STATES", "Abstraction", "EndingInfo", "ExploreResult", "explore", "replay_hint"]
 
 DEFAULT_MAX_STATES = 2_000_000
-DEFAULT_VISIT_CAP = 4  # for visit counts compared with other counts (approximate)
-Progress = Callable[[int, int, int], None]  # (expanded, discovered, depth)
 
-
-
-# -- the state key -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Abstraction:
-    """How a state is reduced to its key. Built from the story by :meth:`of`.
-
-    ``variables`` lists each variable kept in the key with a mode: ``("exact", 0)``, or
-    ``("max", n)`` (values above n count as n: a counter that only goes up) or ``("min", n)``.
-    ``visits`` lists the scenes whose visit counts are kept, each with its cap.
-    """
-
-    variables: tuple[tuple[str, str, int], ...]
-    visits: tuple[tuple[str, int], ...]
-    ignored: tuple[str, ...]
-    approximate: tuple[str, ...]
-    notes: bool = False  # the unlocked notes are part of the key (--notes-in-state)
-    note_ids: tuple[str, ...] = ()  # notes and once-only choices ("scene.choice") are kept
-    once_ids: tuple[str, ...] = ()  # in the key as bit masks, which take little memory
-
-    @classmethod
-    def of(cls, story: Story, *, visit_cap: int | None = None, notes: bool = False) -> Abstraction:
-        literals: dict[str, list[int]] = {}  # "var:x" / "scene:x" -> numbers compared with it
-        relational: set[str] = set()
-        read: set[str] = set()
-        for choice in _all_choices(story):
-            cond = choice.when
-            if cond is None:
-                continue
-            names = {f"var:{n}" for n in cond.names} | {f"scene:{s}" for s in cond.scenes}
-            read |= names
-            nums, rel = _condition_numbers(cond)
-            for name in names:
-                literals.setdefault(name, []).extend(nums)
-            if rel:
-                relational |= names
-        ups: dict[str, set[str]] = {}
-        for effect in _all_effects(story):
-            if effect.op in (Op.ADD, Op.SUB):
-                amount = effect.value if isinstance(effect.value, int) else 0
-                going_up = (amount >= 0) == (effect.op is Op.ADD)
-                ups.setdefault(effect.target, set()).add("up" if going_up else "down")
-            elif effect.op not in (Op.SET, Op.NOTE, Op.END):  # a set only narrows; notes and endings are not abstracted
-                raise UnknownOp(effect.op, "explore.abstraction")
-        variables = []
-        ignored = []
-        approximate = []
-        for name, var in story.variables.items():
-            tag = f"var:{name}"
-            if var.kind == "flag":
-                if tag in read:
-                    variables.append((name, "exact", 0))
-                else:
-                    ignored.append(name)
-                continue
-            if tag not in read:
-                ignored.append(name)
-                continue
-            nums = literals.get(tag) or [0]
-            moves = ups.get(name, set())
-            if tag in relational or moves == {"up", "down"} or not moves:
-                variables.append((name, "exact", 0))
-            elif moves == {"up"}:
-                variables.append((name, "max", max(nums) + 1))
-            else:
-                variables.append((name, "min", min(nums) - 1))
-        visits = []
-        for sid in story.scenes:
-            tag = f"scene:{sid}"
-            if tag not in read:
-                continue
-            cap = max([0] + [n for n in literals.get(tag, []) if n >= 0]) + 1
-            if tag in relational:
-                cap = max(cap, visit_cap or DEFAULT_VISIT_CAP)
-                approximate.append(f"visits of '{sid}' are compared with another count; "
-                                   f"they are kept only up to {cap}")
-            elif visit_cap is not None:
-                cap = max(cap, visit_cap)
-            visits.append((sid, cap))
-        once = tuple(f"{s.id}.{c.id}" for s in story.scenes.values() for c in s.choices if c.once)
-        return cls(tuple(variables), tuple(visits), tuple(ignored), tuple(approximate), notes,
-                   tuple(story.notes), once)
-
-    def key_function(self) -> Callable[[State], Hashable]:
-        """The function from a state to its key: states with equal keys are explored once."""
-        from operator import itemgetter
-
-        exact = [n for n, mode, _ in self.variables if mode == "exact"]
-        clamped = [(n, mode, b) for n, mode, b in self.variables if mode != "exact"]
-        get_exact: Callable[[object], tuple[object, ...]]
-        if len(exact) > 1:
-            get_exact = itemgetter(*exact)  # type: ignore[assignment]
-        elif exact:
-            one = exact[0]
-
-            def get_exact(v: object) -> tuple[object, ...]:
-                return (v[one],)  # type: ignore[index]
-        else:
-            def get_exact(v: object) -> tuple[object, ...]:
-                return ()
-        visits = self.visits
-        notes = self.notes
-        note_bit = {nid: 1 << n for n, nid in enumerate(self.note_ids)}.__getitem__
-        once_bit = {cid: 1 << n for n, cid in enumerate(self.once_ids)}.__getitem__
-
-        def key(state: State) -> Hashable:
-            variables = state.vars
-            values = get_exact(variables)
-            if clamped:
-                extra = []
-                for name, mode, bound in clamped:
-                    v = variables[name]
-                    extra.append(min(v, bound) if mode == "max" else max(v, bound))  # type: ignore[type-var]
-                values = (values, tuple(extra))
-            if visits:
-                seen = state.visits
-                counts: tuple[int, ...] = tuple(min(seen.get(sid, 0), cap) for sid, cap in visits)
-            else:
-                counts = ()
-            return (state.scene, state.ending, values, counts,
-                    sum(map(note_bit, state.notes)) if notes else 0, sum(map(once_bit, state.taken)))
-
-        return key
-
-    def describe(self) -> list[str]:
-        """One line per rule, for the report."""
-        out = []
-        if self.visits:
-            out.append("visit counts kept for " + ", ".join(f"{s} (up to {c})" for s, c in self.visits))
-        else:
-            out.append("no condition reads visit counts, so they are not part of the state")
-        sat = [f"{n} ({'at least' if mode == 'min' else 'up to'} {b})" for n, mode, b in self.variables
-               if mode != "exact"]
-        if sat:
-            out.append("counters that only move one way saturate: " + ", ".join(sat))
-        if self.ignored:
-            out.append("variables no condition reads are not part of the state: " + ", ".join(self.ignored))
-        if self.notes:
-            out.append("the unlocked notes are part of the state (--notes-in-state)")
-        else:
-            out.append("notes are not part of the state (no condition reads them)")
-        out.extend(self.approximate)
-        return out
-
-
-def _condition_numbers(when: Condition) -> tuple[list[int], bool]:
-    """The numbers in a condition, and whether it compares two counts with each other."""
-    nums = []
-    relational = False
-    for node in walk(when.tree) if when.tree is not None else ():
-        if isinstance(node, Num):
-            nums.append(node.value)
-        elif isinstance(node, Compare) and not (is_literal(node.left) or is_literal(node.right)):
-            relational = True
-    return nums, relational
-
-
-def _all_choices(story: Story) -> list[Choice]:
-    return [c for s in story.scenes.values() for c in s.choices]
-
-
-def _all_effects(story: Story) -> list[Effect]:
-    out: list[Effect] = []
-    for s in story.scenes.values():
-        out.extend(s.effects)
-        for c in s.choices:
-            out.extend(c.effects)
-    return out
-
-
-# -- exhaustive exploration ----------------------------------------------------------------
 
 @dataclass
 class EndingInfo:
@@ -283,22 +113,6 @@ class ExploreResult:
             out.append(self.via[index])
             index = self.parent[index]
         return out[::-1]
-
-
-def _choices_now(scene_choices: tuple[Choice, ...], scene_id: str, state: State,
-                 tally: dict[tuple[str, str], list[int]]) -> list[Choice]:
-    """The available choices (as :func:`engine.available`), counting how each condition came out."""
-    out = []
-    for c in scene_choices:
-        if c.once and f"{scene_id}.{c.id}" in state.taken:
-            continue
-        if c.when is not None:
-            ok = c.when.test(state.vars, state.visits)
-            tally[(scene_id, c.id)][0 if ok else 1] += 1
-            if not ok:
-                continue
-        out.append(c)
-    return out
 
 
 def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: int | None = None,
@@ -379,7 +193,7 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
             unexplored.append(1)
         else:
             scene = scenes[state.scene]
-            choices = _choices_now(scene.choices, scene.id, state, tally)
+            choices = choices_now(scene.choices, scene.id, state, tally)
             if not choices:
                 softlocks.setdefault(scene.id, []).append(i)
             full = True
@@ -428,328 +242,16 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_depth: in
     for n in scene_idx:
         sid = res.scene_ids[n]
         res.scene_states[sid] = res.scene_states.get(sid, 0) + 1
-    into = _predecessors(edges, starts, len(ends))
-    res.traps = _traps(edges, starts, unexplored, ends, into)
+    into = predecessors(edges, starts, len(ends))
+    res.traps = traps(edges, starts, unexplored, ends, into)
     if not notes_in_state:
         masks = sorted(mask_no, key=mask_no.__getitem__)
-        bounds = _note_bounds(edges, edge_note, masks, into, ending_states, start_mask, len(ends))
+        bounds = note_bounds(edges, edge_note, masks, into, ending_states, start_mask, len(ends))
         for ending, mask in bounds.items():
             endings[ending].max_notes = bin(mask).count("1")
     del into
     res.elapsed = time.perf_counter() - began
     if progress is not None:
         progress(res.expanded, res.states, res.depth)
-    res.findings = _findings(res, command)
-    return res
-
-
-def _predecessors(edges: array, starts: array, n: int) -> tuple[array, array]:  # type: ignore[type-arg]
-    """The moves into each state, as flat arrays like the moves out:
-    ``preds[pred_starts[j]:pred_starts[j + 1]]`` are the states with a move into ``j``."""
-    counts = array("q", bytes(8 * (n + 1)))
-    for j in edges:
-        counts[j + 1] += 1
-    for k in range(n):
-        counts[k + 1] += counts[k]
-    pred_starts = array("q", counts)
-    preds = array("i", bytes(4 * len(edges)))
-    fill = array("q", counts)
-    for i in range(n):
-        for e in range(starts[i], starts[i + 1]):
-            j = edges[e]
-            preds[fill[j]] = i
-            fill[j] += 1
-    return pred_starts, preds
-
-
-def _backward(pred_starts: array, preds: array, marked: bytearray) -> None:  # type: ignore[type-arg]
-    """Mark every state from which a marked state can be reached."""
-    queue = deque(i for i, m in enumerate(marked) if m)
-    while queue:
-        j = queue.popleft()
-        for e in range(pred_starts[j], pred_starts[j + 1]):
-            p = preds[e]
-            if not marked[p]:
-                marked[p] = 1
-                queue.append(p)
-
-
-def _note_bounds(edges: array, edge_note: array, masks: list[int], into: tuple[array, array],  # type: ignore[type-arg]
-                 ending_states: dict[str, list[int]], start_mask: int, n: int) -> dict[str, int]:
-    """For each ending, the notes (a bit mask) unlocked at the start or by a move into a state
-    from which the ending can be reached. Every way to the ending is made of such moves, so
-    this bounds the notes a player can hold there (it is exact when one way takes them all)."""
-    noted = [(edges[e], masks[m]) for e, m in enumerate(edge_note) if m]
-    out: dict[str, int] = {}
-    for ending, members in ending_states.items():
-        reaches = bytearray(n)
-        for j in members:
-            reaches[j] = 1
-        _backward(*into, reaches)
-        mask = start_mask
-        for j, m in noted:
-            if reaches[j]:
-                mask |= m
-        out[ending] = mask
-    return out
-
-
-def _traps(edges: array, starts: array, unexplored: bytearray, ends: bytearray,  # type: ignore[type-arg]
-           into: tuple[array, array]) -> list[list[int]]:  # type: ignore[type-arg]
-    """Loops with no way out: states from which neither an ending nor an unexplored state
-    can be reached, grouped into the closed loops they end up in. ``into``: the moves into
-    each state (:func:`_predecessors`)."""
-    n = len(ends)
-    good = bytearray(a | b for a, b in zip(ends, unexplored, strict=True))
-    _backward(*into, good)
-    doomed = [i for i in range(n) if not good[i]]
-    if not doomed:
-        return []
-
-    def out_of(v: int) -> array:  # type: ignore[type-arg]
-        return edges[starts[v]:starts[v + 1]]
-
-    return _closed_loops(doomed, out_of)
-
-
-def _closed_loops(doomed: list[int], out_of: Callable[[int], Iterable[int]]) -> list[list[int]]:
-    """Strongly connected components of the doomed states that nothing leaves, and that are
-    loops (more than one state, or a state that leads to itself). Iterative Tarjan."""
-    inside = set(doomed)
-    index_of: dict[int, int] = {}
-    low: dict[int, int] = {}
-    on_stack: set[int] = set()
-    stack: list[int] = []
-    comps: list[list[int]] = []
-    counter = 0
-    for root in doomed:
-        if root in index_of:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, pi = work.pop()
-            if pi == 0:
-                index_of[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on_stack.add(v)
-            children = [w for w in out_of(v) if w in inside]
-            recurse = False
-            for k in range(pi, len(children)):
-                w = children[k]
-                if w not in index_of:
-                    work.append((v, k + 1))
-                    work.append((w, 0))
-                    recurse = True
-                    break
-                if w in on_stack:
-                    low[v] = min(low[v], index_of[w])
-            if recurse:
-                continue
-            if low[v] == index_of[v]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp.append(w)
-                    if w == v:
-                        break
-                comps.append(comp)
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-    loops = []
-    for comp in comps:
-        members = set(comp)
-        leaves = any(w not in members for v in comp for w in out_of(v))
-        if leaves:
-            continue
-        if len(comp) > 1 or any(v in out_of(v) for v in comp):
-            loops.append(sorted(comp))
-    return loops
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def replay_hint(path: list[int], command: str) -> str:
-    """The inputs as a line a writer can paste, for the game started with ``command``.
-
-    >>> replay_hint([1, 2], "python play.py")
-    "printf '1\\\\n2\\\\n' | python play.py --plain"
-    """
-    if not path:
-        return f"{command} --plain   (at the very start)"
-    return "printf '" + "".join(f"{n}\\n" for n in path) + f"' | {command} --plain"
-
-
-def _findings(res: ExploreResult, command: str) -> list[Diagnostic]:
-    story = res.story
-    out: list[Diagnostic] = []
-    caveat = "" if res.complete else f" in the {res.states:,} states explored"
-
-    def add(code: str, pos: tuple[str, int, int], message: str, fix: str) -> None:
-        out.append(Diagnostic(code, pos[0], pos[1], pos[2], message, fix))
-
-    if not res.complete:
-        what = (f"the bound of {res.states:,} states (--max-states)" if res.stopped_by == "max-states"
-                else "the depth bound (--max-depth)")
-        add("W406", (story.manifest, 1, 1), f"exploration stopped at {what}; findings about what is never "
-            "reached are only for the states explored",
-            "raise --max-states / --max-depth, or look for a counter that grows in a loop")
-    order = {sid: n for n, sid in enumerate(story.scenes)}
-    for sid, scene in story.scenes.items():
-        if sid not in res.scene_states:
-            add("W401", scene.pos, f"scene '{sid}' is never reached in play{caveat}",
-                "lead a choice to it whose conditions a player can meet, or remove it")
-            continue
-        for c in scene.choices:
-            if c.when is None:
-                continue
-            yes, no = res.conditions.get((sid, c.id), [0, 0])
-            if yes == 0 and no > 0:
-                add("W402", c.pos, f"the condition of choice '{c.id}' in '{sid}' ('{c.when.source}') is "
-                    f"false every time the scene is shown ({_count(no, 'state')}){caveat}, so the choice is never offered",
-                    "check the condition against the effects that should make it true, or remove the choice")
-            elif no == 0 and yes > 0:
-                add("W403", c.pos, f"the condition of choice '{c.id}' in '{sid}' ('{c.when.source}') is "
-                    f"true every time the scene is shown ({_count(yes, 'state')}){caveat}",
-                    "remove the 'when:' if the choice should always be there, or fix the condition")
-    for ending in story.endings:
-        if ending not in res.endings:
-            add("W404", story.ending_pos.get(ending, (story.manifest, 1, 1)),
-                f"ending '{ending}' is never reached in play{caveat}",
-                "lead a reachable choice or scene to it, or remove it from 'endings:'")
-    for nid, note in story.notes.items():
-        if nid not in res.notes:
-            add("W405", note.pos, f"note '{nid}' is never unlocked in play{caveat}",
-                "unlock it ('- note: " + nid + "') in a scene or choice a player reaches")
-    for sid, members in sorted(res.softlocks.items(), key=lambda kv: order.get(kv[0], 0)):
-        path = res.path_to(members[0])
-        add("E401", story.scenes[sid].pos,
-            f"soft-lock: in scene '{sid}' no choice is open ({_count(len(members), 'state')}; the shortest way "
-            f"there: choices {' '.join(map(str, path)) or '(none)'})",
-            "make sure a choice is always open here (one without 'when:', or conditions that cover "
-            f"every case); replay it with: {replay_hint(path, command)}")
-    seen_loops: set[frozenset[str]] = set()
-    for loop in res.traps:
-        names = frozenset(res.scene_at(i) for i in loop)
-        if names in seen_loops:
-            continue
-        seen_loops.add(names)
-        first = min(loop)
-        sid = res.scene_at(first)
-        path = res.path_to(first)
-        listed = ", ".join(f"'{s}'" for s in sorted(names, key=lambda s: order.get(s, 0)))
-        add("E402", story.scenes[sid].pos,
-            f"no way out: once here, a player can only go round {listed} and never reach an ending "
-            f"(the shortest way in: choices {' '.join(map(str, path)) or '(none)'})",
-            f"give the loop a choice that leads on towards an ending; replay it with: {replay_hint(path, command)}")
-    out.sort(key=Diagnostic.sort_key)
-    return out
-
-
-# -- random playthroughs -------------------------------------------------------------------
-
-@dataclass
-class Playthrough:
-    """One random game: its number, how it ended, where, and the inputs that replay it."""
-
-    number: int
-    outcome: str  # "ending", "soft-lock" or "unfinished"
-    scene: str
-    ending: str | None
-    inputs: list[int]
-
-
-@dataclass
-class RandomResult:
-    """Hit counts over N random playthroughs, and the first that failed."""
-
-    story: Story
-    runs: int
-    seed: int
-    max_steps: int
-    scenes: dict[str, int] = field(default_factory=dict)   # times entered
-    choices: dict[tuple[str, str], int] = field(default_factory=dict)  # times taken
-    endings: dict[str, int] = field(default_factory=dict)  # playthroughs ending there
-    notes: dict[str, int] = field(default_factory=dict)    # playthroughs unlocking it
-    outcomes: dict[str, int] = field(default_factory=dict)
-    steps: int = 0
-    first_failure: Playthrough | None = None
-    softlocks: dict[str, Playthrough] = field(default_factory=dict)  # scene -> first playthrough
-    elapsed: float = 0.0
-    findings: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.findings if d.is_error]
-
-
-def random_playthroughs(story: Story, *, runs: int, seed: int, max_steps: int = 1000,
-                        progress: Progress | None = None, command: str = "hengyang") -> RandomResult:
-    """Play ``runs`` games choosing at random (reproducible: the same seed gives the same
-    games). A game fails when no choice is open (soft-lock); one that has not ended after
-    ``max_steps`` choices is counted as unfinished. ``command``: as for :func:`explore`."""
-    began = time.perf_counter()
-    rng = random.Random(seed)
-    res = RandomResult(story, runs, seed, max_steps)
-    res.scenes = dict.fromkeys(story.scenes, 0)
-    res.choices = {(s.id, c.id): 0 for s in story.scenes.values() for c in s.choices}
-    res.endings = dict.fromkeys(story.endings, 0)
-    res.notes = dict.fromkeys(story.notes, 0)
-    res.outcomes = {"ending": 0, "soft-lock": 0, "unfinished": 0}
-    scenes = story.scenes
-    tally: dict[tuple[str, str], list[int]] = {
-        (s.id, c.id): [0, 0] for s in story.scenes.values() for c in s.choices if c.when is not None}
-    for number in range(1, runs + 1):
-        state, out = new_game(story)
-        res.scenes[state.scene] += 1
-        inputs: list[int] = []
-        outcome = "unfinished"
-        for _ in range(max_steps):
-            if state.ending is not None:
-                outcome = "ending"
-                break
-            scene = scenes[state.scene]
-            choices = _choices_now(scene.choices, scene.id, state, tally)
-            if not choices:
-                outcome = "soft-lock"
-                break
-            pick = rng.randrange(len(choices))
-            inputs.append(pick + 1)
-            c = choices[pick]
-            res.choices[(scene.id, c.id)] += 1
-            state, out = step(story, state, c.id)
-            if out.entered:
-                res.scenes[state.scene] += 1
-        else:
-            if state.ending is not None:
-                outcome = "ending"
-        res.steps += len(inputs)
-        res.outcomes[outcome] += 1
-        for nid in set(state.notes):
-            res.notes[nid] = res.notes.get(nid, 0) + 1
-        if state.ending is not None:
-            res.endings[state.ending] = res.endings.get(state.ending, 0) + 1
-        if outcome != "ending":
-            played = Playthrough(number, outcome, state.scene, state.ending, inputs)
-            if outcome == "soft-lock":
-                res.softlocks.setdefault(state.scene, played)
-                if res.first_failure is None or res.first_failure.outcome != "soft-lock":
-                    res.first_failure = played
-            elif res.first_failure is None:
-                res.first_failure = played
-        if progress is not None and not number & 63:
-            progress(number, runs, 0)
-    res.elapsed = time.perf_counter() - began
-    for sid, played in res.softlocks.items():
-        pos = scenes[sid].pos
-        res.findings.append(Diagnostic(
-            "E401", pos[0], pos[1], pos[2],
-            f"soft-lock: in scene '{sid}' no choice is open (random playthrough {played.number}, after "
-            f"choices {' '.join(map(str, played.inputs)) or '(none)'})",
-            f"make sure a choice is always open here; replay it with: {replay_hint(played.inputs, command)}"))
-    res.findings.sort(key=Diagnostic.sort_key)
+    res.findings = findings(res, command)
     return res
