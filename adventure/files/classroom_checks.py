@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from adventure.core import model as m
-from adventure.core.diagnostics import Diagnostic, suggest
+from adventure.core.diagnostics import Diagnostic, closest
+from adventure.files.diagtext import diag
 from adventure.files.story_records import MANIFEST
 from adventure.text.markup import TERM_OPENING_RE, paragraphs, speakers, term_marks
 
@@ -33,10 +34,8 @@ def speaker_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]],
                 path, line, col = places[lang][key]
                 if "\n" in text:  # a block (|) text: its lines start on the line after the key
                     line, col = line + 1 + row, 1
-                out.append(Diagnostic("E219", path, line, col, f"speaker '{name}' in '{key}' is not a declared "
-                                      "character", f"use a character id from 'characters:' in {MANIFEST}, or "
-                                      "declare it there (with its name in every language)"
-                                      + suggest(name, story.characters)))
+                out.append(diag("E219", path, line, col, "E219", speaker=name, key=key, manifest=MANIFEST,
+                                closest=closest(name, story.characters)))
     return out
 
 
@@ -62,32 +61,25 @@ def classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]]
                 offset = opening.start()
                 if offset not in starts and offset - 1 not in starts:
                     snippet = text[offset:offset + 30].split("\n")[0]
-                    out.append(Diagnostic("W502", path, line, col, f"'{key}' has term markup that does not parse: "
-                                          f"'{snippet}'", "write [[shown text|term_id]]: no brackets or | inside, "
-                                          "and an id of letters, digits and _"))
+                    out.append(diag("W502", path, line, col, "W502", key=key, snippet=snippet))
             if terms:
                 for shown, tid, _ in marks:
                     if tid not in terms:
-                        out.append(Diagnostic("W501", path, line, col, f"'{key}' marks '{shown}' as glossary term "
-                                              f"'{tid}', which the glossary does not define",
-                                              "add it to 'glossary:' in story/classroom.yaml with its texts, or use "
-                                              "a defined term id" + suggest(tid, terms)))
+                        out.append(diag("W501", path, line, col, "W501", key=key, shown=shown, term=tid,
+                                        closest=closest(tid, terms)))
     if story.classroom.sources:
         for note in story.notes.values():
             for file in note.sources:
                 if story.classroom.source_for(file) is None:
                     path, line, col = note.pos
                     known = [s.file for s in story.classroom.sources]
-                    out.append(Diagnostic("W503", path, line, col, f"note '{note.id}' cites '{file}', which the "
-                                          "list of sources does not name", "correct the file name, or add it "
-                                          "under 'sources:' in story/classroom.yaml" + suggest(file, known)))
+                    out.append(diag("W503", path, line, col, "W503", note=note.id, file=file, closest=closest(file, known)))
     if story.classroom.questions:
         asked = {q.chapter for q in story.classroom.questions}
         for chapter in story.chapters:
             if chapter.id not in asked:
                 path, line, col = chapter.pos
-                out.append(Diagnostic("W504", path, line, col, f"chapter '{chapter.id}' has no reflection questions",
-                                      f"add 2-3 question ids under 'questions: {chapter.id}:' in story/classroom.yaml"))
+                out.append(diag("W504", path, line, col, "W504", chapter=chapter.id))
     base = story.languages[0]
     for lang in story.languages[1:]:
         for key, text in texts.get(lang, {}).items():
@@ -99,7 +91,5 @@ def classroom_diagnostics(story: m.Story, texts: Mapping[str, Mapping[str, str]]
             mine, other = paragraph_count(text), paragraph_count(theirs)
             if mine != other:
                 path, line, col = places[lang][key]
-                out.append(Diagnostic("W505", path, line, col, f"'{key}' has {mine} paragraph(s) in {lang} but "
-                                      f"{other} in {base}", "keep one paragraph for each paragraph: reading in "
-                                      "both languages pairs them in order"))
+                out.append(diag("W505", path, line, col, "W505", key=key, mine=mine, lang=lang, other=other, base=base))
     return out

@@ -15,7 +15,8 @@ from typing import Any
 
 from adventure.core import model as m
 from adventure.core.conditions import Condition, ConditionError, compile_condition
-from adventure.core.diagnostics import Diagnostic, suggest
+from adventure.core.diagnostics import Diagnostic, closest
+from adventure.files.diagtext import diag, english, from_row
 from adventure.files.locale_links import link_locales
 from adventure.files.story_records import DEFAULT_LANGUAGES, MANIFEST, Record
 
@@ -26,14 +27,14 @@ def link(manifest: Record | None, records: list[Record],
     """Stage 2: resolve references across files and build the frozen story and catalog."""
     diags: list[Diagnostic] = []
 
-    def add(code: str, path: str, pos: tuple[int, int], msg: str, fix: str) -> None:
-        diags.append(Diagnostic(code, path, pos[0], pos[1], msg, fix))
+    def add(code: str, path: str, pos: tuple[int, int], msg_id: str, /, **args: object) -> None:
+        diags.append(diag(code, path, pos[0], pos[1], msg_id, **args))
 
     for rec in ([manifest] if manifest else []) + records:
-        diags.extend(Diagnostic(*row) for row in rec["diags"])
+        diags.extend(english(from_row(row)) for row in rec["diags"])
     for lang_recs in locales.values():
         for rec, _ in lang_recs:
-            diags.extend(Diagnostic(*row) for row in rec["diags"])
+            diags.extend(english(from_row(row)) for row in rec["diags"])
     if manifest is None or "story" not in manifest:
         return None, None, diags
     mpath = manifest["path"]
@@ -55,8 +56,7 @@ def link(manifest: Record | None, records: list[Record],
         for n in rec["notes"]:
             if n["id"] in notes:
                 first = notes[n["id"]].pos
-                add("E204", rec["path"], n["pos"], f"note '{n['id']}' is defined twice (first in {first[0]}:{first[1]})",
-                    "rename one of them or remove the duplicate")
+                add("E204", rec["path"], n["pos"], "E204.note", note=n["id"], first=f"{first[0]}:{first[1]}")
                 continue
             notes[n["id"]] = m.Note(n["id"], tuple(n["sources"]), n["date"], n["category"], (rec["path"], *n["pos"]))
     raw_scenes: dict[str, tuple[Record, Record]] = {}
@@ -68,24 +68,21 @@ def link(manifest: Record | None, records: list[Record],
                 continue  # reported in stage 1
             continue
         if ch["id"] in chapter_recs:
-            add("E204", rec["path"], ch["pos"], f"chapter '{ch['id']}' is used by two files "
-                f"({chapter_recs[ch['id']]['path']} too)", "give each chapter file its own chapter id")
+            add("E204", rec["path"], ch["pos"], "E204.chapter", chapter=ch["id"], other=chapter_recs[ch["id"]]["path"])
             continue
         chapter_recs[ch["id"]] = rec
         if ch["id"] not in chapter_order:
-            add("E213", rec["path"], ch["pos"], f"chapter '{ch['id']}' is not listed in {MANIFEST}",
-                f"add it to 'chapters:' in {MANIFEST}" + suggest(ch["id"], chapter_order))
+            add("E213", rec["path"], ch["pos"], "E213.unlisted", chapter=ch["id"], manifest=MANIFEST,
+                closest=closest(ch["id"], chapter_order))
         for sc in rec["scenes"]:
             if sc["id"] in raw_scenes:
                 other = raw_scenes[sc["id"]][0]["path"]
-                add("E204", rec["path"], sc["pos"], f"scene '{sc['id']}' is defined twice (also in {other})",
-                    "scene ids are shared by the whole story: rename one")
+                add("E204", rec["path"], sc["pos"], "E204.scene", scene=sc["id"], other=other)
                 continue
             raw_scenes[sc["id"]] = (rec, sc)
     for cid, pos in manifest["chapters"]:
         if cid not in chapter_recs:
-            add("E213", mpath, pos, f"chapter '{cid}' has no file",
-                f"create story/{cid}.yaml with 'chapter: {cid}', or remove it from 'chapters:'")
+            add("E213", mpath, pos, "E213.no_file", chapter=cid)
     scene_ids = set(raw_scenes)
 
     def effects(items: list[Record], path: str) -> tuple[m.Effect, ...]:
@@ -96,27 +93,23 @@ def link(manifest: Record | None, records: list[Record],
             op, target, pos = m.Op(e["op"]), e["target"], e["pos"]
             if op is m.Op.NOTE:
                 if target not in notes:
-                    add("E208", path, pos, f"note '{target}' is not defined",
-                        "define it under notes: in a story file" + suggest(target, notes))
+                    add("E208", path, pos, "E208", note=target, closest=closest(target, notes))
                     continue
             elif op is m.Op.END:
                 if target not in endings:
-                    add("E209", path, pos, f"ending '{target}' is not declared",
-                        f"add it to 'endings:' in {MANIFEST}" + suggest(target, endings))
+                    add("E209", path, pos, "E209", ending=target, manifest=MANIFEST, closest=closest(target, endings))
                     continue
             elif op.on_variable:
                 kind = kinds.get(target)
                 if kind is None:
-                    add("E206", path, pos, f"variable '{target}' is not declared",
-                        f"declare it under variables: in {MANIFEST}" + suggest(target, kinds))
+                    add("E206", path, pos, "E206", variable=target, manifest=MANIFEST, closest=closest(target, kinds))
                     continue
                 if op in (m.Op.ADD, m.Op.SUB) and kind != "counter":
-                    add("E214", path, pos, f"'{op}' needs a counter, but '{target}' is a flag",
-                        "use 'set' for flags")
+                    add("E214", path, pos, "E214.counter", op=op, variable=target)
                     continue
                 if op is m.Op.SET and (kind == "flag") != isinstance(e["value"], bool):
-                    add("E214", path, pos, f"'{target}' is a {kind}; it cannot be set to {e['value']!r}",
-                        "set flags to true/false and counters to whole numbers")
+                    add("E214", path, pos, "E214.flag" if kind == "flag" else "E214.set_counter", variable=target,
+                        value=repr(e["value"]))
                     continue
             else:
                 raise m.UnknownOp(op, "loader.effects")
@@ -129,16 +122,15 @@ def link(manifest: Record | None, records: list[Record],
         path = rec["path"]
         chapter_id = rec["chapter"]["id"]
         if sc["witness"] is not None and sc["witness"] not in characters:
-            add("E210", path, sc["witness_pos"], f"character '{sc['witness']}' is not declared",
-                f"add it to 'characters:' in {MANIFEST}" + suggest(sc["witness"], characters))
+            add("E210", path, sc["witness_pos"], "E210", character=sc["witness"], manifest=MANIFEST,
+                closest=closest(sc["witness"], characters))
         if sc["ending"] is not None and sc["ending"] not in endings:
-            add("E209", path, sc["ending_pos"], f"ending '{sc['ending']}' is not declared",
-                f"add it to 'endings:' in {MANIFEST}" + suggest(sc["ending"], endings))
+            add("E209", path, sc["ending_pos"], "E209", ending=sc["ending"], manifest=MANIFEST,
+                closest=closest(sc["ending"], endings))
         choices = []
         for ch in sc["choices"]:
             if ch["to"] is not None and ch["to"] not in scene_ids:
-                add("E205", path, ch["to_pos"], f"choice '{ch['id']}' leads to '{ch['to']}', which is not a scene",
-                    "use an existing scene id" + suggest(ch["to"], scene_ids))
+                add("E205", path, ch["to_pos"], "E205", choice=ch["id"], target=ch["to"], closest=closest(ch["to"], scene_ids))
             cond = None
             if ch["when"] is not None:
                 try:
@@ -148,12 +140,11 @@ def link(manifest: Record | None, records: list[Record],
                 except ConditionError as exc:
                     line, col = ch["when_pos"]
                     col += exc.col - 1 + (0 if ch.get("when_plain") else 1)  # quoted: skip the quote
-                    add(exc.code, path, (line, col), f"condition '{ch['when']}': {exc.message}", exc.fix)
+                    add(exc.code, path, (line, col), "cond." + exc.key, condition=ch["when"], **exc.subs)
             choices.append(m.Choice(ch["id"], ch["to"], cond, ch["once"], effects(ch["effects"], path),
                                     (path, *ch["pos"]), f"{sid}.{ch['id']}"))
         if not choices and sc["ending"] is None:
-            add("E211", path, sc["pos"], f"scene '{sid}' has no choices and is not an ending",
-                "add choices, or mark it as an ending with 'ending: <ending id>'")
+            add("E211", path, sc["pos"], "E211", scene=sid)
         scenes[sid] = m.Scene(sid, chapter_id, sc["date"] or rec["chapter"]["date"], sc["witness"],
                               effects(sc["effects"], path), tuple(choices), sc["ending"], (path, *sc["pos"]),
                               MappingProxyType({c.id: c for c in choices}),
@@ -167,15 +158,14 @@ def link(manifest: Record | None, records: list[Record],
         ch = crec["chapter"]
         start = ch["start"] or (crec["scenes"][0]["id"] if crec["scenes"] else None)
         if ch["start"] is not None and ch["start"] not in scene_ids:
-            add("E212", crec["path"], ch["start_pos"], f"chapter start '{ch['start']}' is not a scene",
-                "name a scene of this chapter" + suggest(ch["start"], scene_ids))
+            add("E212", crec["path"], ch["start_pos"], "E212.chapter", scene=ch["start"],
+                closest=closest(ch["start"], scene_ids))
             start = None
         if start is None:
             continue
         chapters.append(m.Chapter(cid, start, ch["date"], (crec["path"], *ch["pos"])))
     if info["start"] not in scene_ids:
-        add("E212", mpath, info["start_pos"], f"start scene '{info['start']}' does not exist",
-            "set story.start to an existing scene id" + suggest(info["start"], scene_ids))
+        add("E212", mpath, info["start_pos"], "E212.story", scene=info["start"], closest=closest(info["start"], scene_ids))
 
     classroom = link_classroom(records, chapter_order, add)
 
@@ -203,27 +193,23 @@ def link_classroom(records: list[Record], chapter_order: list[str], add: Any) ->
         path = rec["path"]
         for q in rec.get("questions", []):
             if q["chapter"] not in chapter_order:
-                add("E501", path, q["chapter_pos"], f"reflection questions name chapter '{q['chapter']}', "
-                    "which the manifest does not list",
-                    f"use a chapter id from 'chapters:' in {MANIFEST}" + suggest(q["chapter"], chapter_order))
+                add("E501", path, q["chapter_pos"], "E501", chapter=q["chapter"], manifest=MANIFEST,
+                    closest=closest(q["chapter"], chapter_order))
                 continue
             if q["id"] in questions:
                 first = questions[q["id"]].pos
-                add("E204", path, q["pos"], f"question '{q['id']}' is listed twice (first at {first[0]}:{first[1]})",
-                    "give every question its own id")
+                add("E204", path, q["pos"], "E204.question", question=q["id"], first=f"{first[0]}:{first[1]}")
                 continue
             questions[q["id"]] = m.Question(q["id"], q["chapter"], (path, *q["pos"]))
         for t in rec.get("glossary", []):
             if t["id"] in terms:
                 first = terms[t["id"]].pos
-                add("E204", path, t["pos"], f"glossary term '{t['id']}' is listed twice (first at {first[0]}:{first[1]})",
-                    "list each term once")
+                add("E204", path, t["pos"], "E204.term", term=t["id"], first=f"{first[0]}:{first[1]}")
                 continue
             terms[t["id"]] = m.Term(t["id"], (path, *t["pos"]))
         for src in rec.get("sources", []):
             if src["file"] in sources or any(s.id == src["id"] for s in sources.values()):
-                add("E204", path, src["pos"], f"source '{src['file']}' ({src['id']}) is listed twice",
-                    "list each source file once, each with its own id")
+                add("E204", path, src["pos"], "E204.source", file=src["file"], id=src["id"])
                 continue
             sources[src["file"]] = m.Source(src["id"], src["file"], (path, *src["pos"]))
     order = {cid: i for i, cid in enumerate(chapter_order)}

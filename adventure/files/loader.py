@@ -19,9 +19,7 @@ Every problem is a located :class:`Diagnostic`; nothing raises for bad input::
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,6 +27,7 @@ from adventure.core import model as m
 from adventure.core.diagnostics import Diagnostic
 from adventure.files import yamlread
 from adventure.files.classroom_checks import paragraph_count, speaker_diagnostics
+from adventure.files.diagtext import diag, phrase
 from adventure.files.linking import link
 from adventure.files.locale_links import (
     INTERFACE_LANGUAGE,
@@ -37,6 +36,7 @@ from adventure.files.locale_links import (
     optional_key,
     required_keys,
 )
+from adventure.files.paths import data_root, default_locales_dir, default_story_dir, display_path
 from adventure.files.schema import Checker
 from adventure.files.story_records import (
     CLASSROOM_FIELDS,
@@ -76,49 +76,6 @@ class LoadResult(NamedTuple):
         return self.story is not None and not any(d.is_error for d in self.diagnostics)
 
 
-# -- paths ---------------------------------------------------------------------------------
-
-def data_root() -> Path:
-    """The folder holding the shipped ``story/``, ``locales/`` and ``schema/``.
-
-    Installed from a wheel (``pip install .``, ``pipx install .``) they travel inside the
-    package, as ``adventure/data/`` (pyproject.toml maps the top-level folders there): the
-    folder ``importlib.resources.files("adventure") / "data"`` names, found here without
-    importing importlib.resources on the way to the first scene. In a checkout, or an
-    editable install, there is no ``adventure/data/`` and the folders beside the package are
-    read, so a writer's edits show at once.
-    """
-    package = Path(__file__).resolve().parent.parent  # adventure/, above adventure/files/
-    packaged = package / "data"
-    return packaged if (packaged / "story").is_dir() else package.parent
-
-
-def default_story_dir() -> Path:
-    return data_root() / "story"
-
-
-def default_locales_dir() -> Path:
-    return data_root() / "locales"
-
-
-def display_path(path: Path) -> str:
-    """A path as a writer would type it: relative to the working folder when inside it."""
-    if path.is_symlink():
-        return _display(str(path), os.getcwd())
-    # Resolving asks the file system about every folder on the way: a story of 10,000 scenes
-    # has hundreds of files in three folders, so each folder is resolved once.
-    return str(Path(_display(str(path.parent), os.getcwd())) / path.name)
-
-
-@lru_cache(maxsize=256)
-def _display(path: str, cwd: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except ValueError:
-        return path
-
-
-
 # -- stage 1: one locale file --------------------------------------------------------------
 
 def parse_locale_file(data: bytes, path: str) -> Record:
@@ -131,7 +88,7 @@ def parse_locale_file(data: bytes, path: str) -> Record:
     tree, read_diags = read_yaml_bytes(data, path)
     chk = Checker(path)
     entries: list[tuple[str, str, int, int]] = []
-    root = chk.mapping(tree, "a locale file") if tree is not None else None
+    root = chk.mapping(tree, phrase("what.locale_file")) if tree is not None else None
     if root is not None:
         _flatten(root, "", chk, entries)
     return {"path": path, "entries": entries, "diags": diag_rows(read_diags + chk.diags)}
@@ -141,19 +98,17 @@ def _flatten(node: Map, prefix: str, chk: Checker, out: list[tuple[str, str, int
     for key, value in node.items():
         full = f"{prefix}{key}"
         if "." in key or not key:
-            chk.add("E203", node.keypos[key], f"locale key '{key}' contains a dot or is empty",
-                    "nest keys as mappings instead of writing dots")
+            chk.add("E203", node.keypos[key], "E203.locale_key", key=key)
             continue
         if isinstance(value, Map):
             _flatten(value, full + ".", chk, out)
         elif isinstance(value, Scalar):
             if value.is_null:
-                chk.add("E303", node.keypos[key], f"'{full}' has no text", "write the text, or remove the key")
+                chk.add("E303", node.keypos[key], "E303.empty", key=full)
                 continue
             out.append((full, value.value, value.line, value.col))
         else:
-            chk.add("E303", value, f"'{full}' is a list, not text",
-                    "write the text as one value (use | for several lines)")
+            chk.add("E303", value, "E303.list", key=full)
 
 
 # -- placeholders --------------------------------------------------------------------------
@@ -220,8 +175,7 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
                 return None
             data = reader(path) if reader is not None else path.read_bytes()
         except OSError as exc:
-            diags.append(Diagnostic("E111", display_path(path), 0, 0, f"cannot read the file: {exc.strerror}",
-                                    "check that the file exists and can be read"))
+            diags.append(diag("E111", display_path(path), 0, 0, "E111", reason=exc.strerror))
             return None
         files.append(path)
         if not path.name.startswith("ui"):  # the story's content: the interface's wording is not the story
@@ -243,13 +197,11 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
         return rec
 
     if not story_dir.is_dir():
-        diags.append(Diagnostic("E217", display_path(story_dir), 0, 0, "the story folder does not exist",
-                                "pass --story with a folder that holds story.yaml"))
+        diags.append(diag("E217", display_path(story_dir), 0, 0, "E217.folder"))
         return LoadResult(None, None, diags, files)
     manifest_path = story_dir / MANIFEST
     if not manifest_path.is_file():
-        diags.append(Diagnostic("E217", display_path(story_dir), 0, 0, f"no {MANIFEST} in the story folder",
-                                f"create {MANIFEST} with story:, chapters: and variables: sections"))
+        diags.append(diag("E217", display_path(story_dir), 0, 0, "E217.manifest", manifest=MANIFEST))
         return LoadResult(None, None, diags, files)
     records: list[Record] = []
     manifest_rec = parsed(manifest_path, "manifest")
@@ -271,9 +223,8 @@ def _load_story(story_dir: Path | None, locales_dir: Path | None, *,
                 if rec is not None:
                     recs.append((rec, True))
         if not (locales_dir / lang).is_dir():
-            diags.append(Diagnostic("E305", display_path(locales_dir / lang), 0, 0,
-                                    f"no locale folder for language '{lang}'",
-                                    f"create {display_path(locales_dir / lang)}/ with the texts in that language"))
+            diags.append(diag("E305", display_path(locales_dir / lang), 0, 0, "E305", lang=lang,
+                              folder=display_path(locales_dir / lang)))
         for path in locale_files(locales_dir, lang):
             rec = parsed(path, "locale")
             if rec is not None:

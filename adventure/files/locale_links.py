@@ -16,8 +16,9 @@ from types import MappingProxyType
 from typing import Any
 
 from adventure.core import model as m
-from adventure.core.diagnostics import Diagnostic, suggest
+from adventure.core.diagnostics import Diagnostic, Phrase, closest
 from adventure.files.classroom_checks import classroom_diagnostics, speaker_diagnostics
+from adventure.files.diagtext import diag, english, phrase
 from adventure.files.story_records import MANIFEST, Record
 from adventure.text.markup import placeholders
 from adventure.text.plural import forms_given, missing_forms
@@ -45,8 +46,7 @@ def interface_diagnostics(catalog: m.Catalog, reference: list[Record]) -> list[D
                     continue
                 if lang != base and key in catalog.texts.get(base or "", {}):
                     continue  # reported against the first language already
-                out.append(Diagnostic("E300", rec["path"], line, col, f"no {lang} text for interface key '{key}'",
-                                      f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
+                out.append(diag("E300", rec["path"], line, col, "E300.interface", lang=lang, key=key))
     return out
 
 
@@ -166,9 +166,7 @@ def link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]
             for key, text, line, col in entries:
                 if key in where_ and key not in engine_keys:
                     first = where_[key]
-                    diags.append(Diagnostic("E304", rec["path"], line, col,
-                                            f"'{key}' is already defined in {first[0]}:{first[1]}",
-                                            "keep one definition"))
+                    diags.append(diag("E304", rec["path"], line, col, "E304", key=key, first=f"{first[0]}:{first[1]}"))
                     continue
                 table[key] = text
                 where_.exact[key] = (rec["path"], line, col)
@@ -190,19 +188,15 @@ def link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]
             has = [other for other in story.languages if key in texts.get(other, {})] if draft else []
             if has:  # drafting: shown from the language that has it, marked as untranslated
                 path, line, col = places[has[0]][key]
-                diags.append(Diagnostic("W302", path, line, col,
-                                        f"'{key}' has no {lang} text yet, so {lang} players read it in {has[0]} "
-                                        "(marked as untranslated: --draft)", f"add '{key}' to a file in locales/{lang}/"))
+                diags.append(diag("W302", path, line, col, "W302.draft", key=key, lang=lang, other=has[0]))
                 continue
-            diags.append(Diagnostic("E300", pos[0], pos[1], pos[2], f"no {lang} text for '{key}'",
-                                    f"add '{key}' to a file in locales/{lang}/"))
+            diags.append(diag("E300", pos[0], pos[1], pos[2], "E300", lang=lang, key=key))
         base_table = texts.get(base, {}) if lang != base else {}
         hint = _UnusedHint(needed)
         for key in [k for k in table if k not in needed]:
             if not optional_key(key, story):
                 path, line, col = where_[key]
-                diags.append(Diagnostic("W301", path, line, col, f"'{key}' is not used by the story",
-                                        "remove it, or check the scene/choice id it should match" + hint(key)))
+                diags.append(diag("W301", path, line, col, "W301", key=key, closest=hint(key)))
         # Placeholders: only texts with a brace here or in the first language can have a problem.
         base_braced = {k for k, t in base_table.items() if "{" in t}
         for key in [k for k, t in table.items() if "{" in t or k in base_braced]:
@@ -210,29 +204,24 @@ def link_locales(story: m.Story, locales: Mapping[str, list[tuple[Record, bool]]
             path, line, col = where_[key]
             good, bad = placeholders(text)
             for b in bad:
-                diags.append(Diagnostic("E302", path, line, col, f"placeholder '{{{b}}}' in '{key}' is not allowed",
-                                        "placeholders are plain variable names like {rounds}; "
-                                        "write {{ and }} for literal braces"))
+                diags.append(diag("E302", path, line, col, "E302.syntax", placeholder="{" + b + "}", key=key))
             if not key.startswith("ui."):
                 for g in good:
                     if g not in kinds:
-                        diags.append(Diagnostic("E302", path, line, col,
-                                                f"placeholder '{{{g}}}' in '{key}' names no variable",
-                                                f"declare '{g}' under variables: in {MANIFEST}" + suggest(g, kinds)))
+                        diags.append(diag("E302", path, line, col, "E302.variable", placeholder="{" + g + "}", key=key,
+                                          name=g, manifest=MANIFEST, closest=closest(g, kinds)))
             if key in base_table:
                 ours = sorted(set(good))
                 theirs = sorted(set(placeholders(texts[base][key])[0]))
                 if ours != theirs:
-                    diags.append(Diagnostic("E301", path, line, col,
-                                            f"'{key}' has placeholders {fmt(ours)} in {lang} but {fmt(theirs)} in {base}",
-                                            "use the same {names} in every language"))
-        diags.extend(missing_forms(lang, table, texts, places))
+                    diags.append(diag("E301", path, line, col, "E301", key=key, ours=fmt(ours), lang=lang,
+                                      theirs=fmt(theirs), base=base))
+        diags.extend(map(english, missing_forms(lang, table, texts, places)))
         if lang != base:
             forms = forms_given(texts.get(base, {}), table)  # their missing forms are E306
             for key in [k for k in texts.get(base, {}) if k not in table and k.startswith("ui.") and k not in forms]:
                 path, line, col = places[base][key]
-                diags.append(Diagnostic("E300", path, line, col, f"no {lang} text for interface key '{key}'",
-                                        f"add '{key}' to a ui*.yaml file in locales/{lang}/"))
+                diags.append(diag("E300", path, line, col, "E300.interface", lang=lang, key=key))
     diags.extend(classroom_diagnostics(story, texts, places))
     diags.extend(speaker_diagnostics(story, texts, places))
     frozen = {lang: MappingProxyType(table) for lang, table in texts.items()}
@@ -252,7 +241,7 @@ class _UnusedHint:
     def __call__(self, key: str) -> str:
         parts = key.split(".", 2)
         if len(parts) < 3:
-            return suggest(key, [k for k in self.needed if "." not in k.partition(".")[2]])
+            return closest(key, [k for k in self.needed if "." not in k.partition(".")[2]])
         if self.by_id is None:
             self.by_id = {}
             for k in self.needed:
@@ -261,15 +250,15 @@ class _UnusedHint:
                     self.by_id.setdefault(f"{head[0]}.{head[1]}", []).append(k)
         own = self.by_id.get(f"{parts[0]}.{parts[1]}")
         if own is not None:
-            return suggest(key, own)
+            return closest(key, own)
         tail = "." + parts[2]
         ids = [k.split(".", 2)[1] for k in self.needed if k.startswith(parts[0] + ".") and k.endswith(tail)]
         import difflib
 
         best = difflib.get_close_matches(parts[1], ids, n=1, cutoff=0.6)
-        return f"; did you mean '{parts[0]}.{best[0]}{tail}'?" if best else ""
+        return f"{parts[0]}.{best[0]}{tail}" if best else ""
 
 
 
-def fmt(names: list[str]) -> str:
-    return ", ".join("{" + n + "}" for n in names) if names else "none"
+def fmt(names: list[str]) -> str | Phrase:
+    return ", ".join("{" + n + "}" for n in names) if names else phrase("kind.none")

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from adventure.core import model as m
-from adventure.core.diagnostics import Diagnostic, suggest
+from adventure.core.diagnostics import Diagnostic, Phrase, closest
 from adventure.core.model import LANG_CODE_RE
+from adventure.files.diagtext import phrase
 from adventure.files.schema import STORY_ID_RE, Checker
 from adventure.files.yamlread import Map, Node, Scalar, read_yaml_bytes, where
 
@@ -30,9 +31,9 @@ EFFECT_OPS = tuple(op.value for op in m.Op)
 Record = dict[str, Any]
 
 
-def diag_rows(diags: Iterable[Diagnostic]) -> list[tuple[str, str, int, int, str, str]]:
-    """Diagnostics as the plain rows a record (and the cache) keeps."""
-    return [(d.code, d.path, d.line, d.col, d.message, d.fix) for d in diags]
+def diag_rows(diags: Iterable[Diagnostic]) -> list[tuple[object, ...]]:
+    """Diagnostics as the plain rows a record (and the cache) keeps (see ``diagtext.from_row``)."""
+    return [tuple(d) for d in diags]
 
 
 def parse_story_file(data: bytes, path: str, *, manifest: bool) -> Record:
@@ -41,7 +42,7 @@ def parse_story_file(data: bytes, path: str, *, manifest: bool) -> Record:
     chk = Checker(path)
     rec: Record = {"path": path, "manifest": manifest, "scenes": [], "notes": [], "chapter": None,
                    "questions": [], "glossary": [], "sources": []}
-    root = chk.mapping(tree, "the file") if tree is not None else None
+    root = chk.mapping(tree, phrase("what.file")) if tree is not None else None
     if root is not None:
         if manifest:
             _parse_manifest(root, chk, rec)
@@ -53,45 +54,43 @@ def parse_story_file(data: bytes, path: str, *, manifest: bool) -> Record:
 
 def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
     chk.fields(root, ("story", "chapters", "variables", "endings", "characters", "notes"),
-               ("story", "chapters"), "the manifest")
-    info = chk.mapping(root.get("story"), "'story'")
+               ("story", "chapters"), phrase("what.manifest"))
+    info = chk.mapping(root.get("story"), phrase("what.field", name="story"))
     story: Record = {"pos": where(root)}
     if info is not None:
         chk.fields(info, ("id", "title", "start", "languages", "siege_start", "content_note"),
-                   ("id", "title", "start", "languages"), "'story'")
-        sid = chk.text(info.get("id"), "the story id")
+                   ("id", "title", "start", "languages"), phrase("what.field", name="story"))
+        sid = chk.text(info.get("id"), phrase("what.story_id"))
         if sid is not None and not STORY_ID_RE.match(sid):
-            chk.add("E203", info["id"], f"story id '{sid}' is not a valid id",
-                    "use letters, digits, '-' and '_'")
+            chk.add("E203", info["id"], "E203.story_id", id=sid)
             sid = None
         story["id"] = sid
-        story["title"] = chk.text(info.get("title"), "the title key")
-        story["content_note"] = chk.text(info.get("content_note"), "the content note key")
-        story["start"] = chk.ident(info.get("start"), "the start scene")
+        story["title"] = chk.text(info.get("title"), phrase("what.title_key"))
+        story["content_note"] = chk.text(info.get("content_note"), phrase("what.content_note_key"))
+        story["start"] = chk.ident(info.get("start"), phrase("what.start_scene"))
         story["start_pos"] = where(info.get("start", info))
-        story["siege_start"] = chk.date(info.get("siege_start"), "siege_start")
+        story["siege_start"] = chk.date(info.get("siege_start"), phrase("what.name", name="siege_start"))
         langs = []
-        for lang, pos in chk.id_list(info.get("languages"), "a language"):
+        for lang, pos in chk.id_list(info.get("languages"), phrase("what.language")):
             if not LANG_CODE_RE.match(lang):
-                chk.add("E218", pos, f"'{lang}' is not a language code",
-                        "use a lowercase ISO 639 code such as en, es or fr (a region may follow: pt-BR)")
+                chk.add("E218", pos, "E218", lang=lang)
             elif lang in langs:
-                chk.add("E204", pos, f"language '{lang}' is listed twice", "list each language once")
+                chk.add("E204", pos, "E204.language", lang=lang)
             else:
                 langs.append(lang)
         story["languages"] = langs
     rec["story"] = story
-    rec["chapters"] = _id_decls(chk, root.get("chapters"), "a chapter")
-    rec["endings"] = _id_decls(chk, root.get("endings"), "an ending")
-    rec["characters"] = _id_decls(chk, root.get("characters"), "a character")
+    rec["chapters"] = _id_decls(chk, root.get("chapters"), phrase("what.a_chapter"))
+    rec["endings"] = _id_decls(chk, root.get("endings"), phrase("what.an_ending"))
+    rec["characters"] = _id_decls(chk, root.get("characters"), phrase("what.a_character"))
     variables = []
-    vars_node = chk.mapping(root.get("variables"), "'variables'") if "variables" in root else None
+    vars_node = chk.mapping(root.get("variables"), phrase("what.field", name="variables")) if "variables" in root else None
     if vars_node is not None:
         for name, node in vars_node.items():
             pos = vars_node.keypos[name]
-            if not chk.key_ident(name, pos, "variable"):
+            if not chk.key_ident(name, pos, phrase("what.variable")):
                 continue
-            value = chk.value(node, f"the initial value of '{name}'")
+            value = chk.value(node, phrase("what.initial_value", name=name))
             if value is None:
                 continue
             kind = "flag" if isinstance(value, bool) else "counter"
@@ -101,13 +100,12 @@ def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
         _parse_notes(root["notes"], chk, rec)
 
 
-def _id_decls(chk: Checker, node: Node | None, what: str) -> list[tuple[str, tuple[int, int]]]:
+def _id_decls(chk: Checker, node: Node | None, what: Phrase) -> list[tuple[str, tuple[int, int]]]:
     seen: dict[str, tuple[int, int]] = {}
     out = []
     for value, pos in chk.id_list(node, what):
         if value in seen:
-            chk.add("E204", pos, f"{what} '{value}' is declared twice (first at line {seen[value][0]})",
-                    "declare it once")
+            chk.add("E204", pos, "E204.declared", what=what, value=value, line=seen[value][0])
             continue
         seen[value] = pos
         out.append((value, pos))
@@ -115,26 +113,25 @@ def _id_decls(chk: Checker, node: Node | None, what: str) -> list[tuple[str, tup
 
 
 def _parse_chapter_file(root: Map, chk: Checker, rec: Record) -> None:
-    chk.fields(root, ("chapter", "date", "start", "scenes", "notes") + CLASSROOM_FIELDS, (), "a story file")
+    chk.fields(root, ("chapter", "date", "start", "scenes", "notes") + CLASSROOM_FIELDS, (), phrase("what.story_file"))
     _parse_classroom(root, chk, rec)
     if "scenes" in root and "chapter" not in root:
-        chk.add("E201", root, "a file with scenes has no 'chapter'",
-                "add 'chapter: <id>' naming a chapter listed in story.yaml")
+        chk.add("E201", root, "E201.chapter")
     if "chapter" in root:
-        cid = chk.ident(root.get("chapter"), "the chapter id")
+        cid = chk.ident(root.get("chapter"), phrase("what.chapter_id"))
         if cid is not None:
             rec["chapter"] = {
                 "id": cid,
                 "pos": where(root["chapter"]),
-                "date": chk.date(root.get("date"), "the chapter date"),
-                "start": chk.ident(root.get("start"), "the chapter start scene"),
+                "date": chk.date(root.get("date"), phrase("what.chapter_date")),
+                "start": chk.ident(root.get("start"), phrase("what.chapter_start")),
                 "start_pos": where(root.get("start", root)),
             }
-    scenes = chk.mapping(root.get("scenes"), "'scenes'") if "scenes" in root else None
+    scenes = chk.mapping(root.get("scenes"), phrase("what.field", name="scenes")) if "scenes" in root else None
     if scenes is not None:
         for sid, node in scenes.items():
             pos = scenes.keypos[sid]
-            if not chk.key_ident(sid, pos, "scene id"):
+            if not chk.key_ident(sid, pos, phrase("what.scene_id")):
                 continue
             scene = _parse_scene(sid, pos, node, chk)
             if scene is not None:
@@ -148,40 +145,39 @@ _CHOICE_FIELDS = ("to", "when", "once", "effects")
 
 
 def _parse_scene(sid: str, pos: tuple[int, int], node: Node, chk: Checker) -> Record | None:
-    body = chk.mapping(node, f"scene '{sid}'")
+    body = chk.mapping(node, phrase("what.scene", id=sid))
     if body is None:
         return None
-    chk.fields(body, _SCENE_FIELDS, (), f"scene '{sid}'")
+    chk.fields(body, _SCENE_FIELDS, (), phrase("what.scene", id=sid))
     scene: Record = {
         "id": sid,
         "pos": pos,
-        "date": chk.date(body.get("date"), "the scene date"),
-        "witness": chk.ident(body.get("witness"), "the witness"),
+        "date": chk.date(body.get("date"), phrase("what.scene_date")),
+        "witness": chk.ident(body.get("witness"), phrase("what.witness")),
         "witness_pos": where(body.get("witness", body)),
-        "ending": chk.ident(body.get("ending"), "the ending"),
+        "ending": chk.ident(body.get("ending"), phrase("what.ending")),
         "ending_pos": where(body.get("ending", body)),
-        "effects": _parse_effects(body.get("effects"), chk, f"scene '{sid}'"),
+        "effects": _parse_effects(body.get("effects"), chk, phrase("what.scene", id=sid)),
         "choices": [],
     }
-    choices = chk.mapping(body.get("choices"), f"the choices of '{sid}'") if "choices" in body else None
+    choices = chk.mapping(body.get("choices"), phrase("what.choices_of", scene=sid)) if "choices" in body else None
     if choices is not None:
         for cid, cnode in choices.items():
             cpos = choices.keypos[cid]
-            if not chk.key_ident(cid, cpos, "choice id"):
+            if not chk.key_ident(cid, cpos, phrase("what.choice_id")):
                 continue
             choice = _parse_choice(sid, cid, cpos, cnode, chk)
             if choice is not None:
                 scene["choices"].append(choice)
     if scene["ending"] is not None and scene["choices"]:
-        chk.add("E202", body["choices"], f"ending scene '{sid}' also has choices",
-                "an ending scene ends the story: remove 'ending:' or the choices")
+        chk.add("E202", body["choices"], "E202.ending_choices", scene=sid)
     return scene
 
 
 def _parse_choice(sid: str, cid: str, pos: tuple[int, int], node: Node, chk: Checker) -> Record | None:
-    what = f"choice '{cid}' of '{sid}'"
+    what = phrase("what.choice", choice=cid, scene=sid)
     if isinstance(node, Scalar):  # shorthand: `go: next_scene`
-        target = chk.ident(node, f"the target of {what}")
+        target = chk.ident(node, phrase("what.target_of", what=what))
         return {"id": cid, "pos": pos, "to": target, "to_pos": where(node), "when": None,
                 "when_pos": pos, "once": False, "effects": []}
     body = chk.mapping(node, what)
@@ -191,15 +187,14 @@ def _parse_choice(sid: str, cid: str, pos: tuple[int, int], node: Node, chk: Che
     effects = _parse_effects(body.get("effects"), chk, what)
     ends = any(e["op"] == "end" for e in effects)
     if "to" not in body and not ends:
-        chk.add("E201", pos, f"{what} has no 'to'",
-                "add 'to: <scene id>', or an effect '- end: <ending id>' to end the story")
-    once = chk.boolean(body.get("once"), "'once'") if "once" in body else False
+        chk.add("E201", pos, "E201.to", what=what)
+    once = chk.boolean(body.get("once"), phrase("what.field", name="once")) if "once" in body else False
     return {
         "id": cid,
         "pos": pos,
-        "to": chk.ident(body.get("to"), f"the target of {what}"),
+        "to": chk.ident(body.get("to"), phrase("what.target_of", what=what)),
         "to_pos": where(body.get("to", body)),
-        "when": chk.text(body.get("when"), "the condition"),
+        "when": chk.text(body.get("when"), phrase("what.condition")),
         "when_pos": where(body.get("when", body)),
         "when_plain": isinstance(body.get("when"), Scalar) and body["when"].plain,
         "once": bool(once),
@@ -207,67 +202,64 @@ def _parse_choice(sid: str, cid: str, pos: tuple[int, int], node: Node, chk: Che
     }
 
 
-def _parse_effects(node: Node | None, chk: Checker, what: str) -> list[Record]:
+def _parse_effects(node: Node | None, chk: Checker, what: Phrase) -> list[Record]:
     out: list[Record] = []
-    items = chk.sequence(node, f"the effects of {what}") if node is not None else None
+    items = chk.sequence(node, phrase("what.effects_of", what=what)) if node is not None else None
     for item in items or []:
-        body = chk.mapping(item, "an effect")
+        body = chk.mapping(item, phrase("what.effect"))
         if body is None:
             continue
         if len(body) != 1:
-            chk.add("E202", body, "each effect is one line such as '- set: {flag: true}'",
-                    "split it into one '- ' line per effect")
+            chk.add("E202", body, "E202.effect_line")
             continue
         op, value = next(iter(body.items()))
         opos = body.keypos[op]
         if op not in EFFECT_OPS:
-            chk.add("E200", opos, f"unknown effect '{op}'",
-                    "effects are " + ", ".join(EFFECT_OPS) + suggest(op, EFFECT_OPS))
+            chk.add("E200", opos, "E200.effect", op=op, ops=", ".join(EFFECT_OPS), closest=closest(op, EFFECT_OPS))
             continue
         if op in ("note", "end"):
-            target = chk.ident(value, f"the {op} id")
+            target = chk.ident(value, phrase("what.op_id", op=op))
             if target is not None:
                 out.append({"op": op, "target": target, "value": None, "pos": where(value)})
             continue
-        assigns = chk.mapping(value, f"'{op}'")
+        assigns = chk.mapping(value, phrase("what.field", name=op))
         if assigns is None:
             continue
         for name, vnode in assigns.items():
             npos = assigns.keypos[name]
-            if not chk.key_ident(name, npos, "variable"):
+            if not chk.key_ident(name, npos, phrase("what.variable")):
                 continue
-            val = chk.value(vnode, f"the value for '{name}'") if op == "set" \
-                else chk.integer(vnode, f"the amount for '{name}'")
+            val = chk.value(vnode, phrase("what.value_for", name=name)) if op == "set" \
+                else chk.integer(vnode, phrase("what.amount_for", name=name))
             if val is not None:
                 out.append({"op": op, "target": name, "value": val, "pos": npos})
     return out
 
 
 def _parse_notes(node: Node, chk: Checker, rec: Record) -> None:
-    notes = chk.mapping(node, "'notes'")
+    notes = chk.mapping(node, phrase("what.field", name="notes"))
     if notes is None:
         return
     for nid, body_node in notes.items():
         pos = notes.keypos[nid]
-        if not chk.key_ident(nid, pos, "note id"):
+        if not chk.key_ident(nid, pos, phrase("what.note_id")):
             continue
-        body = chk.mapping(body_node, f"note '{nid}'")
+        body = chk.mapping(body_node, phrase("what.note", id=nid))
         if body is None:
             continue
-        chk.fields(body, ("sources", "date", "category"), ("sources",), f"note '{nid}'")
+        chk.fields(body, ("sources", "date", "category"), ("sources",), phrase("what.note", id=nid))
         sources = []
-        src_node = chk.sequence(body.get("sources"), "'sources'") if "sources" in body else None
+        src_node = chk.sequence(body.get("sources"), phrase("what.field", name="sources")) if "sources" in body else None
         for item in src_node or []:
-            text = chk.text(item, "a source")
+            text = chk.text(item, phrase("what.source"))
             if text is not None:
                 sources.append(text)
         if src_node is not None and not sources:
-            chk.add("E201", body["sources"], f"note '{nid}' names no source",
-                    "list the source file name(s) the note is based on")
+            chk.add("E201", body["sources"], "E201.sources", note=nid)
         rec["notes"].append({
             "id": nid, "pos": pos, "sources": sources,
-            "date": chk.date(body.get("date"), "the note date"),
-            "category": chk.ident(body.get("category"), "the category"),
+            "date": chk.date(body.get("date"), phrase("what.note_date")),
+            "category": chk.ident(body.get("category"), phrase("what.category")),
         })
 
 
@@ -282,17 +274,17 @@ def _parse_classroom(root: Map, chk: Checker, rec: Record) -> None:
     rec["questions"] = []
     rec["glossary"] = []
     rec["sources"] = []
-    questions = chk.mapping(root.get("questions"), "'questions'") if "questions" in root else None
+    questions = chk.mapping(root.get("questions"), phrase("what.field", name="questions")) if "questions" in root else None
     for chapter, node in (questions or {}).items():
         cpos = questions.keypos[chapter]  # type: ignore[union-attr]
-        if not chk.key_ident(chapter, cpos, "chapter id"):
+        if not chk.key_ident(chapter, cpos, phrase("what.chapter_id_bare")):
             continue
-        for qid, qpos in chk.id_list(node, "a question id"):
+        for qid, qpos in chk.id_list(node, phrase("what.question_id")):
             rec["questions"].append({"id": qid, "chapter": chapter, "pos": qpos, "chapter_pos": cpos})
     if "glossary" in root:
-        rec["glossary"] = [{"id": tid, "pos": tpos} for tid, tpos in chk.id_list(root["glossary"], "a term id")]
-    sources = chk.mapping(root.get("sources"), "'sources'") if "sources" in root else None
+        rec["glossary"] = [{"id": tid, "pos": tpos} for tid, tpos in chk.id_list(root["glossary"], phrase("what.term_id"))]
+    sources = chk.mapping(root.get("sources"), phrase("what.field", name="sources")) if "sources" in root else None
     for file, node in (sources or {}).items():
-        sid = chk.ident(node, f"the id of source '{file}'")
+        sid = chk.ident(node, phrase("what.source_id_of", file=file))
         if sid is not None:
             rec["sources"].append({"file": file, "id": sid, "pos": sources.keypos[file]})  # type: ignore[union-attr]

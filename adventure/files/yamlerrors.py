@@ -12,54 +12,52 @@ from __future__ import annotations
 from typing import Any
 
 from adventure.core.charset import describe, find_control
-from adventure.core.diagnostics import Diagnostic
+from adventure.core.diagnostics import Diagnostic, Phrase
+from adventure.files.diagtext import diag, phrase, render_phrase
 
 
 def escaped_control(value: str, path: str, line: int, col: int) -> Diagnostic:
     """E108 for a control character that only YAML's decoding shows (``"\\e"``, ``"\\x9b"``)."""
     bad = find_control(value)
     assert bad is not None
-    return Diagnostic("E108", path, line, col,
-                      f"control character {describe(value[bad])} in the text of this value "
-                      "(written as an escape such as \\e, \\x1b or \\u202e in a quoted string)",
-                      "remove the escape; story and locale text cannot hold terminal or bidi controls")
+    return diag("E108", path, line, col, "E108.escape", character=describe(value[bad]))
 
 
 def refused(ev: object, path: str) -> Diagnostic:
     m = ev.start_mark  # type: ignore[attr-defined]
     line, col = m.line + 1, m.column + 1
     if ev.anchor is not None:  # type: ignore[attr-defined]
-        return Diagnostic("E102", path, line, col, f"anchor '&{ev.anchor}' is not allowed",  # type: ignore[attr-defined]
-                          "remove the anchor and write values out in full")
-    return Diagnostic("E104", path, line, col, f"explicit tag '{ev.tag}' is not allowed",  # type: ignore[attr-defined]
-                      "remove the tag; quote the value if you want it kept as text")
+        return diag("E102", path, line, col, "E102.anchor", anchor=ev.anchor)  # type: ignore[attr-defined]
+    return diag("E104", path, line, col, "E104", tag=ev.tag)  # type: ignore[attr-defined]
 
 
 # Errors whose problem PyYAML finds far from where it started: a quote or bracket left open is
 # noticed only where the text runs out (or at the next line that cannot belong to it).
 _OPENED = {
-    "while scanning a quoted scalar": "a quote opened here is never closed",
-    "while parsing a flow sequence": "a '[' opened here is never closed",
-    "while parsing a flow mapping": "a '{' opened here is never closed",
+    "while scanning a quoted scalar": "yaml.opened_quote",
+    "while parsing a flow sequence": "yaml.opened_list",
+    "while parsing a flow mapping": "yaml.opened_mapping",
 }
 
 
-def first_place(exc: Any, text: str) -> tuple[Any, str]:
+def first_place(exc: Any, text: str) -> tuple[Any, str | Phrase]:
     """Where a syntax error started and what it is, from PyYAML's two marks: the context mark
     (where the construct being read began) for something left open, the problem mark otherwise.
+    The problem is PyYAML's own words, or a :class:`Phrase` of the catalogue for what this
+    module worked out.
 
     An unclosed quote on line 4 of a 600-line file is reported on line 4, not at the end."""
     problem = exc.problem or exc.context or "invalid YAML"
     opened = _OPENED.get(exc.context or "")
     if opened and exc.context_mark is not None:
-        return exc.context_mark, f"{opened} (then: {problem})"
+        return exc.context_mark, phrase(opened, then=problem)
     if exc.context == "while scanning a simple key" and exc.context_mark is not None:
-        return exc.context_mark, f"{problem} after this key"
+        return exc.context_mark, phrase("yaml.after_key", problem=problem)
     pm = exc.problem_mark
     if pm is not None and ("expected key" in problem or "expected <block end>" in problem):
         first = _lone_deeper_first_line(text, pm.line)
         if first is not None:
-            return _Mark(first[0], first[1]), "this line is indented further than the lines after it"
+            return _Mark(first[0], first[1]), phrase("yaml.indented_further")
     return exc.problem_mark or exc.context_mark, problem
 
 
@@ -108,7 +106,8 @@ def _lone_deeper_first_line(text: str, bad: int) -> tuple[int, int] | None:
     return None
 
 
-def runaway_quote(text: str, mark: Any, problem: str, yaml: Any, loader_class: type) -> tuple[Any, str]:
+def runaway_quote(text: str, mark: Any, problem: str | Phrase, yaml: Any,
+                  loader_class: type) -> tuple[Any, str | Phrase]:
     """A quote left open swallows the following lines up to the next quote, and PyYAML reports
     the line after it: if a quoted text spanning several lines ends on the line of the error,
     the mistake is where that text opened (``yaml`` and ``loader_class``: the reader's PyYAML)::
@@ -118,7 +117,7 @@ def runaway_quote(text: str, mark: Any, problem: str, yaml: Any, loader_class: t
         >>> diags[0].line, diags[0].message
         (1, 'YAML syntax: a quote opened here is never closed (it runs on to line 3)')
     """
-    if mark is None or "never closed" in problem or "indented further" in problem:
+    if mark is None or (isinstance(problem, Phrase) and problem.key != "yaml.after_key"):  # placed already
         return mark, problem
     runaway = None
     loader = loader_class(text)
@@ -136,7 +135,7 @@ def runaway_quote(text: str, mark: Any, problem: str, yaml: Any, loader_class: t
         loader.dispose()
     if runaway is None or runaway.end_mark.line != mark.line:
         return mark, problem
-    return runaway.start_mark, f"a quote opened here is never closed (it runs on to line {mark.line + 1})"
+    return runaway.start_mark, phrase("yaml.runaway", line=mark.line + 1)
 
 
 def is_tab_at(text: str, mark: object) -> bool:
@@ -151,21 +150,28 @@ def is_tab_at(text: str, mark: object) -> bool:
     return "\t" in line[: max(1, index - line_start + 1)] or "\t" in line[:len(line) - len(line.lstrip(" \t"))]
 
 
-def syntax_fix(problem: str) -> str:
+def syntax_error(path: str, line: int, col: int, problem: str | Phrase) -> Diagnostic:
+    """E100 for ``problem`` (PyYAML's words or a :class:`Phrase`), with the fix that fits it."""
+    return diag("E100", path, line, col, "E100", problem=problem, fix=phrase("yaml.fix." + syntax_fix(problem)))
+
+
+def syntax_fix(problem: str | Phrase) -> str:
+    """The id of the fix for a syntax problem (``ui.diag.yaml.fix.<id>``), from its English."""
+    problem = render_phrase(problem, "en") if isinstance(problem, Phrase) else problem
     if "mapping values are not allowed" in problem:
-        return "a ':' inside text needs the whole value in quotes, e.g. text: \"Note: ...\""
+        return "colon"
     if "could not find expected ':'" in problem:
-        return "each line of a mapping needs 'key: value'; check the indentation of this line"
+        return "key_value"
     if "did not find expected key" in problem or "expected <block end>" in problem:
-        return "check the indentation: items of one mapping must line up exactly"
+        return "line_up"
     if "found undefined alias" in problem or "found character" in problem:
-        return "quote the value if it starts with a special character such as * & ! % @ or `"
+        return "special"
     if "indented further" in problem:
-        return "line it up with the keys after it: one mapping's keys use exactly the same spaces"
+        return "indented_further"
     if "quote opened here is never closed" in problem:
-        return "close the quote at the end of the text (a text of several lines is written with | instead)"
+        return "close_quote"
     if "never closed" in problem:
-        return "close it where the list or mapping ends, on the same line"
+        return "close_bracket"
     if "end of the stream" in problem or "found unexpected end" in problem:
-        return "a quote or bracket is not closed"
-    return "fix the YAML at this place (quote text that contains ':' or starts with a symbol)"
+        return "not_closed"
+    return "general"

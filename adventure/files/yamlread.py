@@ -27,7 +27,8 @@ from typing import Any
 
 from adventure.core.charset import describe, find_control, strip_controls
 from adventure.core.diagnostics import Diagnostic
-from adventure.files.yamlerrors import escaped_control, first_place, is_tab_at, refused, runaway_quote, syntax_fix
+from adventure.files.diagtext import diag
+from adventure.files.yamlerrors import escaped_control, first_place, is_tab_at, refused, runaway_quote, syntax_error
 
 MAX_DEPTH = 64
 MAX_BYTES = 32 * 1024 * 1024
@@ -101,9 +102,7 @@ def where(node: object) -> tuple[int, int]:
 
 def too_large(path: str, size: int) -> Diagnostic:
     """E110 for a file of ``size`` bytes (callers check the size before reading, too)."""
-    return Diagnostic("E110", path, 1, 1,
-                      f"the file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
-                      "split it into several files (one per chapter, say)")
+    return diag("E110", path, 1, 1, "E110", size=f"{size / 1048576:.1f}", limit=MAX_BYTES // 1048576)
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
@@ -113,33 +112,23 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         diags.append(too_large(path, len(data)))
         return None, diags
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        diags.append(Diagnostic(
-            "E105", path, 1, 1, "the file looks like UTF-16 (or binary), not UTF-8",
-            "save it again as UTF-8 (in most editors: File > Save with encoding > UTF-8)"))
+        diags.append(diag("E105", path, 1, 1, "E105.utf16"))
         return None, diags
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        diags.append(Diagnostic(
-            "E105", path, line, col, f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
-            "save the file as UTF-8; the text near this place may have been pasted from "
-            "another encoding"))
+        diags.append(diag("E105", path, line, col, "E105.byte", byte=f"0x{data[exc.start]:02x}"))
         return None, diags
     if text.startswith("\ufeff"):
         text = text[1:]
-        diags.append(Diagnostic(
-            "W101", path, 1, 1, "the file starts with a byte-order mark (BOM)",
-            "save it as UTF-8 without BOM; the engine ignores the mark"))
+        diags.append(diag("W101", path, 1, 1, "W101"))
     bad = find_control(text, line_ends=True)
     if bad is not None:
         line = text.count("\n", 0, bad) + 1
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
-        diags.append(Diagnostic(
-            "E108", path, line, col,
-            f"control character {describe(text[bad])} in the text",
-            "delete it; it is invisible in most editors, so retype the text around it"))
+        diags.append(diag("E108", path, line, col, "E108.text", character=describe(text[bad])))
         return None, diags
     return text, diags
 
@@ -234,9 +223,7 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                     continue
                 m = ev.start_mark
                 if len(stack) >= max_depth:
-                    diags.append(Diagnostic(
-                        "E103", path, m.line + 1, m.column + 1, f"nesting deeper than {max_depth} levels",
-                        "flatten the structure; story files need only a few levels"))
+                    diags.append(diag("E103", path, m.line + 1, m.column + 1, "E103", levels=max_depth))
                     return None, diags
                 node = Map(m.line + 1, m.column + 1) if kind is ev_map else Seq(m.line + 1, m.column + 1)
             elif kind is ev_map_end or kind is ev_seq_end:
@@ -249,18 +236,12 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                 documents += 1
                 if documents > 1:
                     m = ev.start_mark
-                    diags.append(Diagnostic(
-                        "E106", path, m.line + 1, m.column + 1,
-                        "a second YAML document starts here ('---')",
-                        "keep one document per file: remove the '---' line or move the rest to its own file"))
+                    diags.append(diag("E106", path, m.line + 1, m.column + 1, "E106"))
                     break
                 continue
             elif kind is ev_alias:
                 m = ev.start_mark
-                diags.append(Diagnostic(
-                    "E102", path, m.line + 1, m.column + 1, f"alias '*{ev.anchor}' is not allowed",
-                    "write the value out in full; anchors and aliases are refused so a file "
-                    "cannot expand into a huge structure"))
+                diags.append(diag("E102", path, m.line + 1, m.column + 1, "E102.alias", alias=ev.anchor))
                 return None, diags
             elif kind is ev_stream_end or ev is None:
                 break
@@ -276,9 +257,7 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                     frame[0].append(node)
                 elif frame[2] is None:  # this node is a key
                     if is_collection:
-                        diags.append(Diagnostic(
-                            "E202", path, node.line, node.col, "a key must be plain text, not a list or mapping",
-                            "write the key as a simple word"))
+                        diags.append(diag("E202", path, node.line, node.col, "E202.key"))
                         frame[2] = Scalar("?", True, node.line, node.col)
                         stack.append([node, kind is ev_map, None])  # read on, but into nothing
                         continue
@@ -291,10 +270,7 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                     name = key.value
                     if name in parent:
                         first = parent.keypos[name]
-                        diags.append(Diagnostic(
-                            "E101", path, key.line, key.col,
-                            f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last",
-                            "remove one of the two, or merge them"))
+                        diags.append(diag("E101", path, key.line, key.col, "E101", key=name, line=first[0]))
                         if is_collection:
                             skip_depth = 1  # skip the duplicate's nested value
                         continue
@@ -310,21 +286,17 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
         mark, problem = runaway_quote(text, mark, problem, *_yaml())
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if is_tab_at(text, mark):
-            diags.append(Diagnostic(
-                "E109", path, line, col, "a tab character is used for indentation",
-                "indent with spaces only (set your editor to insert spaces for Tab)"))
+            diags.append(diag("E109", path, line, col, "E109"))
         else:
-            diags.append(Diagnostic("E100", path, line, col, f"YAML syntax: {problem}", syntax_fix(problem)))
+            diags.append(syntax_error(path, line, col, problem))
         return None, diags
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
-        diags.append(Diagnostic("E100", path, 1, 1, f"YAML could not be read: {type(exc).__name__}",
-                                "check the file for unusual syntax"))
+        diags.append(diag("E100", path, 1, 1, "E100.unreadable", error=type(exc).__name__))
         return None, diags
     finally:
         loader.dispose()
     if root is None or (isinstance(root, Scalar) and root.is_null):
-        diags.append(Diagnostic("E107", path, 1, 1, "the file holds no data",
-                                "add content, or delete the file"))
+        diags.append(diag("E107", path, 1, 1, "E107"))
         return None, diags
     return root, diags
 

@@ -5,6 +5,7 @@ rename, document symbols and code actions. Positions are LSP's (0-based lines an
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from lsprotocol import types as t
 
 from adventure.core.diagnostics import CODES, Diagnostic
+from adventure.files.diagtext import localise, writer_language
 from adventure.files.loader import data_root, paragraph_count
 from adventure.lsp.index import Index, Occ, locale_occurrences, story_occurrences
 from adventure.lsp.project import Project
@@ -80,6 +82,7 @@ def lsp_diagnostic(d: Diagnostic, text: str) -> t.Diagnostic:
 
 
 def _diag(d: Diagnostic, line: int, col: int, length: int) -> t.Diagnostic:
+    d = localise(d, writer_language(os.environ))  # the writer's language, as in check
     severity = t.DiagnosticSeverity.Error if d.is_error else t.DiagnosticSeverity.Warning
     return t.Diagnostic(
         range=t.Range(t.Position(line, col), t.Position(line, col + length)),
