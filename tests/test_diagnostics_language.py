@@ -177,3 +177,20 @@ def test_a_condition_error_reads_the_same_from_the_catalogue(source: str) -> Non
 def test_a_phrase_renders_in_each_language() -> None:
     p = Phrase("what.choice", (("choice", "go"), ("scene", "a")))
     assert render_phrase(p, "en") == "choice 'go' of 'a'" and render_phrase(p, "es") == "la opción 'go' de 'a'"
+
+
+def test_the_language_server_shows_the_writer_s_language_and_keeps_its_quick_fixes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from adventure.lsp import features
+
+    d = diag("E205", "story/a.yaml", 2, 7, "E205", choice="go", target="brigde", closest="bridge")
+    text = "a:\n  go: brigde\n"
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    shown = features.lsp_diagnostic(d, text)
+    assert shown.message.startswith("la opción 'go' lleva a 'brigde'") and "¿querías decir 'bridge'?" in shown.message
+    assert (shown.range.start.line, shown.range.start.character, shown.range.end.character) == (1, 6, 12)
+    assert "did you mean 'bridge'" in features._english(shown)  # what the quick fix reads
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert features.lsp_diagnostic(d, text).message == f"{d.message} — {d.fix}"

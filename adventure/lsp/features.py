@@ -82,13 +82,13 @@ def lsp_diagnostic(d: Diagnostic, text: str) -> t.Diagnostic:
 
 
 def _diag(d: Diagnostic, line: int, col: int, length: int) -> t.Diagnostic:
-    d = localise(d, writer_language(os.environ))  # the writer's language, as in check
+    en, d = f"{d.message} — {d.fix}", localise(d, writer_language(os.environ))  # the writer's language, as in check
     severity = t.DiagnosticSeverity.Error if d.is_error else t.DiagnosticSeverity.Warning
     return t.Diagnostic(
         range=t.Range(t.Position(line, col), t.Position(line, col + length)),
         message=f"{d.message} — {d.fix}", severity=severity, code=d.code, source="hengyang",
         code_description=t.CodeDescription(href=f"{DOCS}#{d.code.lower()}"),
-        data={"fix": d.fix, "name": CODES[d.code].name})
+        data={"fix": d.fix, "name": CODES[d.code].name, "en": en})
 
 
 # -- definition and references -------------------------------------------------------------
@@ -272,18 +272,23 @@ def code_actions(project: Project, path: Path, diagnostics: list[t.Diagnostic]) 
     """Apply a "did you mean"; add a missing text as a stub in the right locale file."""
     out: list[t.CodeAction] = []
     for d in diagnostics:
-        mean = _MEAN.search(d.message)
+        mean = _MEAN.search(_english(d))
         if mean and d.code not in ("W301",):
             out.append(t.CodeAction(title=f"Change to '{mean.group(1)}'", kind=t.CodeActionKind.QuickFix,
                                     diagnostics=[d], is_preferred=True,
                                     edit=t.WorkspaceEdit(changes={uri_of(path): [
                                         t.TextEdit(_word_range(project, path, d), mean.group(1))]})))
-        missing = _MISSING.search(d.message)
+        missing = _MISSING.search(_english(d))
         if missing and d.code == "E300":
             action = _stub(project, path, missing.group(1), missing.group(2), d)
             if action is not None:
                 out.append(action)
     return out
+
+
+def _english(d: t.Diagnostic) -> str:
+    """A published diagnostic's text in English (the quick fixes read its arguments there)."""
+    return str(d.data.get("en", d.message)) if isinstance(d.data, dict) else d.message
 
 
 def _word_range(project: Project, path: Path, d: t.Diagnostic) -> t.Range:
