@@ -107,7 +107,7 @@ def _ids_in_code() -> tuple[set[str], set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and node.name == "syntax_fix":
-                phrases.update("yaml.fix." + s for r in ast.walk(node) if isinstance(r, ast.Return)
+                messages.update("E100." + s for r in ast.walk(node) if isinstance(r, ast.Return)
                                for s in _strings(r.value))
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_OPENED" for t in node.targets):
                 phrases.update(s for v in node.value.values for s in _strings(v))  # type: ignore[attr-defined]

@@ -25,17 +25,18 @@ FALSE = {"false", "False", "FALSE"}
 YAML11_BOOL = {"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"}
 
 
-def _kind_name(node: Node) -> Phrase:
+def _kind_name(node: Node) -> Phrase | str:
     if isinstance(node, Map):
         return phrase("kind.mapping")
     if isinstance(node, Seq):
         return phrase("kind.list")
-    return phrase("kind.empty") if node.is_null else phrase("kind.value", value=node.value)
+    return phrase("kind.empty") if node.is_null else f"'{node.value}'"
 
 
 class Checker:
     """Collects diagnostics for one file (``path`` as shown to the writer). Each accessor's
-    ``what`` names the thing read, as a :class:`Phrase` of the diagnostics catalogue."""
+    ``what`` names the thing read, as a :class:`Phrase` of the diagnostics catalogue (or a
+    field's name in quotes, the same in every language)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -47,21 +48,21 @@ class Checker:
         self.diags.append(diag(code, self.path, line, col, msg_id, **args))
 
     # -- structure -----------------------------------------------------------------------
-    def mapping(self, node: Node | None, what: Phrase) -> Map | None:
+    def mapping(self, node: Node | None, what: Phrase | str) -> Map | None:
         if isinstance(node, Map):
             return node
         if node is not None:
             self.add("E202", node, "E202.mapping", what=what, kind=_kind_name(node))
         return None
 
-    def sequence(self, node: Node | None, what: Phrase) -> Seq | None:
+    def sequence(self, node: Node | None, what: Phrase | str) -> Seq | None:
         if isinstance(node, Seq):
             return node
         if node is not None:
             self.add("E202", node, "E202.list", what=what, kind=_kind_name(node))
         return None
 
-    def fields(self, node: Map, allowed: Iterable[str], required: Iterable[str], what: Phrase) -> None:
+    def fields(self, node: Map, allowed: Iterable[str], required: Iterable[str], what: Phrase | str) -> None:
         """Report unknown fields (with a suggestion) and missing required ones."""
         allowed = tuple(allowed)
         for key in node:
@@ -73,7 +74,7 @@ class Checker:
                 self.add("E201", node, "E201.field", what=what, field=key)
 
     # -- scalars -------------------------------------------------------------------------
-    def text(self, node: Node | None, what: Phrase) -> str | None:
+    def text(self, node: Node | None, what: Phrase | str) -> str | None:
         if node is None:
             return None
         if isinstance(node, Scalar) and not node.is_null:
@@ -84,20 +85,20 @@ class Checker:
             self.add("E202", node, "E202.text", what=what, kind=_kind_name(node))
         return None
 
-    def ident(self, node: Node | None, what: Phrase) -> str | None:
+    def ident(self, node: Node | None, what: Phrase | str) -> str | None:
         value = self.text(node, what)
         if value is not None and not ID_RE.match(value):
             self.add("E203", node, "E203.id", what=what, value=value)
             return None
         return value
 
-    def key_ident(self, name: str, at: tuple[int, int], what: Phrase) -> bool:
+    def key_ident(self, name: str, at: tuple[int, int], what: Phrase | str) -> bool:
         if ID_RE.match(name):
             return True
         self.add("E203", at, "E203.id", what=what, value=name)
         return False
 
-    def boolean(self, node: Node | None, what: Phrase) -> bool | None:
+    def boolean(self, node: Node | None, what: Phrase | str) -> bool | None:
         if node is None:
             return None
         if isinstance(node, Scalar) and node.plain:
@@ -113,7 +114,7 @@ class Checker:
         self.add("E202", node, "E202.bool_quoted" if quoted else "E202.bool", what=what, kind=_kind_name(node))
         return None
 
-    def integer(self, node: Node | None, what: Phrase) -> int | None:
+    def integer(self, node: Node | None, what: Phrase | str) -> int | None:
         if node is None:
             return None
         if isinstance(node, Scalar) and node.plain and INT_RE.match(node.value):
@@ -132,14 +133,14 @@ class Checker:
         self.add("E202", node, key, what=what, kind=_kind_name(node), number=number, value=value)
         return None
 
-    def value(self, node: Node | None, what: Phrase) -> bool | int | None:
+    def value(self, node: Node | None, what: Phrase | str) -> bool | int | None:
         """A flag or counter value: true/false or a whole number."""
         if isinstance(node, Scalar) and node.plain and (node.value in TRUE or node.value in FALSE
                                                          or node.value in YAML11_BOOL):
             return self.boolean(node, what)
         return self.integer(node, what)
 
-    def date(self, node: Node | None, what: Phrase) -> str | None:
+    def date(self, node: Node | None, what: Phrase | str) -> str | None:
         value = self.text(node, what)
         if value is None:
             return None
@@ -158,7 +159,7 @@ class Checker:
             return None
         return value
 
-    def id_list(self, node: Node | None, what: Phrase) -> list[tuple[str, tuple[int, int]]]:
+    def id_list(self, node: Node | None, what: Phrase | str) -> list[tuple[str, tuple[int, int]]]:
         """A list of ids (or a single id) with the place of each."""
         if node is None:
             return []

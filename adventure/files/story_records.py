@@ -55,11 +55,11 @@ def parse_story_file(data: bytes, path: str, *, manifest: bool) -> Record:
 def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
     chk.fields(root, ("story", "chapters", "variables", "endings", "characters", "notes"),
                ("story", "chapters"), phrase("what.manifest"))
-    info = chk.mapping(root.get("story"), phrase("what.field", name="story"))
+    info = chk.mapping(root.get("story"), "\'story\'")
     story: Record = {"pos": where(root)}
     if info is not None:
         chk.fields(info, ("id", "title", "start", "languages", "siege_start", "content_note"),
-                   ("id", "title", "start", "languages"), phrase("what.field", name="story"))
+                   ("id", "title", "start", "languages"), "\'story\'")
         sid = chk.text(info.get("id"), phrase("what.story_id"))
         if sid is not None and not STORY_ID_RE.match(sid):
             chk.add("E203", info["id"], "E203.story_id", id=sid)
@@ -69,7 +69,7 @@ def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
         story["content_note"] = chk.text(info.get("content_note"), phrase("what.content_note_key"))
         story["start"] = chk.ident(info.get("start"), phrase("what.start_scene"))
         story["start_pos"] = where(info.get("start", info))
-        story["siege_start"] = chk.date(info.get("siege_start"), phrase("what.name", name="siege_start"))
+        story["siege_start"] = chk.date(info.get("siege_start"), "siege_start")
         langs = []
         for lang, pos in chk.id_list(info.get("languages"), phrase("what.language")):
             if not LANG_CODE_RE.match(lang):
@@ -84,7 +84,7 @@ def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
     rec["endings"] = _id_decls(chk, root.get("endings"), phrase("what.an_ending"))
     rec["characters"] = _id_decls(chk, root.get("characters"), phrase("what.a_character"))
     variables = []
-    vars_node = chk.mapping(root.get("variables"), phrase("what.field", name="variables")) if "variables" in root else None
+    vars_node = chk.mapping(root.get("variables"), "\'variables\'") if "variables" in root else None
     if vars_node is not None:
         for name, node in vars_node.items():
             pos = vars_node.keypos[name]
@@ -100,7 +100,7 @@ def _parse_manifest(root: Map, chk: Checker, rec: Record) -> None:
         _parse_notes(root["notes"], chk, rec)
 
 
-def _id_decls(chk: Checker, node: Node | None, what: Phrase) -> list[tuple[str, tuple[int, int]]]:
+def _id_decls(chk: Checker, node: Node | None, what: Phrase | str) -> list[tuple[str, tuple[int, int]]]:
     seen: dict[str, tuple[int, int]] = {}
     out = []
     for value, pos in chk.id_list(node, what):
@@ -127,7 +127,7 @@ def _parse_chapter_file(root: Map, chk: Checker, rec: Record) -> None:
                 "start": chk.ident(root.get("start"), phrase("what.chapter_start")),
                 "start_pos": where(root.get("start", root)),
             }
-    scenes = chk.mapping(root.get("scenes"), phrase("what.field", name="scenes")) if "scenes" in root else None
+    scenes = chk.mapping(root.get("scenes"), "\'scenes\'") if "scenes" in root else None
     if scenes is not None:
         for sid, node in scenes.items():
             pos = scenes.keypos[sid]
@@ -188,7 +188,7 @@ def _parse_choice(sid: str, cid: str, pos: tuple[int, int], node: Node, chk: Che
     ends = any(e["op"] == "end" for e in effects)
     if "to" not in body and not ends:
         chk.add("E201", pos, "E201.to", what=what)
-    once = chk.boolean(body.get("once"), phrase("what.field", name="once")) if "once" in body else False
+    once = chk.boolean(body.get("once"), "\'once\'") if "once" in body else False
     return {
         "id": cid,
         "pos": pos,
@@ -202,7 +202,7 @@ def _parse_choice(sid: str, cid: str, pos: tuple[int, int], node: Node, chk: Che
     }
 
 
-def _parse_effects(node: Node | None, chk: Checker, what: Phrase) -> list[Record]:
+def _parse_effects(node: Node | None, chk: Checker, what: Phrase | str) -> list[Record]:
     out: list[Record] = []
     items = chk.sequence(node, phrase("what.effects_of", what=what)) if node is not None else None
     for item in items or []:
@@ -222,7 +222,7 @@ def _parse_effects(node: Node | None, chk: Checker, what: Phrase) -> list[Record
             if target is not None:
                 out.append({"op": op, "target": target, "value": None, "pos": where(value)})
             continue
-        assigns = chk.mapping(value, phrase("what.field", name=op))
+        assigns = chk.mapping(value, f"'{op}'")
         if assigns is None:
             continue
         for name, vnode in assigns.items():
@@ -237,7 +237,7 @@ def _parse_effects(node: Node | None, chk: Checker, what: Phrase) -> list[Record
 
 
 def _parse_notes(node: Node, chk: Checker, rec: Record) -> None:
-    notes = chk.mapping(node, phrase("what.field", name="notes"))
+    notes = chk.mapping(node, "\'notes\'")
     if notes is None:
         return
     for nid, body_node in notes.items():
@@ -249,7 +249,7 @@ def _parse_notes(node: Node, chk: Checker, rec: Record) -> None:
             continue
         chk.fields(body, ("sources", "date", "category"), ("sources",), phrase("what.note", id=nid))
         sources = []
-        src_node = chk.sequence(body.get("sources"), phrase("what.field", name="sources")) if "sources" in body else None
+        src_node = chk.sequence(body.get("sources"), "\'sources\'") if "sources" in body else None
         for item in src_node or []:
             text = chk.text(item, phrase("what.source"))
             if text is not None:
@@ -274,7 +274,7 @@ def _parse_classroom(root: Map, chk: Checker, rec: Record) -> None:
     rec["questions"] = []
     rec["glossary"] = []
     rec["sources"] = []
-    questions = chk.mapping(root.get("questions"), phrase("what.field", name="questions")) if "questions" in root else None
+    questions = chk.mapping(root.get("questions"), "\'questions\'") if "questions" in root else None
     for chapter, node in (questions or {}).items():
         cpos = questions.keypos[chapter]  # type: ignore[union-attr]
         if not chk.key_ident(chapter, cpos, phrase("what.chapter_id_bare")):
@@ -283,7 +283,7 @@ def _parse_classroom(root: Map, chk: Checker, rec: Record) -> None:
             rec["questions"].append({"id": qid, "chapter": chapter, "pos": qpos, "chapter_pos": cpos})
     if "glossary" in root:
         rec["glossary"] = [{"id": tid, "pos": tpos} for tid, tpos in chk.id_list(root["glossary"], phrase("what.term_id"))]
-    sources = chk.mapping(root.get("sources"), phrase("what.field", name="sources")) if "sources" in root else None
+    sources = chk.mapping(root.get("sources"), "\'sources\'") if "sources" in root else None
     for file, node in (sources or {}).items():
         sid = chk.ident(node, phrase("what.source_id_of", file=file))
         if sid is not None:

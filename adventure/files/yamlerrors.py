@@ -152,11 +152,11 @@ def is_tab_at(text: str, mark: object) -> bool:
 
 def syntax_error(path: str, line: int, col: int, problem: str | Phrase) -> Diagnostic:
     """E100 for ``problem`` (PyYAML's words or a :class:`Phrase`), with the fix that fits it."""
-    return diag("E100", path, line, col, "E100", problem=problem, fix=phrase("yaml.fix." + syntax_fix(problem)))
+    return diag("E100", path, line, col, "E100." + syntax_fix(problem), problem=problem)
 
 
 def syntax_fix(problem: str | Phrase) -> str:
-    """The id of the fix for a syntax problem (``ui.diag.yaml.fix.<id>``), from its English."""
+    """The id of the fix for a syntax problem (``ui.diag.E100.<id>``), from its English."""
     problem = render_phrase(problem, "en") if isinstance(problem, Phrase) else problem
     if "mapping values are not allowed" in problem:
         return "colon"
