@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from adventure.files.cache import open_cache
+from adventure.files.diagtext import localise, writer_language
 from adventure.files.loader import load_story
 from adventure.files.structure import summarise
 from adventure.tools import tool_text
@@ -37,8 +38,9 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
 
     gc.freeze()
     diags = collect(result, locales_dir, cache=cache, command=ctx.command)
+    lang = writer_language(ctx.env)  # each message and fix in the writer's language, like the summary
     for d in diags:
-        ctx.stdout.write(d.format() + "\n")
+        ctx.stdout.write(localise(d, lang).format() + "\n")
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
     if errors or (args.strict and warnings):

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Container, Iterator, Mapping
 from typing import NamedTuple
 
-from adventure.core.diagnostics import suggest
+from adventure.core.diagnostics import closest, suggest
 
 Evaluator = Callable[[Mapping[str, object], Mapping[str, int]], object]
 
@@ -53,17 +53,26 @@ _HINTS = {
     "*": "arithmetic is not part of conditions; compare a counter with a number",
     "/": "arithmetic is not part of conditions; compare a counter with a number",
 }
+#: Each hint's id in the diagnostics catalogue (``ui.diag.cond.char_<id>``; ``other`` for the rest).
+_HINT_IDS = {"=": "eq", "&": "amp", "|": "bar", "!": "bang", ".": "dot", "[": "bracket", ",": "comma",
+             "+": "arith", "*": "arith", "/": "arith"}
 
 
 class ConditionError(Exception):
     """A condition that cannot be accepted; ``col`` is 1-based within the condition text."""
 
-    def __init__(self, message: str, col: int, *, code: str = "E207", fix: str = "") -> None:
+    def __init__(self, message: str, col: int, *, code: str = "E207", fix: str = "", key: str = "",
+                 args: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.col = col
         self.code = code
         self.fix = fix
+        #: The id of this problem in the diagnostics catalogue (``ui.diag.cond.<key>``) and its
+        #: arguments: the loader shows it in the writer's language (message and fix above are
+        #: the English, which tests/test_diagnostics.py holds equal to the catalogue's).
+        self.key = key
+        self.subs = dict(args or {})
 
 
 # -- the syntax tree ---------------------------------------------------------------------
@@ -152,7 +161,8 @@ def _tokenize(src: str) -> list[tuple[str, str, int]]:
         if not m:
             ch = src[pos]
             hint = _HINTS.get(ch, "conditions use names, numbers, comparisons, and/or/not and visited(\"id\")")
-            raise ConditionError(f"unexpected '{ch}'", pos + 1, fix=hint)
+            raise ConditionError(f"unexpected '{ch}'", pos + 1, fix=hint, key="char_" + _HINT_IDS.get(ch, "other"),
+                                 args={"char": ch})
         kind = m.lastgroup or ""
         if kind != "ws":
             tokens.append((kind, m.group(), pos + 1))
@@ -184,7 +194,8 @@ class _Parser:
         if value != text or kind == "str":
             got = "the end" if kind == "end" else f"'{value}'"
             raise ConditionError(f"expected '{text}' but found {got}", col,
-                                 fix="check the brackets and quotes")
+                                 fix="check the brackets and quotes",
+                                 key="expected_end" if kind == "end" else "expected", args={"text": text, "value": value})
 
     def parse(self) -> tuple[str, Node]:
         result = self.parse_or()
@@ -192,9 +203,9 @@ class _Parser:
         if kind != "end":
             if value == "(":
                 raise ConditionError("calls are not allowed (only visited(\"scene_id\"))", col,
-                                     fix="remove the call; conditions cannot run code")
+                                     fix="remove the call; conditions cannot run code", key="call")
             raise ConditionError(f"unexpected '{value}'", col,
-                                 fix="join conditions with 'and' or 'or'")
+                                 fix="join conditions with 'and' or 'or'", key="join", args={"value": value})
         return result
 
     def parse_or(self) -> tuple[str, Node]:
@@ -231,10 +242,11 @@ class _Parser:
         rt, right = self.parse_atom()
         if lt != rt:
             raise ConditionError(f"'{op}' compares a {_kind(lt)} with a {_kind(rt)}", col,
-                                 fix="compare flags with true/false and counters with numbers")
+                                 fix="compare flags with true/false and counters with numbers",
+                                 key=f"compare_{_kind(lt)}_{_kind(rt)}", args={"op": op})
         if op not in ("==", "!=") and lt != "int":
             raise ConditionError(f"'{op}' needs numbers, not flags", col,
-                                 fix="use == or != with flags")
+                                 fix="use == or != with flags", key="order_flags", args={"op": op})
         return "bool", Compare(op, left, right)
 
     def parse_atom(self) -> tuple[str, Node]:
@@ -245,7 +257,7 @@ class _Parser:
             k2, v2, c2 = self.take()
             if k2 != "num":
                 raise ConditionError("'-' must be followed by a number", c2,
-                                     fix="write a negative number like -1")
+                                     fix="write a negative number like -1", key="minus")
             return "int", Num(-_number(v2, c2))
         if kind == "op" and value == "(":
             result = self.parse_or()
@@ -258,39 +270,43 @@ class _Parser:
                 return "bool", Bool(False)
             if value in ("and", "or", "not"):
                 raise ConditionError(f"'{value}' needs something before and after it", col,
-                                     fix="write e.g. 'a and b'")
+                                     fix="write e.g. 'a and b'", key="operand", args={"value": value})
             if self.peek()[1] == "(" and self.peek()[0] == "op":
                 if value != "visited":
                     raise ConditionError(f"calls are not allowed: '{value}(...)'", col,
-                                         fix="only visited(\"scene_id\") may be called; conditions cannot run code")
+                                         fix="only visited(\"scene_id\") may be called; conditions cannot run code",
+                                         key="call_named", args={"value": value})
                 return self.parse_visited(col)
             if value == "visited":
                 raise ConditionError("visited needs a scene id: visited(\"scene_id\")", col,
-                                     fix="write visited(\"scene_id\")")
+                                     fix="write visited(\"scene_id\")", key="visited_bare")
             kind_of = self.variables.get(value)
             if kind_of is None:
                 raise ConditionError(f"'{value}' is not a declared variable", col, code="E206",
                                      fix="declare it under variables: in story/story.yaml, or fix the spelling"
-                                         + _did_you_mean(value, self.variables))
+                                         + _did_you_mean(value, self.variables), key="variable",
+                                     args={"value": value, "closest": closest(value, self.variables)})
             self.names.add(value)
             return ("bool" if kind_of == "flag" else "int"), Var(value)
         if kind == "str":
             raise ConditionError("text is only allowed inside visited(\"...\")", col,
-                                 fix="compare variables with numbers or true/false")
+                                 fix="compare variables with numbers or true/false", key="text")
         if kind == "end":
-            raise ConditionError("the condition ends too early", col, fix="complete the expression")
-        raise ConditionError(f"unexpected '{value}'", col, fix="check the expression")
+            raise ConditionError("the condition ends too early", col, fix="complete the expression", key="early_end")
+        raise ConditionError(f"unexpected '{value}'", col, fix="check the expression", key="unexpected",
+                             args={"value": value})
 
     def parse_visited(self, col: int) -> tuple[str, Node]:
         self.expect("(")
         kind, value, scol = self.take()
         if kind != "str":
             raise ConditionError("visited needs a quoted scene id", scol,
-                                 fix="write visited(\"scene_id\")")
+                                 fix="write visited(\"scene_id\")", key="visited_quote")
         scene = value[1:-1]
         if scene not in self.scenes:
             raise ConditionError(f"visited(\"{scene}\") names no scene", scol + 1, code="E205",
-                                 fix="use the id of an existing scene" + _did_you_mean(scene, self.scenes))
+                                 fix="use the id of an existing scene" + _did_you_mean(scene, self.scenes),
+                                 key="visited_scene", args={"scene": scene, "closest": closest(scene, self.scenes)})
         self.expect(")")
         self.used_scenes.add(scene)
         return "int", Visited(scene)
@@ -329,7 +345,7 @@ def compile_tree(node: Node) -> Evaluator:
 def _number(text: str, col: int) -> int:
     if len(text) > 15:
         raise ConditionError(f"the number has {len(text)} digits; the limit is 15", col,
-                             fix="compare with a smaller number")
+                             fix="compare with a smaller number", key="digits", args={"digits": len(text)})
     return int(text)
 
 
@@ -360,13 +376,13 @@ def compile_condition(source: str, *, variables: Mapping[str, str], scenes: Cont
     Raises :class:`ConditionError` for anything outside the language.
     """
     if not source.strip():
-        raise ConditionError("the condition is empty", 1, fix="write a condition or remove 'when:'")
+        raise ConditionError("the condition is empty", 1, fix="write a condition or remove 'when:'", key="empty")
     if len(source) > 2000:
         raise ConditionError("the condition is longer than 2000 characters", 1,
-                             fix="split the logic with a flag set by an earlier choice")
+                             fix="split the logic with a flag set by an earlier choice", key="long")
     parser = _Parser(source, variables, scenes)
     if sum(1 for _, v, _ in parser.tokens if v in ("(", "not")) > 64:
-        raise ConditionError("the condition nests too deeply", 1, fix="simplify it")
+        raise ConditionError("the condition nests too deeply", 1, fix="simplify it", key="deep")
     _, tree = parser.parse()
     return Condition(source, frozenset(parser.names), frozenset(parser.used_scenes), compile_tree(tree), tree)
 

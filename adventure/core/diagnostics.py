@@ -101,8 +101,25 @@ CODES: dict[str, Code] = {
 }
 
 
+#: A diagnostic's arguments: ``(name, value)`` pairs; a value is text (an id, a path, a number
+#: written out) or a :class:`Phrase`, itself rendered in the writer's language.
+Args = tuple[tuple[str, object], ...]
+
+
+class Phrase(NamedTuple):
+    """A piece of a message that is itself text to translate ("the scene 'x'"): the id of its
+    text in the diagnostics catalogue and its arguments."""
+
+    key: str
+    args: Args = ()
+
+
 class Diagnostic(NamedTuple):
-    """A located problem. ``line`` and ``col`` are 1-based; 0 means "the whole file"."""
+    """A located problem. ``line`` and ``col`` are 1-based; 0 means "the whole file".
+
+    ``message`` and ``fix`` are the English texts; ``key`` and ``args`` say which texts of the
+    diagnostics catalogue (``locales/<lang>/ui_diagnostics.yaml``) they are, so a shell can show
+    them in the writer's language (:mod:`adventure.files.diagtext`)."""
 
     code: str
     path: str
@@ -110,6 +127,8 @@ class Diagnostic(NamedTuple):
     col: int
     message: str
     fix: str
+    key: str = ""
+    args: Args = ()
 
     @property
     def severity(self) -> str:
@@ -144,8 +163,22 @@ def suggest(name: str, candidates: object) -> str:
     >>> "use an existing scene id" + suggest("changsa", ["changsha", "kunming"])
     "use an existing scene id; did you mean 'changsha'?"
     """
+    close = closest(name, candidates)
+    return f"; did you mean '{close}'?" if close else ""
+
+
+def closest(name: str, candidates: object) -> str:
+    """The candidate a misspelt ``name`` most likely meant, or an empty string; a diagnostic
+    passes it as its argument ``closest`` and the catalogue says "did you mean" in each language.
+
+    >>> closest("changsa", ["changsha", "kunming"]), closest("x", ["changsha"])
+    ('changsha', '')
+    """
     import difflib
 
-    names = [c for c in candidates if isinstance(c, str)]  # type: ignore[attr-defined]
+    try:
+        names = [c for c in candidates if isinstance(c, str)]  # type: ignore[attr-defined]
+    except TypeError:
+        return ""
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else ""

@@ -38,7 +38,8 @@ CACHE_FORMAT = "hengyang-parse-cache/1"
 # The modules whose code decides what a stage-1 record holds. A change to any of them makes
 # every entry stale (other branches change the record format; a version bump alone is not
 # enough).
-RECORD_SOURCES = ("files/loader.py", "files/yamlread.py", "core/charset.py", "text/markup.py", "files/schema.py",
+RECORD_SOURCES = ("files/loader.py", "files/story_records.py", "files/yamlread.py", "files/yamlerrors.py",
+                  "core/charset.py", "text/markup.py", "files/schema.py",
                   "core/diagnostics.py", "core/model.py", "files/cache.py", "__init__.py")
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from adventure.core.diagnostics import Diagnostic, suggest
+from adventure.core.diagnostics import Diagnostic, Phrase, closest, suggest
+from adventure.files.diagtext import diag, phrase
 from adventure.files.yamlread import Map, Node, Scalar, Seq, where
 
 ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -24,83 +25,80 @@ FALSE = {"false", "False", "FALSE"}
 YAML11_BOOL = {"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"}
 
 
-def _kind_name(node: Node) -> str:
+def _kind_name(node: Node) -> Phrase | str:
     if isinstance(node, Map):
-        return "a mapping"
+        return phrase("kind.mapping")
     if isinstance(node, Seq):
-        return "a list"
-    return "empty" if node.is_null else f"'{node.value}'"
+        return phrase("kind.list")
+    return phrase("kind.empty") if node.is_null else f"'{node.value}'"
 
 
 class Checker:
-    """Collects diagnostics for one file (``path`` as shown to the writer)."""
+    """Collects diagnostics for one file (``path`` as shown to the writer). Each accessor's
+    ``what`` names the thing read, as a :class:`Phrase` of the diagnostics catalogue (or a
+    field's name in quotes, the same in every language)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.diags: list[Diagnostic] = []
 
-    def add(self, code: str, at: object, message: str, fix: str) -> None:
+    def add(self, code: str, at: object, msg_id: str, /, **args: object) -> None:
+        """A diagnostic at ``at`` (a node or a (line, col)) whose texts are ``ui.diag.<msg_id>``."""
         line, col = at if isinstance(at, tuple) else where(at)
-        self.diags.append(Diagnostic(code, self.path, line, col, message, fix))
+        self.diags.append(diag(code, self.path, line, col, msg_id, **args))
 
     # -- structure -----------------------------------------------------------------------
-    def mapping(self, node: Node | None, what: str) -> Map | None:
+    def mapping(self, node: Node | None, what: Phrase | str) -> Map | None:
         if isinstance(node, Map):
             return node
         if node is not None:
-            self.add("E202", node, f"{what} should be a mapping of 'key: value' lines, not {_kind_name(node)}",
-                     "indent the fields under it as 'key: value' lines")
+            self.add("E202", node, "E202.mapping", what=what, kind=_kind_name(node))
         return None
 
-    def sequence(self, node: Node | None, what: str) -> Seq | None:
+    def sequence(self, node: Node | None, what: Phrase | str) -> Seq | None:
         if isinstance(node, Seq):
             return node
         if node is not None:
-            self.add("E202", node, f"{what} should be a list, not {_kind_name(node)}",
-                     "write it as [a, b] or as lines starting with '- '")
+            self.add("E202", node, "E202.list", what=what, kind=_kind_name(node))
         return None
 
-    def fields(self, node: Map, allowed: Iterable[str], required: Iterable[str], what: str) -> None:
+    def fields(self, node: Map, allowed: Iterable[str], required: Iterable[str], what: Phrase | str) -> None:
         """Report unknown fields (with a suggestion) and missing required ones."""
         allowed = tuple(allowed)
         for key in node:
             if key not in allowed:
-                self.add("E200", node.keypos[key], f"unknown field '{key}' in {what}",
-                         "allowed fields: " + ", ".join(allowed) + suggest(key, allowed))
+                self.add("E200", node.keypos[key], "E200.field", field=key, what=what, fields=", ".join(allowed),
+                         closest=closest(key, allowed))
         for key in required:
             if key not in node:
-                self.add("E201", node, f"{what} has no '{key}'", f"add a '{key}:' line")
+                self.add("E201", node, "E201.field", what=what, field=key)
 
     # -- scalars -------------------------------------------------------------------------
-    def text(self, node: Node | None, what: str) -> str | None:
+    def text(self, node: Node | None, what: Phrase | str) -> str | None:
         if node is None:
             return None
         if isinstance(node, Scalar) and not node.is_null:
             return node.value
         if isinstance(node, Scalar):
-            self.add("E202", node, f"{what} is empty", "give it a value")
+            self.add("E202", node, "E202.empty", what=what)
         else:
-            self.add("E202", node, f"{what} should be text, not {_kind_name(node)}",
-                     "write a single value")
+            self.add("E202", node, "E202.text", what=what, kind=_kind_name(node))
         return None
 
-    def ident(self, node: Node | None, what: str) -> str | None:
+    def ident(self, node: Node | None, what: Phrase | str) -> str | None:
         value = self.text(node, what)
         if value is not None and not ID_RE.match(value):
-            self.add("E203", node, f"{what} '{value}' is not a valid id",
-                     "ids start with a letter and use only letters, digits and _ (no dots, "
-                     "spaces or hyphens)")
+            self.add("E203", node, "E203.id", what=what, value=value)
             return None
         return value
 
-    def key_ident(self, name: str, at: tuple[int, int], what: str) -> bool:
+    def key_ident(self, name: str, at: tuple[int, int], what: Phrase | str) -> bool:
         if ID_RE.match(name):
             return True
-        self.add("E203", at, f"{what} '{name}' is not a valid id",
-                 "ids start with a letter and use only letters, digits and _ (no dots, spaces or hyphens)")
+        self.add("E203", at, "E203.id", what=what, value=name)
         return False
 
-    def boolean(self, node: Node | None, what: str) -> bool | None:
+    def boolean(self, node: Node | None, what: Phrase | str) -> bool | None:
         if node is None:
             return None
         if isinstance(node, Scalar) and node.plain:
@@ -110,41 +108,39 @@ class Checker:
                 return False
             if node.value in YAML11_BOOL:
                 yes = node.value.lower() in ("yes", "on", "y")
-                self.add("E216", node, f"{what} is '{node.value}', which YAML 1.1 reads as a boolean",
-                         f"write {'true' if yes else 'false'}")
+                self.add("E216", node, "E216", what=what, value=node.value, word="true" if yes else "false")
                 return None
         quoted = isinstance(node, Scalar) and not node.plain and node.value.lower() in ("true", "false")
-        self.add("E202", node, f"{what} should be true or false, not {_kind_name(node)}",
-                 "remove the quotes: write true or false" if quoted else "write true or false")
+        self.add("E202", node, "E202.bool_quoted" if quoted else "E202.bool", what=what, kind=_kind_name(node))
         return None
 
-    def integer(self, node: Node | None, what: str) -> int | None:
+    def integer(self, node: Node | None, what: Phrase | str) -> int | None:
         if node is None:
             return None
         if isinstance(node, Scalar) and node.plain and INT_RE.match(node.value):
             if len(node.value.lstrip("+-")) <= MAX_DIGITS:
                 return int(node.value)
-            self.add("E202", node, f"{what} has {len(node.value.lstrip('+-'))} digits; the limit is {MAX_DIGITS}",
-                     "write a smaller whole number")
+            self.add("E202", node, "E202.digits", what=what, digits=len(node.value.lstrip("+-")), limit=MAX_DIGITS)
             return None
-        fix = "write a whole number such as 3"
+        key, number = "E202.int", ""
         if isinstance(node, Scalar) and re.match(r"[-+]?0[0-9]{1,15}\Z", node.value):
-            fix = f"write {int(node.value)} without the leading zero (YAML 1.1 reads {node.value} as octal)"
+            key, number = "E202.int_octal", str(int(node.value))
         elif isinstance(node, Scalar) and ":" in node.value:
-            fix = "write a whole number; YAML 1.1 reads 12:30 as a base-60 number"
+            key = "E202.int_base60"
         elif isinstance(node, Scalar) and not node.plain and INT_RE.match(node.value):
-            fix = "remove the quotes"
-        self.add("E202", node, f"{what} should be a whole number, not {_kind_name(node)}", fix)
+            key = "E202.int_quoted"
+        value = node.value if isinstance(node, Scalar) else ""
+        self.add("E202", node, key, what=what, kind=_kind_name(node), number=number, value=value)
         return None
 
-    def value(self, node: Node | None, what: str) -> bool | int | None:
+    def value(self, node: Node | None, what: Phrase | str) -> bool | int | None:
         """A flag or counter value: true/false or a whole number."""
         if isinstance(node, Scalar) and node.plain and (node.value in TRUE or node.value in FALSE
                                                          or node.value in YAML11_BOOL):
             return self.boolean(node, what)
         return self.integer(node, what)
 
-    def date(self, node: Node | None, what: str) -> str | None:
+    def date(self, node: Node | None, what: Phrase | str) -> str | None:
         value = self.text(node, what)
         if value is None:
             return None
@@ -159,11 +155,11 @@ class Checker:
             except ValueError:
                 ok = False
         if not ok:
-            self.add("E215", node, f"{what} '{value}' is not a real date", "write it as YYYY-MM-DD, e.g. 1944-06-22")
+            self.add("E215", node, "E215", what=what, value=value)
             return None
         return value
 
-    def id_list(self, node: Node | None, what: str) -> list[tuple[str, tuple[int, int]]]:
+    def id_list(self, node: Node | None, what: Phrase | str) -> list[tuple[str, tuple[int, int]]]:
         """A list of ids (or a single id) with the place of each."""
         if node is None:
             return []

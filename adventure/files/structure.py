@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from adventure.core import model as m
 from adventure.core.diagnostics import Diagnostic
+from adventure.files.diagtext import diag
 from adventure.text.markup import count_words, placeholders  # noqa: F401 - count_words re-exported for the tools
 
 
@@ -86,19 +87,16 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
     for sid, scene in story.scenes.items():
         if sid not in seen:
             path, line, col = scene.pos
-            out.append(Diagnostic("W201", path, line, col, f"scene '{sid}' cannot be reached from the start",
-                                  "add a choice that leads to it, or remove it"))
+            out.append(diag("W201", path, line, col, "W201", scene=sid))
     reached = endings_reached(story, seen)
     for ending in story.endings:
         if ending not in reached:
             path, line, col = story.ending_pos.get(ending, (story.manifest, 1, 1))
-            out.append(Diagnostic("W202", path, line, col, f"ending '{ending}' is never reached",
-                                  "mark a reachable scene 'ending: " + ending + "' or add an '- end:' effect"))
+            out.append(diag("W202", path, line, col, "W202", ending=ending))
     finish = can_finish(story)
     for sid in sorted(seen - finish):
         path, line, col = story.scenes[sid].pos
-        out.append(Diagnostic("W204", path, line, col, f"from scene '{sid}' no path leads to an ending",
-                              "add a choice that leads on towards an ending (this is a loop with no exit)"))
+        out.append(diag("W204", path, line, col, "W204", scene=sid))
     unlocked = set()
     for s in story.scenes.values():
         for e in s.effects:
@@ -111,8 +109,7 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
     for nid, note in story.notes.items():
         if nid not in unlocked:
             path, line, col = note.pos
-            out.append(Diagnostic("W203", path, line, col, f"note '{nid}' is never unlocked",
-                                  "add '- note: " + nid + "' to the effects of a scene or choice"))
+            out.append(diag("W203", path, line, col, "W203", note=nid))
     read: set[str] = set()
     for scene in story.scenes.values():
         for c in scene.choices:
@@ -125,8 +122,7 @@ def graph_diagnostics(story: m.Story, catalog: m.Catalog | None) -> list[Diagnos
     for name, var in story.variables.items():
         if name not in read:
             path, line, col = var.pos
-            out.append(Diagnostic("W205", path, line, col, f"variable '{name}' is never read",
-                                  "use it in a 'when:' condition or a {placeholder}, or remove it"))
+            out.append(diag("W205", path, line, col, "W205", variable=name))
     return out
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from adventure.files.yamlread import Span, node_spans
+from adventure.files.yamlspans import Span, node_spans
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")

@@ -27,6 +27,8 @@ from typing import Any
 
 from adventure.core.charset import describe, find_control, strip_controls
 from adventure.core.diagnostics import Diagnostic
+from adventure.files.diagtext import diag
+from adventure.files.yamlerrors import escaped_control, first_place, is_tab_at, refused, runaway_quote, syntax_error
 
 MAX_DEPTH = 64
 MAX_BYTES = 32 * 1024 * 1024
@@ -34,7 +36,7 @@ MAX_BYTES = 32 * 1024 * 1024
 _NULLS = ("", "~", "null", "Null", "NULL")
 
 
-def _yaml() -> tuple[Any, type]:
+def pyyaml() -> tuple[Any, type]:
     """PyYAML and its parser: libyaml's when present, the pure-Python one otherwise.
 
     Imported on first use, not with this module: a game that starts from the parsed-story
@@ -42,6 +44,9 @@ def _yaml() -> tuple[Any, type]:
     import yaml
 
     return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_yaml = pyyaml  # the reader's own name for it (tests/test_yaml_depth.py puts a stricter parser here)
 
 
 class Scalar:
@@ -97,9 +102,7 @@ def where(node: object) -> tuple[int, int]:
 
 def too_large(path: str, size: int) -> Diagnostic:
     """E110 for a file of ``size`` bytes (callers check the size before reading, too)."""
-    return Diagnostic("E110", path, 1, 1,
-                      f"the file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
-                      "split it into several files (one per chapter, say)")
+    return diag("E110", path, 1, 1, "E110", size=f"{size / 1048576:.1f}", limit=MAX_BYTES // 1048576)
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
@@ -109,33 +112,23 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         diags.append(too_large(path, len(data)))
         return None, diags
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        diags.append(Diagnostic(
-            "E105", path, 1, 1, "the file looks like UTF-16 (or binary), not UTF-8",
-            "save it again as UTF-8 (in most editors: File > Save with encoding > UTF-8)"))
+        diags.append(diag("E105", path, 1, 1, "E105.utf16"))
         return None, diags
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        diags.append(Diagnostic(
-            "E105", path, line, col, f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
-            "save the file as UTF-8; the text near this place may have been pasted from "
-            "another encoding"))
+        diags.append(diag("E105", path, line, col, "E105.byte", byte=f"0x{data[exc.start]:02x}"))
         return None, diags
     if text.startswith("\ufeff"):
         text = text[1:]
-        diags.append(Diagnostic(
-            "W101", path, 1, 1, "the file starts with a byte-order mark (BOM)",
-            "save it as UTF-8 without BOM; the engine ignores the mark"))
+        diags.append(diag("W101", path, 1, 1, "W101"))
     bad = find_control(text, line_ends=True)
     if bad is not None:
         line = text.count("\n", 0, bad) + 1
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
-        diags.append(Diagnostic(
-            "E108", path, line, col,
-            f"control character {describe(text[bad])} in the text",
-            "delete it; it is invisible in most editors, so retype the text around it"))
+        diags.append(diag("E108", path, line, col, "E108.text", character=describe(text[bad])))
         return None, diags
     return text, diags
 
@@ -210,7 +203,7 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
             kind = type(ev)
             if kind is ev_scalar:
                 if ev.anchor is not None or ev.tag is not None:
-                    err = _refused(ev, path)
+                    err = refused(ev, path)
                     diags.append(err)
                     return None, diags
                 if skip_depth:
@@ -218,21 +211,19 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                 m = ev.start_mark
                 value = ev.value
                 if not value.isprintable() and find_control(value) is not None:
-                    diags.append(_escaped_control(value, path, m.line + 1, m.column + 1))
+                    diags.append(escaped_control(value, path, m.line + 1, m.column + 1))
                     value = strip_controls(value)  # reported; nothing downstream carries it
                 node = Scalar(value, ev.implicit[0], m.line + 1, m.column + 1)
             elif kind is ev_map or kind is ev_seq:
                 if ev.anchor is not None or ev.tag is not None:
-                    diags.append(_refused(ev, path))
+                    diags.append(refused(ev, path))
                     return None, diags
                 if skip_depth:
                     skip_depth += 1
                     continue
                 m = ev.start_mark
                 if len(stack) >= max_depth:
-                    diags.append(Diagnostic(
-                        "E103", path, m.line + 1, m.column + 1, f"nesting deeper than {max_depth} levels",
-                        "flatten the structure; story files need only a few levels"))
+                    diags.append(diag("E103", path, m.line + 1, m.column + 1, "E103", levels=max_depth))
                     return None, diags
                 node = Map(m.line + 1, m.column + 1) if kind is ev_map else Seq(m.line + 1, m.column + 1)
             elif kind is ev_map_end or kind is ev_seq_end:
@@ -245,18 +236,12 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                 documents += 1
                 if documents > 1:
                     m = ev.start_mark
-                    diags.append(Diagnostic(
-                        "E106", path, m.line + 1, m.column + 1,
-                        "a second YAML document starts here ('---')",
-                        "keep one document per file: remove the '---' line or move the rest to its own file"))
+                    diags.append(diag("E106", path, m.line + 1, m.column + 1, "E106"))
                     break
                 continue
             elif kind is ev_alias:
                 m = ev.start_mark
-                diags.append(Diagnostic(
-                    "E102", path, m.line + 1, m.column + 1, f"alias '*{ev.anchor}' is not allowed",
-                    "write the value out in full; anchors and aliases are refused so a file "
-                    "cannot expand into a huge structure"))
+                diags.append(diag("E102", path, m.line + 1, m.column + 1, "E102.alias", alias=ev.anchor))
                 return None, diags
             elif kind is ev_stream_end or ev is None:
                 break
@@ -272,9 +257,7 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                     frame[0].append(node)
                 elif frame[2] is None:  # this node is a key
                     if is_collection:
-                        diags.append(Diagnostic(
-                            "E202", path, node.line, node.col, "a key must be plain text, not a list or mapping",
-                            "write the key as a simple word"))
+                        diags.append(diag("E202", path, node.line, node.col, "E202.key"))
                         frame[2] = Scalar("?", True, node.line, node.col)
                         stack.append([node, kind is ev_map, None])  # read on, but into nothing
                         continue
@@ -287,10 +270,7 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
                     name = key.value
                     if name in parent:
                         first = parent.keypos[name]
-                        diags.append(Diagnostic(
-                            "E101", path, key.line, key.col,
-                            f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last",
-                            "remove one of the two, or merge them"))
+                        diags.append(diag("E101", path, key.line, key.col, "E101", key=name, line=first[0]))
                         if is_collection:
                             skip_depth = 1  # skip the duplicate's nested value
                         continue
@@ -302,25 +282,21 @@ def _read(yaml: Any, loader_class: type, text: str, path: str,
         if _libyaml_nesting_limit(exc, loader_class, yaml):
             raw = exc.problem_mark or exc.context_mark
             return len(text) if raw is None else min(len(text), raw.index + 1)
-        mark, problem = _first_place(exc, text)
-        mark, problem = _runaway_quote(text, mark, problem)
+        mark, problem = first_place(exc, text)
+        mark, problem = runaway_quote(text, mark, problem, *_yaml())
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if _is_tab_at(text, mark):
-            diags.append(Diagnostic(
-                "E109", path, line, col, "a tab character is used for indentation",
-                "indent with spaces only (set your editor to insert spaces for Tab)"))
+        if is_tab_at(text, mark):
+            diags.append(diag("E109", path, line, col, "E109"))
         else:
-            diags.append(Diagnostic("E100", path, line, col, f"YAML syntax: {problem}", _syntax_fix(problem)))
+            diags.append(syntax_error(path, line, col, problem))
         return None, diags
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
-        diags.append(Diagnostic("E100", path, 1, 1, f"YAML could not be read: {type(exc).__name__}",
-                                "check the file for unusual syntax"))
+        diags.append(diag("E100", path, 1, 1, "E100.unreadable", error=type(exc).__name__))
         return None, diags
     finally:
         loader.dispose()
     if root is None or (isinstance(root, Scalar) and root.is_null):
-        diags.append(Diagnostic("E107", path, 1, 1, "the file holds no data",
-                                "add content, or delete the file"))
+        diags.append(diag("E107", path, 1, 1, "E107"))
         return None, diags
     return root, diags
 
@@ -405,267 +381,3 @@ def read_flat_mapping(text: str, *, max_depth: int = MAX_DEPTH) -> list[tuple[st
     finally:
         loader.dispose()
     return out if documents == 1 else None
-
-
-def _escaped_control(value: str, path: str, line: int, col: int) -> Diagnostic:
-    """E108 for a control character that only YAML's decoding shows (``"\\e"``, ``"\\x9b"``)."""
-    bad = find_control(value)
-    assert bad is not None
-    return Diagnostic("E108", path, line, col,
-                      f"control character {describe(value[bad])} in the text of this value "
-                      "(written as an escape such as \\e, \\x1b or \\u202e in a quoted string)",
-                      "remove the escape; story and locale text cannot hold terminal or bidi controls")
-
-
-def _refused(ev: object, path: str) -> Diagnostic:
-    m = ev.start_mark  # type: ignore[attr-defined]
-    line, col = m.line + 1, m.column + 1
-    if ev.anchor is not None:  # type: ignore[attr-defined]
-        return Diagnostic("E102", path, line, col, f"anchor '&{ev.anchor}' is not allowed",  # type: ignore[attr-defined]
-                          "remove the anchor and write values out in full")
-    return Diagnostic("E104", path, line, col, f"explicit tag '{ev.tag}' is not allowed",  # type: ignore[attr-defined]
-                      "remove the tag; quote the value if you want it kept as text")
-
-
-# Errors whose problem PyYAML finds far from where it started: a quote or bracket left open is
-# noticed only where the text runs out (or at the next line that cannot belong to it).
-_OPENED = {
-    "while scanning a quoted scalar": "a quote opened here is never closed",
-    "while parsing a flow sequence": "a '[' opened here is never closed",
-    "while parsing a flow mapping": "a '{' opened here is never closed",
-}
-
-
-def _first_place(exc: Any, text: str) -> tuple[Any, str]:
-    """Where a syntax error started and what it is, from PyYAML's two marks: the context mark
-    (where the construct being read began) for something left open, the problem mark otherwise.
-
-    An unclosed quote on line 4 of a 600-line file is reported on line 4, not at the end."""
-    problem = exc.problem or exc.context or "invalid YAML"
-    opened = _OPENED.get(exc.context or "")
-    if opened and exc.context_mark is not None:
-        return exc.context_mark, f"{opened} (then: {problem})"
-    if exc.context == "while scanning a simple key" and exc.context_mark is not None:
-        return exc.context_mark, f"{problem} after this key"
-    pm = exc.problem_mark
-    if pm is not None and ("expected key" in problem or "expected <block end>" in problem):
-        first = _lone_deeper_first_line(text, pm.line)
-        if first is not None:
-            return _Mark(first[0], first[1]), "this line is indented further than the lines after it"
-    return exc.problem_mark or exc.context_mark, problem
-
-
-class _Mark:
-    """A place in the text, like PyYAML's marks (0-based)."""
-
-    def __init__(self, line: int, column: int) -> None:
-        self.line = line
-        self.column = column
-        self.index = None
-
-
-def _lone_deeper_first_line(text: str, bad: int) -> tuple[int, int] | None:
-    """When line ``bad`` (0-based) sits between its parent's indentation and that of the line
-    just under the parent, which one is wrong? If the parent's block holds that one line only,
-    and ``bad`` has siblings after it, the one line is (a key indented a space too far); else
-    ``bad`` is (a key dedented too far). Returns the (line, column) of the first, or None."""
-    lines = text.split("\n")
-
-    def indent(n: int) -> int | None:
-        stripped = lines[n].lstrip(" ")
-        return None if not stripped or stripped.startswith("#") else len(lines[n]) - len(stripped)
-
-    i = indent(bad) if bad < len(lines) else None
-    if i is None:
-        return None
-    above = [n for n in range(bad - 1, -1, -1) if indent(n) is not None]
-    block = [n for n in above if indent(n) > i]  # type: ignore[operator]
-    parent = next((n for n in above if indent(n) < i), None)  # type: ignore[operator]
-    if parent is None or not block:
-        return None
-    block = [n for n in block if n > parent]
-    first = min(block, default=None)
-    if first is None or any(indent(n) != indent(first) for n in block):
-        return None
-    after = 0
-    for n in range(bad + 1, len(lines)):
-        k = indent(n)
-        if k is None:
-            continue
-        if k < i:
-            break
-        after += k == i
-    if len(block) == 1 and after:
-        return first, indent(first)  # type: ignore[return-value]
-    return None
-
-
-def _runaway_quote(text: str, mark: Any, problem: str) -> tuple[Any, str]:
-    """A quote left open swallows the following lines up to the next quote, and PyYAML reports
-    the line after it: if a quoted text spanning several lines ends on the line of the error,
-    the mistake is where that text opened::
-
-        >>> _, diags = read_yaml_text('a: "x\\nb: 1\\nc: "y"\\n', "f.yaml")
-        >>> diags[0].line, diags[0].message
-        (1, 'YAML syntax: a quote opened here is never closed (it runs on to line 3)')
-    """
-    if mark is None or "never closed" in problem or "indented further" in problem:
-        return mark, problem
-    yaml, loader_class = _yaml()
-    runaway = None
-    loader = loader_class(text)
-    try:
-        while True:
-            tok = loader.get_token()
-            if tok is None or tok.start_mark.line > mark.line:
-                break
-            if type(tok) is yaml.ScalarToken and tok.style in ('"', "'") \
-                    and tok.end_mark.line > tok.start_mark.line:
-                runaway = tok
-    except (yaml.YAMLError, ValueError, RecursionError):
-        pass
-    finally:
-        loader.dispose()
-    if runaway is None or runaway.end_mark.line != mark.line:
-        return mark, problem
-    return runaway.start_mark, f"a quote opened here is never closed (it runs on to line {mark.line + 1})"
-
-
-def _is_tab_at(text: str, mark: object) -> bool:
-    if mark is None:
-        return False
-    index = getattr(mark, "index", None)
-    if index is None:
-        return False
-    line_start = text.rfind("\n", 0, index) + 1
-    line_end = text.find("\n", index)
-    line = text[line_start: line_end if line_end >= 0 else len(text)]
-    return "\t" in line[: max(1, index - line_start + 1)] or "\t" in line[:len(line) - len(line.lstrip(" \t"))]
-
-
-def _syntax_fix(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return "a ':' inside text needs the whole value in quotes, e.g. text: \"Note: ...\""
-    if "could not find expected ':'" in problem:
-        return "each line of a mapping needs 'key: value'; check the indentation of this line"
-    if "did not find expected key" in problem or "expected <block end>" in problem:
-        return "check the indentation: items of one mapping must line up exactly"
-    if "found undefined alias" in problem or "found character" in problem:
-        return "quote the value if it starts with a special character such as * & ! % @ or `"
-    if "indented further" in problem:
-        return "line it up with the keys after it: one mapping's keys use exactly the same spaces"
-    if "quote opened here is never closed" in problem:
-        return "close the quote at the end of the text (a text of several lines is written with | instead)"
-    if "never closed" in problem:
-        return "close it where the list or mapping ends, on the same line"
-    if "end of the stream" in problem or "found unexpected end" in problem:
-        return "a quote or bracket is not closed"
-    return "fix the YAML at this place (quote text that contains ':' or starts with a symbol)"
-
-
-class Span:
-    """Where a node of a block-style file sits in its text, for tools that edit YAML in place.
-
-    ``start``/``end`` are character offsets of the value (for a mapping: of its first key and
-    of the end of its last value); ``key_start``/``key_col`` place the key that holds it (the
-    root has none); ``style`` is the scalar style (``""`` plain, ``'"'``, ``"'"``, ``"|"``,
-    ``">"``) or ``"map"``/``"seq"``; ``flow`` is True for ``{...}``/``[...]``; ``child_col`` is the
-    column of a mapping's keys; ``keys`` lists a mapping's keys in order. A scalar's ``flow`` says
-    it sits inside a ``{...}`` mapping.
-    """
-
-    __slots__ = ("start", "end", "key_start", "key_col", "style", "flow", "child_col", "keys")
-
-    def __init__(self, start: int, style: str, key_start: int, key_col: int, flow: bool = False) -> None:
-        self.start = start
-        self.end = start
-        self.key_start = key_start
-        self.key_col = key_col
-        self.style = style
-        self.flow = flow
-        self.child_col = -1
-        self.keys: list[str] = []
-
-    def __repr__(self) -> str:
-        return f"Span({self.style or 'plain'} {self.start}-{self.end}, key at {self.key_start})"
-
-
-def node_spans(text: str) -> dict[tuple[str, ...], Span] | None:
-    """The place of every mapping and scalar in ``text`` by key path (``()`` is the root), read
-    from the same hardened event stream as :func:`read_yaml_text`; None if the text is not a
-    plain mapping this reader accepts (or holds anchors, aliases, tags or duplicate keys).
-
-    >>> spans = node_spans("a:\\n  b: 'x'\\n")
-    >>> s = spans[("a", "b")]; (s.style, s.start, s.end, s.key_col)
-    ("'", 8, 11, 2)
-    """
-    yaml, _Loader = _yaml()  # PyYAML is imported on first use (see _yaml)
-    spans: dict[tuple[str, ...], Span] = {}
-    # Each open mapping: [path, span, pending key (or None), pending key start, key col].
-    stack: list[list] = []  # type: ignore[type-arg]
-    seq_depth = 0
-    try:
-        for ev in yaml.parse(text, Loader=_Loader):
-            kind = type(ev)
-            if kind in (yaml.AliasEvent,) or (getattr(ev, "anchor", None) is not None) or \
-                    (kind in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent) and ev.tag is not None):
-                return None
-            if seq_depth:
-                if kind is yaml.SequenceStartEvent:
-                    seq_depth += 1
-                elif kind is yaml.SequenceEndEvent:
-                    seq_depth -= 1
-                    if not seq_depth:
-                        _close_value(stack, ev.end_mark.index)
-                continue
-            if kind is yaml.ScalarEvent:
-                if not stack:
-                    return None
-                frame = stack[-1]
-                if frame[2] is None:
-                    if ev.value in frame[1].keys:
-                        return None
-                    frame[2], frame[3], frame[4] = ev.value, ev.start_mark.index, ev.start_mark.column
-                    if frame[1].child_col < 0:
-                        frame[1].child_col = ev.start_mark.column
-                    frame[1].keys.append(ev.value)
-                    continue
-                span = Span(ev.start_mark.index, ev.style or "", frame[3], frame[4], frame[1].flow)
-                span.end = ev.end_mark.index
-                spans[tuple(frame[0]) + (frame[2],)] = span
-                _close_value(stack, span.end)
-            elif kind is yaml.MappingStartEvent:
-                if stack:
-                    frame = stack[-1]
-                    if frame[2] is None:
-                        return None  # a mapping as a key
-                    path = tuple(frame[0]) + (frame[2],)
-                    span = Span(ev.start_mark.index, "map", frame[3], frame[4], bool(ev.flow_style))
-                else:
-                    path = ()
-                    span = Span(ev.start_mark.index, "map", -1, -1, bool(ev.flow_style))
-                spans[path] = span
-                stack.append([path, span, None, -1, -1])
-            elif kind is yaml.MappingEndEvent:
-                frame = stack.pop()
-                if frame[1].flow:
-                    frame[1].end = ev.end_mark.index
-                if stack:
-                    _close_value(stack, frame[1].end)
-            elif kind is yaml.SequenceStartEvent:
-                if not stack or stack[-1][2] is None:
-                    return None
-                frame = stack[-1]
-                span = Span(ev.start_mark.index, "seq", frame[3], frame[4], bool(ev.flow_style))
-                spans[tuple(frame[0]) + (frame[2],)] = span
-                seq_depth = 1
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return None
-    return spans if () in spans else None
-
-
-def _close_value(stack: list, end: int) -> None:  # type: ignore[type-arg]
-    """A value of the innermost mapping ended at ``end``: the mapping now reaches that far."""
-    frame = stack[-1]
-    frame[2] = None
-    frame[1].end = max(end, frame[1].end)

@@ -5,6 +5,7 @@ rename, document symbols and code actions. Positions are LSP's (0-based lines an
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from lsprotocol import types as t
 
 from adventure.core.diagnostics import CODES, Diagnostic
+from adventure.files.diagtext import localise, writer_language
 from adventure.files.loader import data_root, paragraph_count
 from adventure.lsp.index import Index, Occ, locale_occurrences, story_occurrences
 from adventure.lsp.project import Project
@@ -80,12 +82,13 @@ def lsp_diagnostic(d: Diagnostic, text: str) -> t.Diagnostic:
 
 
 def _diag(d: Diagnostic, line: int, col: int, length: int) -> t.Diagnostic:
+    en, d = f"{d.message} — {d.fix}", localise(d, writer_language(os.environ))  # the writer's language, as in check
     severity = t.DiagnosticSeverity.Error if d.is_error else t.DiagnosticSeverity.Warning
     return t.Diagnostic(
         range=t.Range(t.Position(line, col), t.Position(line, col + length)),
         message=f"{d.message} — {d.fix}", severity=severity, code=d.code, source="hengyang",
         code_description=t.CodeDescription(href=f"{DOCS}#{d.code.lower()}"),
-        data={"fix": d.fix, "name": CODES[d.code].name})
+        data={"fix": d.fix, "name": CODES[d.code].name, "en": en})
 
 
 # -- definition and references -------------------------------------------------------------
@@ -269,18 +272,23 @@ def code_actions(project: Project, path: Path, diagnostics: list[t.Diagnostic]) 
     """Apply a "did you mean"; add a missing text as a stub in the right locale file."""
     out: list[t.CodeAction] = []
     for d in diagnostics:
-        mean = _MEAN.search(d.message)
+        mean = _MEAN.search(_english(d))
         if mean and d.code not in ("W301",):
             out.append(t.CodeAction(title=f"Change to '{mean.group(1)}'", kind=t.CodeActionKind.QuickFix,
                                     diagnostics=[d], is_preferred=True,
                                     edit=t.WorkspaceEdit(changes={uri_of(path): [
                                         t.TextEdit(_word_range(project, path, d), mean.group(1))]})))
-        missing = _MISSING.search(d.message)
+        missing = _MISSING.search(_english(d))
         if missing and d.code == "E300":
             action = _stub(project, path, missing.group(1), missing.group(2), d)
             if action is not None:
                 out.append(action)
     return out
+
+
+def _english(d: t.Diagnostic) -> str:
+    """A published diagnostic's text in English (the quick fixes read its arguments there)."""
+    return str(d.data.get("en", d.message)) if isinstance(d.data, dict) else d.message
 
 
 def _word_range(project: Project, path: Path, d: t.Diagnostic) -> t.Range:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from adventure.files.yamlread import node_spans
+from adventure.files.yamlspans import node_spans
 from adventure.text.markup import TERM_MARK_RE
 
 _SECTIONS = {"scenes": "scene", "notes": "note", "chapters": "chapter", "characters": "character",

@@ -126,9 +126,9 @@ def missing_forms(lang: str, table: Mapping[str, str], texts: Mapping[str, Mappi
         for form in categories(lang):
             if form not in given:
                 path, line, col = places[lang][f"{group}.{given[0]}"]
-                out.append(Diagnostic("E306", path, line, col, f"'{group}' has no '{form}' form in {lang}",
-                                      f"add '{form}:' under '{group}' ({lang} needs the forms "
-                                      f"{', '.join(categories(lang))})"))
+                # The texts are the diagnostics catalogue's (ui.diag.E306), filled in by the loader.
+                out.append(Diagnostic("E306", path, line, col, "", "", "E306", (
+                    ("group", group), ("form", form), ("lang", lang), ("forms", ", ".join(categories(lang))))))
     return out
 
 

@@ -29,9 +29,11 @@ def load_for_tool(args: argparse.Namespace, ctx: Any, *, why: str, need_ok: bool
     if result.story is not None and result.catalog is not None and (result.ok or not need_ok):
         return result
     out = stream or ctx.stdout
+    from adventure.files.diagtext import localise, writer_language
+
     for d in result.diagnostics:
         if d.is_error:
-            out.write(d.format() + "\n")
+            out.write(localise(d, writer_language(ctx.env)).format() + "\n")
     out.write(why + "\n")
     return None
 

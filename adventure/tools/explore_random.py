@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from adventure.core.diagnostics import Diagnostic
 from adventure.core.engine import new_game, step
 from adventure.core.model import Story
-from adventure.tools.explore_findings import replay_hint
+from adventure.files.diagtext import diag
+from adventure.tools.explore_findings import choices_listed, replay_hint
 from adventure.tools.explore_state import Progress, choices_now
 
 
@@ -115,10 +116,7 @@ def random_playthroughs(story: Story, *, runs: int, seed: int, max_steps: int = 
     res.elapsed = time.perf_counter() - began
     for sid, played in res.softlocks.items():
         pos = scenes[sid].pos
-        res.findings.append(Diagnostic(
-            "E401", pos[0], pos[1], pos[2],
-            f"soft-lock: in scene '{sid}' no choice is open (random playthrough {played.number}, after "
-            f"choices {' '.join(map(str, played.inputs)) or '(none)'})",
-            f"make sure a choice is always open here; replay it with: {replay_hint(played.inputs, command)}"))
+        res.findings.append(diag("E401", pos[0], pos[1], pos[2], "E401.random", scene=sid, number=played.number,
+                                 path=choices_listed(played.inputs), replay=replay_hint(played.inputs, command)))
     res.findings.sort(key=Diagnostic.sort_key)
     return res

@@ -30,6 +30,7 @@ from pathlib import Path
 from adventure.core import model as m
 from adventure.core.diagnostics import Diagnostic, suggest
 from adventure.files.atomic import write_atomic
+from adventure.files.diagtext import diag
 from adventure.files.loader import display_path, locale_files, optional_key, parse_locale_file, required_keys
 
 LOCK_NAME = "review.lock"
@@ -101,8 +102,7 @@ def read_lock(path: Path, *, command: str = "hengyang") -> tuple[dict[str, str],
     except FileNotFoundError:
         return lock, diags
     except (OSError, UnicodeDecodeError) as exc:
-        diags.append(Diagnostic("W304", display_path(path), 0, 0, f"the review lock cannot be read ({exc})",
-                                f"delete it and run: {command} i18n review --all --lang {path.parent.name}"))
+        diags.append(diag("W304", display_path(path), 0, 0, "W304.unreadable", error=exc, command=command, lang=path.parent.name))
         return lock, diags
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -110,10 +110,7 @@ def read_lock(path: Path, *, command: str = "hengyang") -> tuple[dict[str, str],
             continue
         mt = _LOCK_LINE.match(line)
         if mt is None:
-            diags.append(Diagnostic("W304", display_path(path), n, 1,
-                                    f"'{line[:60]}' is not a line of the form 'key hash'",
-                                    "remove the line (a merge conflict?) and review the key again: "
-                                    f"{command} i18n review KEY"))
+            diags.append(diag("W304", display_path(path), n, 1, "W304.line", line=line[:60], command=command))
             continue
         lock[mt[1]] = mt[2]
     return lock, diags
@@ -233,17 +230,11 @@ def translation_diagnostics(story: m.Story, locales_dir: Path, *, content_note: 
             if key in needed or key.startswith("ui.") or not optional_key(key, story) or key == content_note:
                 continue  # E300 or W301 already says so
             s = src[key]
-            out.append(Diagnostic("W302", s[1], s[2], s[3],
-                                  f"'{key}' has no {lang} text, so {lang} players read it in {base}",
-                                  f"add '{key}' to a file in {display_path(locales_dir / lang)}/"))
+            out.append(diag("W302", s[1], s[2], s[3], "W302", key=key, lang=lang, base=base, folder=display_path(locales_dir / lang)))
         for key, recorded in lock.items():  # stale: reviewed against another source text
             was, now = src.get(key), tgt.get(key)
             if was is not None and now is not None and recorded != source_hash(was[0]):
-                out.append(Diagnostic("W303", now[1], now[2], now[3],
-                                      f"the {base} text of '{key}' changed since this {lang} translation "
-                                      "was last reviewed",
-                                      f"update the translation if it needs it, then run: {command} i18n review "
-                                      f"{key}"))
+                out.append(diag("W303", now[1], now[2], now[3], "W303", base=base, key=key, lang=lang, command=command))
     return out
 
 
