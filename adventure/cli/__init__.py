@@ -91,7 +91,11 @@ def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "he
                         help="wrap lines at N columns at most (default 72, never wider than the window; "
                              "0 for the whole window); in the game: width N")
     parser.add_argument("--start", metavar="SCENE",
-                        help="for writers: begin a new game at this scene (variables at their initial values)")
+                        help="for writers: a trial from this scene (variables at their initial values unless "
+                             "--set; saves are off)")
+    parser.add_argument("--set", metavar="NAME=VALUE", action="append",
+                        help="for writers: a variable's value on arriving at the --start scene (repeatable; "
+                             "true/false for a flag, a whole number for a counter)")
     parser.add_argument("--classroom", action="store_true",
                         help="classroom mode: reflection questions at chapter ends, new terms explained")
     parser.add_argument("--student", metavar="NAME",
@@ -241,7 +245,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
 
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir",
-                "--script", "--width"}
+                "--script", "--width", "--set"}
 _FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom",
           "--watch": "watch", "--draft": "draft"}
 
@@ -261,7 +265,7 @@ def _play_options(argv: list[str]) -> Any:
     opts: dict[str, Any] = {"story": None, "locales": None, "lang": None, "plain": False, "no_color": False,
                             "save_dir": None, "transcript": None, "start": None, "classroom": False,
                             "student": None, "report_dir": None, "watch": False, "draft": False, "tool": None,
-                            "script": None, "width": None}
+                            "script": None, "width": None, "set": None}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -279,7 +283,10 @@ def _play_options(argv: list[str]) -> Any:
                     return None
             if name == "--width":  # argparse checks it and says what is wrong
                 return None
-            opts[name[2:].replace("-", "_")] = value
+            if name == "--set":
+                opts["set"] = (opts["set"] or []) + [value]
+            else:
+                opts[name[2:].replace("-", "_")] = value
         elif arg in _FLAGS:
             opts[_FLAGS[arg]] = True
         else:
