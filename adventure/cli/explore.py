@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from adventure.core.diagnostics import Diagnostic
 from adventure.tools import load_for_tool
@@ -26,32 +26,33 @@ from adventure.tools.explore import (
     replay_hint,
 )
 
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-states", type=_positive, default=DEFAULT_MAX_STATES, metavar="N",
-                        help=f"stop after N distinct states (default {DEFAULT_MAX_STATES:,})")
-    parser.add_argument("--max-depth", type=_positive, metavar="N", help="do not look further than N choices")
-    parser.add_argument("--visit-cap", type=_positive, metavar="N",
-                        help="keep visit counts up to at least N in the state (default: what the conditions need)")
-    parser.add_argument("--notes-in-state", action="store_true",
-                        help="keep the unlocked notes in the state, for the exact most notes at each ending "
-                             "(many more states; by default notes are left out, as no condition reads them)")
-    parser.add_argument("--merge-notes", action="store_true",
-                        help="deprecated: notes are left out of the state by default now")
-    parser.add_argument("--random", type=_positive, metavar="N", help="play N random games instead")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1); same seed, same games")
-    parser.add_argument("--max-steps", type=_positive, default=1000, metavar="N",
-                        help="with --random: a game not ended after N choices counts as unfinished (default 1000)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
+def configure(parser: Parser) -> None:
+    say, add = parser.say, parser.add_argument
+    add("--max-states", type=_positive, default=DEFAULT_MAX_STATES, metavar="N",
+        help=say("cli.explore.max_states", default=f"{DEFAULT_MAX_STATES:,}"))
+    add("--max-depth", type=_positive, metavar="N", help=say("cli.explore.max_depth"))
+    add("--visit-cap", type=_positive, metavar="N", help=say("cli.explore.visit_cap"))
+    add("--notes-in-state", action="store_true", help=say("cli.explore.notes_in_state"))
+    add("--merge-notes", action="store_true", help=say("cli.explore.merge_notes"))
+    add("--random", type=_positive, metavar="N", help=say("cli.explore.random"))
+    add("--seed", type=int, default=1, metavar="S", help=say("cli.explore.seed"))
+    add("--max-steps", type=_positive, default=1000, metavar="N", help=say("cli.explore.max_steps"))
+    add("--strict", action="store_true", help=say("cli.explore.strict"))
 
 
 def _positive(text: str) -> int:
+    from adventure.cli.words import words
+
     try:
         value = int(text.replace(",", "").replace("_", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(words()("cli.error.not_whole", value=text[:40])) from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(words()("cli.error.at_least_one"))
     return value
 
 

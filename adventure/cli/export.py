@@ -14,24 +14,24 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adventure.classroom.edition import build_book, to_html, to_markdown
 from adventure.cli import lang_option
 from adventure.files.atomic import write_atomic
 from adventure.tools import load_for_tool
 
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("html", "md", "web"), default="html",
-                        help="html (default), md (Markdown), or web (the game, playable in a browser)")
-    parser.add_argument("--lang", type=lang_option, default=None, metavar="LANG",
-                        help="language of the edition (default: the story's first); both (the first two of "
-                             "the story's languages) or two joined by + (es+en) puts each paragraph in two languages")
-    parser.add_argument("--classroom", action="store_true",
-                        help="web: the page starts in classroom mode (questions at chapter ends, terms explained)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="the file to write (- for standard output; default: <story>-<lang>.<format>)")
+
+def configure(parser: Parser) -> None:
+    say = parser.say
+    parser.add_argument("--format", choices=("html", "md", "web"), default="html", help=say("cli.export.format"))
+    parser.add_argument("--lang", type=lang_option, default=None, metavar=say("cli.meta.lang"),
+                        help=say("cli.export.lang"))
+    parser.add_argument("--classroom", action="store_true", help=say("cli.export.classroom"))
+    parser.add_argument("-o", "--output", metavar=say("cli.meta.file"), help=say("cli.export.output"))
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:

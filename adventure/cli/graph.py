@@ -24,13 +24,16 @@ import argparse
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adventure.core import model as m
 from adventure.core.charset import strip_controls
 from adventure.files.atomic import write_atomic
 from adventure.files.structure import reachable
 from adventure.tools import load_for_tool
+
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
 FORMATS = ("dot", "mermaid", "svg")
 _SUFFIX = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".mmd": "mermaid", ".md": "mermaid"}
@@ -43,16 +46,14 @@ COLORS = {
 }
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, help="dot (default), mermaid, or svg (needs Graphviz)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    parser.add_argument("--lang", default=None, help="language of the titles (default: the story's first)")
-    parser.add_argument("--labels", choices=("id", "text"), default="id",
-                        help="label choices by their id (default) or their text")
-    parser.add_argument("--explore", action="store_true",
-                        help="also walk the state space and mark what no playthrough reaches")
-    parser.add_argument("--max-states", type=int, default=2_000_000, metavar="N",
-                        help="with --explore: the bound on states (default 2,000,000)")
+def configure(parser: Parser) -> None:
+    say, add = parser.say, parser.add_argument
+    add("--format", choices=FORMATS, help=say("cli.graph.format"))
+    add("-o", "--output", metavar=say("cli.meta.file"), help=say("cli.graph.output"))
+    add("--lang", default=None, metavar=say("cli.meta.lang"), help=say("cli.graph.lang"))
+    add("--labels", choices=("id", "text"), default="id", help=say("cli.graph.labels"))
+    add("--explore", action="store_true", help=say("cli.graph.explore"))
+    add("--max-states", type=int, default=2_000_000, metavar="N", help=say("cli.graph.max_states"))
 
 
 class Map:

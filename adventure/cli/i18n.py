@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from adventure.files.atomic import write_atomic
 from adventure.files.loader import default_locales_dir, display_path
@@ -32,35 +32,41 @@ from adventure.tools.translation import (
     to_po,
 )
 
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = sub.add_parser("status", help="what is missing, extra, identical, stale or not yet reviewed")
-    _lang(p)
-    p.add_argument("--brief", action="store_true", help="only the counts, not the keys")
-    p.add_argument("--strict", action="store_true", help="exit 1 if anything is missing or stale")
-    p = sub.add_parser("review", help="record that translations were checked against the current source text")
-    p.add_argument("keys", nargs="*", metavar="KEY", help="keys, or prefixes such as scenes.pro_well")
-    p.add_argument("--all", action="store_true", help="every translated key (and forget keys that are gone)")
-    p.add_argument("--dry-run", action="store_true", help="say what would be recorded; write nothing")
-    _lang(p)
-    p = sub.add_parser("export", help="write the texts for a spreadsheet (csv) or Poedit (po)")
-    p.add_argument("--format", choices=("csv", "po"), help="csv or po (default: from -o's suffix, else po)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    p.add_argument("--todo", action="store_true", help="only what needs work (missing, stale, identical, unreviewed)")
-    _lang(p)
-    p = sub.add_parser("import", help="bring translated texts, comments and reviews back from a csv or po file")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=("csv", "po"), help="default: from the file's suffix")
-    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
-    _lang(p)
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
 
-def _lang(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", metavar="LANG", help="the translation's language (default: every language but the first)")
+def configure(parser: Parser) -> None:
+    say = parser.say
+    sub = parser.add_subparsers(dest="action", metavar=say("cli.meta.action"), required=True)
+    for action in ("status", "review", "export", "import"):
+        help_text = say(f"cli.i18n.{action}")
+        p = sub.add_parser(action, help=help_text, description=help_text)
+        if action == "status":
+            p.add_argument("--brief", action="store_true", help=say("cli.i18n.brief"))
+            p.add_argument("--strict", action="store_true", help=say("cli.i18n.strict"))
+        elif action == "review":
+            p.add_argument("keys", nargs="*", metavar=say("cli.meta.key"), help=say("cli.i18n.keys"))
+            p.add_argument("--all", action="store_true", help=say("cli.i18n.all"))
+            p.add_argument("--dry-run", action="store_true", help=say("cli.i18n.review_dry_run"))
+        elif action == "export":
+            p.add_argument("--format", choices=("csv", "po"), help=say("cli.i18n.export_format"))
+            p.add_argument("-o", "--output", metavar=say("cli.meta.file"), help=say("cli.i18n.output"))
+            p.add_argument("--todo", action="store_true", help=say("cli.i18n.todo"))
+        else:
+            p.add_argument("file", metavar=say("cli.meta.file"), help=say("cli.i18n.file"))
+            p.add_argument("--format", choices=("csv", "po"), help=say("cli.i18n.import_format"))
+            p.add_argument("--dry-run", action="store_true", help=say("cli.i18n.import_dry_run"))
+        _lang(p)
+
+
+def _lang(p: Parser) -> None:
+    say = p.say
+    p.add_argument("--lang", metavar=say("cli.meta.lang"), help=say("cli.i18n.lang"))
     # The common options also work after the action (``i18n status --story DIR``).
-    p.add_argument("--story", metavar="DIR", default=argparse.SUPPRESS, help="story folder")
-    p.add_argument("--locales", metavar="DIR", default=argparse.SUPPRESS, help="locales folder holding en/ and es/")
+    p.add_argument("--story", metavar=say("cli.meta.dir"), default=argparse.SUPPRESS, help=say("cli.common.story"))
+    p.add_argument("--locales", metavar=say("cli.meta.dir"), default=argparse.SUPPRESS,
+                   help=say("cli.common.locales"))
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
