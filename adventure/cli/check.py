@@ -46,9 +46,12 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         ctx.stdout.write(tool_text(ctx, "check.summary", errors=errors, warnings=warnings) + "\n")
         return 1
     assert result.story is not None and result.catalog is not None
-    line = summarise(result.story, result.catalog).line(result.story.id)
+    summary = summarise(result.story, result.catalog)
+    line = tool_text(ctx, "cli.check.ok", story=result.story.id, scenes=summary.scenes, choices=summary.choices,
+                     endings=summary.endings, notes=summary.notes,
+                     words=", ".join(f"{lang} {n:,}" for lang, n in summary.words.items()))
     tail = tool_text(ctx, "check.warnings_tail", warnings=warnings) if warnings else ""
-    ctx.stdout.write(f"OK {line}{tail}.\n")
+    ctx.stdout.write(f"{line}{tail}.\n")
     if args.stats:
         ctx.stdout.write(tool_text(ctx, "check.stats_header") + "\n")
         for chapter, scenes, words in chapter_words(result.story, result.catalog):

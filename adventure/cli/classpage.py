@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adventure.tools import load_for_tool
+from adventure.tools import load_for_tool, tool_text
 
 if TYPE_CHECKING:
     from adventure.cli.words import Parser
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     from adventure.text.catalog import Texts, detect_language
 
     result = load_for_tool(args, ctx, stream=ctx.stderr,
-                           why="class: the story cannot be loaded, so its titles are missing; run python play.py check")
+                           why=tool_text(ctx, "tools.class_no_story", command=ctx.command))
     if result is None or result.story is None or result.catalog is None:
         return 1
     story, catalog = result.story, result.catalog

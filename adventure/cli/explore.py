@@ -16,7 +16,7 @@ import time
 from typing import IO, TYPE_CHECKING, Any
 
 from adventure.core.diagnostics import Diagnostic
-from adventure.tools import load_for_tool
+from adventure.tools import load_for_tool, tool_text
 from adventure.tools.explore import (
     DEFAULT_MAX_STATES,
     ExploreResult,
@@ -95,8 +95,7 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    result = load_for_tool(args, ctx, need_ok=True,
-                           why=f"The story has errors, so it cannot be explored; fix them first ({ctx.command} check).")
+    result = load_for_tool(args, ctx, need_ok=True, why=tool_text(ctx, "explore.no_story", command=ctx.command))
     if result is None or result.story is None:
         return 1
     story = result.story
@@ -112,8 +111,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         findings = rres.findings
     else:
         if args.merge_notes:
-            ctx.stderr.write("explore: --merge-notes is deprecated: notes are left out of the state by default "
-                             "now (--notes-in-state keeps them in)\n")
+            ctx.stderr.write(tool_text(ctx, "explore.merge_notes") + "\n")
         bar = ProgressBar(ctx.stderr, args.max_states, "states")
         try:
             eres = explore(story, max_states=args.max_states, max_depth=args.max_depth, visit_cap=args.visit_cap,

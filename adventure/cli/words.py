@@ -116,7 +116,7 @@ class Parser(argparse.ArgumentParser):
         with speaking(self.words):
             super().__init__(*args, **kwargs)
 
-    def say(self, key: str, **subs: object) -> str:
+    def say(self, key: str, /, **subs: object) -> str:
         """Our text ``ui.<key>`` in the parser's language."""
         return self.words(key, **subs)
 

@@ -179,7 +179,7 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     if trial is None:
         return 2
     start_at, start_vars = trial
-    report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
+    report_dir: Path | None = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
     if start_at is not None and not args.report_dir:
         report_dir = None  # a trial writes no classroom report unless asked to (--report-dir)
     student = (args.student or "").strip() or None

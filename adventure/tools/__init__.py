@@ -38,7 +38,7 @@ def load_for_tool(args: argparse.Namespace, ctx: Any, *, why: str, need_ok: bool
     return None
 
 
-def tool_text(ctx: Any, key: str, **subs: object) -> str:
+def tool_text(ctx: Any, key: str, /, **subs: object) -> str:
     """An interface text of the tools (``locales/<lang>/ui_tools.yaml``, key ``ui.<key>``) in the
     writer's language (``LC_ALL`` / ``LC_MESSAGES`` / ``LANG``), English when that has none.
 
@@ -72,7 +72,7 @@ class ToolWords:
                 return found
         return None
 
-    def __call__(self, key: str, **subs: object) -> str:
+    def __call__(self, key: str, /, **subs: object) -> str:
         from adventure.text.catalog import fill
 
         found = self.text(key)
