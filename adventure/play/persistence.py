@@ -106,9 +106,11 @@ def opening(session: Session) -> tuple[str | None, list[Para]]:
     trial)."""
     notes = session.keeper.claim()
     slot, found = session.keeper.find_offer()
-    from adventure.play.trial import trial_note  # a writer's trial says so before its first scene
+    if session.start_at is not None:  # a writer's trial says so before its first scene
+        from adventure.play.trial import trial_note
 
-    return slot, notes + found + trial_note(session)
+        found = found + trial_note(session)
+    return slot, notes + found
 
 
 def start(session: Session, slot: str | None, answer: bool | None) -> list[Para]:

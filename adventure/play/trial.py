@@ -19,7 +19,6 @@ values, so the game says it in the player's language, on one line.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -46,6 +45,8 @@ class TrialError(Exception):
 
 
 def _near(word: str, names: Sequence[str]) -> str | None:
+    import difflib
+
     found = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     return found[0] if found else None
 
