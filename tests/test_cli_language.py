@@ -136,10 +136,17 @@ def test_the_tools_messages_stay_english_in_english(tmp_path: Path, capsys: pyte
     assert code == 0 and out.startswith(f"Wrote {tmp_path / 'map.dot'} (dot): ") and "choices" in out
 
 
-def test_a_percent_sign_in_a_translation_is_only_text() -> None:
+def test_a_translation_cannot_break_argparse() -> None:
+    """A % in a help line is text (argparse would %-format it into garbage); a metavar with
+    spaces or brackets (which argparse's usage wrapper splits on) is made one word."""
     parser = Parser(prog="p", words=ToolWords(ES))
     parser.add_argument("--x", help="100% seguro (%(default)s)")
-    assert "100% seguro (%(default)s)" in " ".join(parser.format_help().split())
+    parser.add_argument("--" + "y" * 70, metavar="NOMBRE DE [ARCHIVO]", help="y")
+    sub = parser.add_subparsers(dest="tool", metavar="HERRAMIENTA (UNA)")
+    sub.add_parser("t", help="al 50% (%(prog)s)")
+    text = " ".join(parser.format_help().split())
+    assert "100% seguro (%(default)s)" in text and "al 50% (%(prog)s)" in text
+    assert "NOMBRE_DE_ARCHIVO_" in text and "HERRAMIENTA_UNA_" in text
     assert as_format("usage: ", "uso:") == "uso: "
     assert as_format("invalid choice: %(value)r (choose from %(choices)s)", "{value}: no (elige {choices}) 5%") == \
         "%(value)r: no (elige %(choices)s) 5%%"

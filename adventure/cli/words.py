@@ -106,6 +106,23 @@ def speaking(w: ToolWords) -> Iterator[None]:
         argparse._ = saved  # type: ignore[attr-defined]
 
 
+_UNSAFE_METAVAR = re.compile(r"[\s()\[\]|]+")
+
+
+def _safe(options: dict[str, Any]) -> dict[str, Any]:
+    """Texts from the locale files made harmless for argparse: a ``%`` in a help line is text,
+    not a format (argparse %-formats help lines), and a metavar has no space, bracket or bar
+    (argparse's usage wrapper splits the usage line on them: it garbles the line, and some
+    Python versions fail an assertion)."""
+    help_text = options.get("help")
+    if isinstance(help_text, str) and help_text is not argparse.SUPPRESS:
+        options["help"] = help_text.replace("%", "%%")
+    metavar = options.get("metavar")
+    if isinstance(metavar, str):
+        options["metavar"] = _UNSAFE_METAVAR.sub("_", metavar.strip()) or "X"
+    return options
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser speaking the writer's language (``words``): its help lines are ours,
     written as keys (``parser.say("cli.check.strict")``), and argparse's own words are looked
@@ -121,14 +138,18 @@ class Parser(argparse.ArgumentParser):
         return self.words(key, **subs)
 
     def add_argument(self, *args: Any, **kwargs: Any) -> Any:
-        help_text = kwargs.get("help")
-        if isinstance(help_text, str) and help_text is not argparse.SUPPRESS:
-            kwargs["help"] = help_text.replace("%", "%%")  # a translation's % is text, not a format
-        return super().add_argument(*args, **kwargs)
+        return super().add_argument(*args, **_safe(kwargs))
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("parser_class", functools.partial(Parser, words=self.words))
-        return super().add_subparsers(**kwargs)
+        action = super().add_subparsers(**_safe(kwargs))
+        add_parser = action.add_parser
+
+        def add_safe_parser(name: str, **options: Any) -> Any:  # a tool's help line is %-formatted too
+            return add_parser(name, **_safe(options))
+
+        action.add_parser = add_safe_parser  # type: ignore[method-assign]
+        return action
 
     def parse_args(self, args: Any = None, namespace: Any = None) -> Any:  # type: ignore[override]
         with speaking(self.words):
