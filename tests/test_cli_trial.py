@@ -164,3 +164,22 @@ def test_parse_sets_reads_by_the_declared_type() -> None:
     with pytest.raises(TrialError) as caught:
         parse_sets(result.story, ["messages=+1_000"])
     assert caught.value.key == "ui.trial.not_number"
+
+
+def test_a_trial_in_a_terminal_says_so_and_saves_nothing(tmp_path: Path) -> None:
+    import pexpect
+
+    from playkit import spawn
+
+    child = spawn(tmp_path / "saves", "--start", "pro_guns", "--set", "dug=true")
+    child.expect("Press Enter to begin")  # no continue question, even with a game on file
+    shown = child.log.getvalue().decode()
+    assert 'Trial from scene "pro_guns"' in shown and "Set on arriving: dug=true." in shown
+    child.send("\r")
+    child.expect("Lead them up")
+    child.send("save x\r")
+    child.expect("Saving is not available")
+    child.send("quit\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and not (tmp_path / "saves").exists()
