@@ -189,7 +189,7 @@ def test_writers_can_start_at_a_scene(tmp_path: Path) -> None:
     out = proc.stdout.decode("utf-8")
     assert proc.returncode == 0 and "The guns from Kunming" in out and "The news from the north" not in out
     proc = run_pipe(tmp_path, b"", "--start", "nowhere")
-    assert proc.returncode == 2 and b"no scene 'nowhere'" in proc.stderr and b"Traceback" not in proc.stderr
+    assert proc.returncode == 2 and b'no scene "nowhere"' in proc.stderr and b"Traceback" not in proc.stderr
 
 
 def test_a_killed_game_continues_where_it_was(tmp_path: Path) -> None:

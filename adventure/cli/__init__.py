@@ -18,14 +18,17 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import argparse
 
-TOOLS: dict[str, tuple[str, str]] = {
-    "check": ("adventure.cli.check", "check the story and locales; report every problem"),
-    "class": ("adventure.cli.classpage", "the whole class on one page: every student's report in some folders"),
-    "export": ("adventure.cli.export", "write the whole story as a book (HTML or Markdown) to read or print"),
-    "explore": ("adventure.cli.explore", "walk every reachable state (or --random N games); report what is never reached, soft-locks, loops"),
-    "graph": ("adventure.cli.graph", "draw the story map (--format dot, mermaid or svg)"),
-    "i18n": ("adventure.cli.i18n", "translation status, review, export and import (csv / po)"),
-    "lsp": ("adventure.cli.lsp", "the language server for writers' editors (stdio): live diagnostics, go to definition, rename..."),
+    from adventure.cli.words import Parser
+    from adventure.tools import ToolWords
+
+TOOLS: dict[str, tuple[str, str]] = {  # name: (module, key of its help line under ui.cli.tools.)
+    "check": ("adventure.cli.check", "check"),
+    "class": ("adventure.cli.classpage", "class"),
+    "export": ("adventure.cli.export", "export"),
+    "explore": ("adventure.cli.explore", "explore"),
+    "graph": ("adventure.cli.graph", "graph"),
+    "i18n": ("adventure.cli.i18n", "i18n"),
+    "lsp": ("adventure.cli.lsp", "lsp"),
 }
 
 
@@ -33,10 +36,11 @@ def lang_option(text: str) -> str:
     """argparse's check of a ``--lang`` value's shape (the story's own list is checked later)."""
     import argparse
 
+    from adventure.cli.words import words
     from adventure.text.catalog import parse_lang_option
 
     if parse_lang_option(text) is None:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a language code, 'both' or two codes joined by '+'")
+        raise argparse.ArgumentTypeError(words()("cli.error.lang", value=text))
     return text
 
 
@@ -55,62 +59,50 @@ class Context(NamedTuple):
         return (Path(story) if story else None, Path(locales) if locales else None)
 
 
-def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+def _common(parser: Parser, *, suppress: bool) -> None:
     import argparse
 
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--story", metavar="DIR", default=default,
-                        help="story folder (default: the shipped story/)")
-    parser.add_argument("--locales", metavar="DIR", default=default,
-                        help="locales folder holding en/ and es/ (default: the shipped locales/)")
+    say = parser.say
+    parser.add_argument("--story", metavar=say("cli.meta.dir"), default=default, help=say("cli.common.story"))
+    parser.add_argument("--locales", metavar=say("cli.meta.dir"), default=default, help=say("cli.common.locales"))
 
 
-def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "hengyang") -> argparse.ArgumentParser:
-    """The whole command line. With ``only``, the options of that tool alone are set up (the
-    others are listed with their help line), so running one tool imports no other."""
+def build_parser(*, tools: bool = True, only: str | None = None, prog: str = "hengyang",
+                 words: ToolWords | None = None) -> Parser:
+    """The whole command line, in the language of ``words`` (English by default). With
+    ``only``, the options of that tool alone are set up (the others are listed with their
+    help line), so running one tool imports no other."""
     import argparse
 
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Hengyang 1944: an interactive story of the defence of Hengyang, June-August 1944.",
-        epilog="In the game, type help (or ayuda) for the commands.")
+    from adventure.cli.words import Parser
+    from adventure.tools import ToolWords
+
+    w = words or ToolWords({})
+    parser = Parser(prog=prog, words=w, description=w("cli.description"), epilog=w("cli.epilog"))
     _common(parser, suppress=False)
-    parser.add_argument("--lang", type=lang_option, metavar="LANG",
-                        help="one of the story's languages (default: from LC_ALL / LC_MESSAGES / LANG); "
-                             "both, or two joined by + (es+en), shows each paragraph in two languages")
-    parser.add_argument("--plain", action="store_true",
-                        help="plain mode: no colour, toolbar or cursor movement (pipes, screen readers)")
-    parser.add_argument("--no-color", "--no-colour", dest="no_color", action="store_true", help="no colour")
-    parser.add_argument("--save-dir", metavar="DIR", help="where saves live (or set HENGYANG_SAVE_DIR)")
-    parser.add_argument("--transcript", metavar="FILE",
-                        help="append one JSON object per line for each event of the game")
-    parser.add_argument("--script", metavar="FILE",
-                        help="keep a transcript a person can read: the text shown and what you type, appended to "
-                             "FILE (.txt for plain text, .md for Markdown); in the game: script on / script off")
-    parser.add_argument("--width", metavar="N", type=_width,
-                        help="wrap lines at N columns at most (default 72, never wider than the window; "
-                             "0 for the whole window); in the game: width N")
-    parser.add_argument("--start", metavar="SCENE",
-                        help="for writers: begin a new game at this scene (variables at their initial values)")
-    parser.add_argument("--classroom", action="store_true",
-                        help="classroom mode: reflection questions at chapter ends, new terms explained")
-    parser.add_argument("--student", metavar="NAME",
-                        help="the student's name (turns classroom mode on; keeps this student's saves apart; "
-                             "a report is written at the end)")
-    parser.add_argument("--report-dir", metavar="DIR",
-                        help="where student reports are written (default: 'reports' beside the saves folder)")
-    parser.add_argument("--watch", action="store_true",
-                        help="for writers: reload the story whenever its files change (or type reload)")
-    parser.add_argument("--version", action=_version_action(), nargs=0, default=argparse.SUPPRESS,
-                        help="show the version and exit")
-    parser.add_argument("--draft", action="store_true",
-                        help="for writers: play texts not yet translated (shown, marked, in the language "
-                             "that has them); missing translations are warnings, also on reload")
+    add = parser.add_argument
+    add("--lang", type=lang_option, metavar=w("cli.meta.lang"), help=w("cli.play.lang"))
+    add("--plain", action="store_true", help=w("cli.play.plain"))
+    add("--no-color", "--no-colour", dest="no_color", action="store_true", help=w("cli.play.no_color"))
+    add("--save-dir", metavar=w("cli.meta.dir"), help=w("cli.play.save_dir"))
+    add("--transcript", metavar=w("cli.meta.file"), help=w("cli.play.transcript"))
+    add("--script", metavar=w("cli.meta.file"), help=w("cli.play.script"))
+    add("--width", metavar="N", type=_width, help=w("cli.play.width"))
+    add("--start", metavar=w("cli.meta.scene"), help=w("cli.play.start"))
+    add("--set", metavar=w("cli.meta.name_value"), action="append", help=w("cli.play.set"))
+    add("--classroom", action="store_true", help=w("cli.play.classroom"))
+    add("--student", metavar=w("cli.meta.name"), help=w("cli.play.student"))
+    add("--report-dir", metavar=w("cli.meta.dir"), help=w("cli.play.report_dir"))
+    add("--watch", action="store_true", help=w("cli.play.watch"))
+    add("--version", action=_version_action(), nargs=0, default=argparse.SUPPRESS, help=w("cli.play.version"))
+    add("--draft", action="store_true", help=w("cli.play.draft"))
     if not tools:
         parser.set_defaults(tool=None)
         return parser
-    sub = parser.add_subparsers(dest="tool", metavar="TOOL")
-    for name, (module, help_text) in TOOLS.items():
+    sub = parser.add_subparsers(dest="tool", metavar=w("cli.meta.tool"))
+    for name, (module, key) in TOOLS.items():
+        help_text = w(f"cli.tools.{key}")
         tool_parser = sub.add_parser(name, help=help_text, description=help_text)
         if only is not None and name != only:
             continue
@@ -198,8 +190,17 @@ def _width(text: str) -> int:
     from adventure.text.layout import MAX_MEASURE, MIN_MEASURE
 
     if not text.isdigit() or not (int(text[:6]) == 0 or MIN_MEASURE <= int(text[:6]) <= MAX_MEASURE):
-        raise argparse.ArgumentTypeError(f"a number from {MIN_MEASURE} to {MAX_MEASURE}, or 0 for the whole window")
+        from adventure.cli.words import words
+
+        raise argparse.ArgumentTypeError(words()("cli.error.width", low=MIN_MEASURE, high=MAX_MEASURE))
     return int(text)
+
+
+def _words(env: Mapping[str, str]) -> ToolWords:
+    """The tools' words in the writer's language (see :class:`adventure.tools.ToolWords`)."""
+    from adventure.tools import ToolWords
+
+    return ToolWords(env)
 
 
 def _load_tool(module: str) -> Any:
@@ -220,9 +221,11 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         from adventure.play.game import play
 
         quick = _play_options(argv)
-        return play(quick if quick is not None else build_parser(tools=False, prog=command).parse_args(argv), ctx)
+        if quick is None:
+            quick = build_parser(tools=False, prog=command, words=_words(env)).parse_args(argv)
+        return play(quick, ctx)
     first = _first_positional(argv)
-    args = build_parser(only=first if first in TOOLS else None, prog=command).parse_args(argv)
+    args = build_parser(only=first if first in TOOLS else None, prog=command, words=_words(env)).parse_args(argv)
     if args.tool is None:
         from adventure.play.game import play
 
@@ -241,7 +244,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
 
 
 _TAKES_VALUE = {"--story", "--locales", "--lang", "--save-dir", "--transcript", "--start", "--student", "--report-dir",
-                "--script", "--width"}
+                "--script", "--width", "--set"}
 _FLAGS = {"--plain": "plain", "--no-color": "no_color", "--no-colour": "no_color", "--classroom": "classroom",
           "--watch": "watch", "--draft": "draft"}
 
@@ -261,7 +264,7 @@ def _play_options(argv: list[str]) -> Any:
     opts: dict[str, Any] = {"story": None, "locales": None, "lang": None, "plain": False, "no_color": False,
                             "save_dir": None, "transcript": None, "start": None, "classroom": False,
                             "student": None, "report_dir": None, "watch": False, "draft": False, "tool": None,
-                            "script": None, "width": None}
+                            "script": None, "width": None, "set": None}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -279,7 +282,10 @@ def _play_options(argv: list[str]) -> Any:
                     return None
             if name == "--width":  # argparse checks it and says what is wrong
                 return None
-            opts[name[2:].replace("-", "_")] = value
+            if name == "--set":
+                opts["set"] = (opts["set"] or []) + [value]
+            else:
+                opts[name[2:].replace("-", "_")] = value
         elif arg in _FLAGS:
             opts[_FLAGS[arg]] = True
         else:

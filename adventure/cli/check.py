@@ -9,7 +9,7 @@ choices, endings, notes, words per language) and exits 0; any error exits 1.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adventure.files.cache import open_cache
 from adventure.files.diagtext import localise, writer_language
@@ -18,14 +18,15 @@ from adventure.files.structure import summarise
 from adventure.tools import tool_text
 from adventure.tools.check import collect
 
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--stats", action="store_true",
-                        help="also list the words of scene text of each chapter (in reading order) per language")
-    parser.add_argument("--draft", action="store_true",
-                        help="a text missing in some languages (but written in one) is a warning, as when "
-                             "playing with --draft")
+
+def configure(parser: Parser) -> None:
+    say = parser.say
+    parser.add_argument("--strict", action="store_true", help=say("cli.check.strict"))
+    parser.add_argument("--stats", action="store_true", help=say("cli.check.stats"))
+    parser.add_argument("--draft", action="store_true", help=say("cli.check.draft"))
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
@@ -47,9 +48,12 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         ctx.stdout.write(tool_text(ctx, "check.summary", errors=errors, warnings=warnings) + "\n")
         return 1
     assert result.story is not None and result.catalog is not None
-    line = summarise(result.story, result.catalog).line(result.story.id)
+    summary = summarise(result.story, result.catalog)
+    line = tool_text(ctx, "cli.check.ok", story=result.story.id, scenes=summary.scenes, choices=summary.choices,
+                     endings=summary.endings, notes=summary.notes,
+                     words=", ".join(f"{lang} {n:,}" for lang, n in summary.words.items()))
     tail = tool_text(ctx, "check.warnings_tail", warnings=warnings) if warnings else ""
-    ctx.stdout.write(f"OK {line}{tail}.\n")
+    ctx.stdout.write(f"{line}{tail}.\n")
     if args.stats:
         ctx.stdout.write(tool_text(ctx, "check.stats_header") + "\n")
         for chapter, scenes, words in chapter_words(result.story, result.catalog):

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adventure.tools import load_for_tool
+from adventure.tools import load_for_tool, tool_text
+
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folders", nargs="+", metavar="DIR", help="folders holding the reports (searched recursively)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="the page to write (- for standard output; default: class.html or class.md)")
-    parser.add_argument("--format", choices=("html", "md"), default="html", help="html (default) or md (Markdown)")
-    parser.add_argument("--anonymise", "--anonymize", dest="anonymise", action="store_true",
-                        help="replace names with stable pseudonyms (Student 7) and leave out the links to reports")
-    parser.add_argument("--lang", metavar="LANG",
-                        help="language of the page, one of the story's (default: from LANG)")
+def configure(parser: Parser) -> None:
+    say, add = parser.say, parser.add_argument
+    add("folders", nargs="+", metavar=say("cli.meta.dir"), help=say("cli.class.folders"))
+    add("-o", "--output", metavar=say("cli.meta.file"), help=say("cli.class.output"))
+    add("--format", choices=("html", "md"), default="html", help=say("cli.class.format"))
+    add("--anonymise", "--anonymize", dest="anonymise", action="store_true", help=say("cli.class.anonymise"))
+    add("--lang", metavar=say("cli.meta.lang"), help=say("cli.class.lang"))
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     from adventure.text.catalog import Texts, detect_language
 
     result = load_for_tool(args, ctx, stream=ctx.stderr,
-                           why="class: the story cannot be loaded, so its titles are missing; run python play.py check")
+                           why=tool_text(ctx, "tools.class_no_story", command=ctx.command))
     if result is None or result.story is None or result.catalog is None:
         return 1
     story, catalog = result.story, result.catalog

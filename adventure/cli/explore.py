@@ -13,39 +13,40 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from adventure.core.diagnostics import Diagnostic
-from adventure.tools import load_for_tool
+from adventure.tools import ToolWords, load_for_tool, tool_text
 from adventure.tools.explore import DEFAULT_MAX_STATES, ExploreResult, explore, replay_hint
 from adventure.tools.explore_random import RandomResult, random_playthroughs
 
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-states", type=_positive, default=DEFAULT_MAX_STATES, metavar="N",
-                        help=f"stop after N distinct states (default {DEFAULT_MAX_STATES:,})")
-    parser.add_argument("--max-depth", type=_positive, metavar="N", help="do not look further than N choices")
-    parser.add_argument("--visit-cap", type=_positive, metavar="N",
-                        help="keep visit counts up to at least N in the state (default: what the conditions need)")
-    parser.add_argument("--notes-in-state", action="store_true",
-                        help="keep the unlocked notes in the state, for the exact most notes at each ending "
-                             "(many more states; by default notes are left out, as no condition reads them)")
-    parser.add_argument("--merge-notes", action="store_true",
-                        help="deprecated: notes are left out of the state by default now")
-    parser.add_argument("--random", type=_positive, metavar="N", help="play N random games instead")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1); same seed, same games")
-    parser.add_argument("--max-steps", type=_positive, default=1000, metavar="N",
-                        help="with --random: a game not ended after N choices counts as unfinished (default 1000)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
+def configure(parser: Parser) -> None:
+    say, add = parser.say, parser.add_argument
+    add("--max-states", type=_positive, default=DEFAULT_MAX_STATES, metavar="N",
+        help=say("cli.explore.max_states", default=f"{DEFAULT_MAX_STATES:,}"))
+    add("--max-depth", type=_positive, metavar="N", help=say("cli.explore.max_depth"))
+    add("--visit-cap", type=_positive, metavar="N", help=say("cli.explore.visit_cap"))
+    add("--notes-in-state", action="store_true", help=say("cli.explore.notes_in_state"))
+    add("--merge-notes", action="store_true", help=say("cli.explore.merge_notes"))
+    add("--random", type=_positive, metavar="N", help=say("cli.explore.random"))
+    add("--seed", type=int, default=1, metavar="S", help=say("cli.explore.seed"))
+    add("--max-steps", type=_positive, default=1000, metavar="N", help=say("cli.explore.max_steps"))
+    add("--strict", action="store_true", help=say("cli.explore.strict"))
 
 
 def _positive(text: str) -> int:
+    from adventure.cli.words import words
+
     try:
         value = int(text.replace(",", "").replace("_", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(words()("cli.error.not_whole", value=text[:40])) from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(words()("cli.error.at_least_one"))
     return value
 
 
@@ -88,8 +89,7 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    result = load_for_tool(args, ctx, need_ok=True,
-                           why=f"The story has errors, so it cannot be explored; fix them first ({ctx.command} check).")
+    result = load_for_tool(args, ctx, need_ok=True, why=tool_text(ctx, "explore.no_story", command=ctx.command))
     if result is None or result.story is None:
         return 1
     story = result.story
@@ -101,12 +101,11 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
                                        progress=bar.update, command=ctx.command)
         finally:
             bar.close()
-        report_random(rres, out, args, ctx.command)
+        report_random(rres, out, args, ctx.command, ToolWords(ctx.env))
         findings = rres.findings
     else:
         if args.merge_notes:
-            ctx.stderr.write("explore: --merge-notes is deprecated: notes are left out of the state by default "
-                             "now (--notes-in-state keeps them in)\n")
+            ctx.stderr.write(tool_text(ctx, "explore.merge_notes") + "\n")
         bar = ProgressBar(ctx.stderr, args.max_states, "states")
         try:
             eres = explore(story, max_states=args.max_states, max_depth=args.max_depth, visit_cap=args.visit_cap,
@@ -114,7 +113,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
                            command=ctx.command)
         finally:
             bar.close()
-        report_explore(eres, out)
+        report_explore(eres, out, ToolWords(ctx.env))
         findings = eres.findings
     errors = sum(1 for d in findings if d.is_error)
     return 1 if errors or (args.strict and findings) else 0
@@ -135,66 +134,76 @@ def _findings(out: IO[str], findings: list[Diagnostic]) -> None:
         out.write("\n")
 
 
-def report_explore(res: ExploreResult, out: IO[str]) -> None:
+def report_explore(res: ExploreResult, out: IO[str], say: ToolWords | None = None) -> None:
+    say = say or ToolWords({})
     story = res.story
     _findings(out, res.findings)
     total_choices = sum(len(s.choices) for s in story.scenes.values())
     errors = len(res.errors)
     softlocks = sum(len(v) for v in res.softlocks.values())
-    out.write(f"Explored {story.id}: " + ("every reachable state" if res.complete else
-                                          f"stopped at the {res.stopped_by} bound") + "\n")
-    rows = [("", "reached", "of", ""),
-            ("scenes", f"{len(res.scene_states):,}", f"{len(story.scenes):,}", ""),
-            ("choices", f"{len(res.taken):,}", f"{total_choices:,}", "taken at least once"),
-            ("endings", f"{len(res.endings):,}", f"{len(story.endings):,}", ""),
-            ("notes", f"{len(res.notes):,}", f"{len(story.notes):,}", "unlocked in some playthrough"),
-            ("states", f"{res.states:,}", "", f"deepest {res.depth} choices, {res.edges:,} moves"),
-            ("soft-locks", f"{softlocks:,}", "", f"states in {len(res.softlocks)} scene(s)" if softlocks else ""),
-            ("loops with no way out", f"{len(res.traps):,}", "", "")]
+    out.write(say("explore.explored", story=story.id, how=say("explore.complete") if res.complete else
+                  say("explore.stopped", bound=res.stopped_by)) + "\n")
+    rows = [("", say("explore.col.reached"), say("explore.col.of"), ""),
+            (say("explore.row.scenes"), f"{len(res.scene_states):,}", f"{len(story.scenes):,}", ""),
+            (say("explore.row.choices"), f"{len(res.taken):,}", f"{total_choices:,}", say("explore.note.choices")),
+            (say("explore.row.endings"), f"{len(res.endings):,}", f"{len(story.endings):,}", ""),
+            (say("explore.row.notes"), f"{len(res.notes):,}", f"{len(story.notes):,}", say("explore.note.notes")),
+            (say("explore.row.states"), f"{res.states:,}", "",
+             say("explore.note.states", depth=res.depth, moves=f"{res.edges:,}")),
+            (say("explore.row.softlocks"), f"{softlocks:,}", "",
+             say("explore.note.softlocks", scenes=len(res.softlocks)) if softlocks else ""),
+            (say("explore.row.traps"), f"{len(res.traps):,}", "", "")]
     _table(out, rows)
     if res.endings:
-        out.write("Endings:\n")
+        out.write(say("explore.endings") + "\n")
         for ending in story.endings:
             info = res.endings.get(ending)
             if info is None:
-                out.write(f"  {ending}: never reached\n")
+                out.write("  " + say("explore.never_reached", ending=ending) + "\n")
                 continue
-            path = " ".join(map(str, info.path or [])) or "(none)"
-            most = (f"at most {info.max_notes}/{len(story.notes)} notes" if info.max_notes_exact else
-                    f"at most {info.max_notes}/{len(story.notes)} notes (a bound; --notes-in-state for the exact figure)")
-            out.write(f"  {ending}: {info.states:,} state(s); {most}; shortest way: {path}\n")
-    out.write("The state: " + "; ".join(res.abstraction.describe()) + ".\n")
+            path = " ".join(map(str, info.path or [])) or say("explore.no_path")
+            most = say("explore.most_notes" if info.max_notes_exact else "explore.most_notes_bound",
+                       n=info.max_notes, total=len(story.notes))
+            out.write("  " + say("explore.ending_line", ending=ending, states=f"{info.states:,}", most=most,
+                                 path=path) + "\n")
+    out.write(say("explore.the_state", parts="; ".join(res.abstraction.describe())) + "\n")
     warnings = len(res.findings) - errors
-    out.write(f"{res.states:,} states in {res.elapsed:.2f} s ({res.states_per_second:,.0f} states/s); "
-              f"{errors} error(s), {warnings} warning(s).\n")
+    out.write(say("explore.timing", states=f"{res.states:,}", seconds=f"{res.elapsed:.2f}",
+                  rate=f"{res.states_per_second:,.0f}", errors=errors, warnings=warnings) + "\n")
 
 
-def report_random(res: RandomResult, out: IO[str], args: argparse.Namespace, command: str) -> None:
+def report_random(res: RandomResult, out: IO[str], args: argparse.Namespace, command: str,
+                  say: ToolWords | None = None) -> None:
+    say = say or ToolWords({})
     story = res.story
     _findings(out, res.findings)
     o = res.outcomes
-    out.write(f"{res.runs:,} random playthroughs of {story.id} (seed {res.seed}, at most {res.max_steps:,} choices "
-              f"each): {o['ending']:,} ended, {o['soft-lock']:,} soft-locked, {o['unfinished']:,} unfinished.\n")
+    out.write(say("explore.random_head", runs=f"{res.runs:,}", story=story.id, seed=res.seed,
+                  steps=f"{res.max_steps:,}", ended=f"{o['ending']:,}", locked=f"{o['soft-lock']:,}",
+                  unfinished=f"{o['unfinished']:,}") + "\n")
+    never = say("explore.never")
 
-    def section(title: str, counts: dict[str, int], note: str) -> None:
-        out.write(f"{title} ({note}):\n")
+    def section(kind: str, counts: dict[str, int]) -> None:
+        out.write(say(f"explore.section.{kind}") + "\n")
         width = max([len(k) for k in counts] + [1])
         for name, n in counts.items():
-            flag = "   never" if n == 0 else ""
+            flag = "   " + never if n == 0 else ""
             out.write(f"  {name.ljust(width)}  {n:>8,}{flag}\n")
 
-    section("Scenes", res.scenes, "times entered")
-    section("Choices", {f"{s}.{c}": n for (s, c), n in res.choices.items()}, "times taken")
-    section("Endings", res.endings, "playthroughs ending there")
-    section("Notes", res.notes, "playthroughs unlocking it")
+    section("scenes", res.scenes)
+    section("choices", {f"{s}.{c}": n for (s, c), n in res.choices.items()})
+    section("endings", res.endings)
+    section("notes", res.notes)
     fail = res.first_failure
     if fail is not None:
-        what = "no choice is open" if fail.outcome == "soft-lock" else f"not ended after {len(fail.inputs):,} choices"
-        out.write(f"First failing playthrough: #{fail.number} ({what}, in scene '{fail.scene}').\n")
-        out.write("  inputs: " + " ".join(map(str, fail.inputs)) + "\n")
-        out.write("  replay: " + replay_hint(fail.inputs, command) + _dirs(args) + "\n")
+        what = say("explore.fail_locked") if fail.outcome == "soft-lock" else \
+            say("explore.fail_unfinished", n=f"{len(fail.inputs):,}")
+        out.write(say("explore.first_failure", number=fail.number, what=what, scene=fail.scene) + "\n")
+        out.write("  " + say("explore.inputs") + " " + " ".join(map(str, fail.inputs)) + "\n")
+        out.write("  " + say("explore.replay") + " " + replay_hint(fail.inputs, command) + _dirs(args) + "\n")
     rate = res.steps / res.elapsed if res.elapsed > 0 else 0.0
-    out.write(f"{res.steps:,} choices in {res.elapsed:.2f} s ({rate:,.0f} choices/s).\n")
+    out.write(say("explore.random_timing", steps=f"{res.steps:,}", seconds=f"{res.elapsed:.2f}",
+                  rate=f"{rate:,.0f}") + "\n")
 
 
 def _dirs(args: argparse.Namespace) -> str:

@@ -14,29 +14,30 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adventure.classroom.edition import build_book, to_html, to_markdown
 from adventure.cli import lang_option
 from adventure.files.atomic import write_atomic
-from adventure.tools import load_for_tool
+from adventure.tools import ToolWords, load_for_tool
+
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("html", "md", "web"), default="html",
-                        help="html (default), md (Markdown), or web (the game, playable in a browser)")
-    parser.add_argument("--lang", type=lang_option, default=None, metavar="LANG",
-                        help="language of the edition (default: the story's first); both (the first two of "
-                             "the story's languages) or two joined by + (es+en) puts each paragraph in two languages")
-    parser.add_argument("--classroom", action="store_true",
-                        help="web: the page starts in classroom mode (questions at chapter ends, terms explained)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="the file to write (- for standard output; default: <story>-<lang>.<format>)")
+def configure(parser: Parser) -> None:
+    say = parser.say
+    parser.add_argument("--format", choices=("html", "md", "web"), default="html", help=say("cli.export.format"))
+    parser.add_argument("--lang", type=lang_option, default=None, metavar=say("cli.meta.lang"),
+                        help=say("cli.export.lang"))
+    parser.add_argument("--classroom", action="store_true", help=say("cli.export.classroom"))
+    parser.add_argument("-o", "--output", metavar=say("cli.meta.file"), help=say("cli.export.output"))
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
+    say = ToolWords(ctx.env)
     result = load_for_tool(args, ctx, need_ok=True, stream=ctx.stderr,
-                           why=f"export: the story has errors, so there is no book yet; run {ctx.command} check")
+                           why=say("export.no_book", command=ctx.command))
     if result is None or result.story is None or result.catalog is None:
         return 1
     story = result.story
@@ -47,17 +48,17 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     lang, _, second = option.partition("+")
     for code in (lang, second):
         if code and code not in story.languages:
-            ctx.stderr.write(f"export: this story has no language '{code}' (it has: {', '.join(story.languages)})\n")
+            ctx.stderr.write(say("export.no_lang", lang=code, langs=", ".join(story.languages)) + "\n")
             return 2
     if args.format == "web":
         from adventure.web.export import build_page
 
         text = build_page(story, result.catalog, lang=lang, second=second or None, classroom=args.classroom)
-        summary = f"{len(text.encode('utf-8')) // 1024} KB, {len(story.scenes)} scenes; plays offline in a browser"
+        summary = say("export.summary_web", kb=len(text.encode("utf-8")) // 1024, scenes=len(story.scenes))
     else:
         book = build_book(story, result.catalog, lang, second=second or None)
         text = to_html(book) if args.format == "html" else to_markdown(book)
-        summary = f"{len(book.order)} sections"
+        summary = say("export.summary_book", sections=len(book.order))
     if args.output == "-":
         ctx.stdout.write(text)
         return 0
@@ -69,8 +70,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        ctx.stderr.write(f"export: cannot write {path}: {exc.strerror}\n")
+        ctx.stderr.write("export: " + say("tools.cannot_write", path=path, error=exc.strerror or exc) + "\n")
         return 1
-    ctx.stdout.write(f"Wrote {path} ({summary}, {len(story.notes)} notes, "
-                     f"{len(story.classroom.terms)} glossary terms, {len(story.classroom.questions)} questions).\n")
+    ctx.stdout.write(say("export.wrote", path=path, summary=summary, notes=len(story.notes),
+                         terms=len(story.classroom.terms), questions=len(story.classroom.questions)) + "\n")
     return 0

@@ -24,13 +24,16 @@ import argparse
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adventure.core import model as m
 from adventure.core.charset import strip_controls
 from adventure.files.atomic import write_atomic
 from adventure.files.structure import reachable
-from adventure.tools import load_for_tool
+from adventure.tools import ToolWords, load_for_tool
+
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
 FORMATS = ("dot", "mermaid", "svg")
 _SUFFIX = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".mmd": "mermaid", ".md": "mermaid"}
@@ -43,16 +46,14 @@ COLORS = {
 }
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, help="dot (default), mermaid, or svg (needs Graphviz)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    parser.add_argument("--lang", default=None, help="language of the titles (default: the story's first)")
-    parser.add_argument("--labels", choices=("id", "text"), default="id",
-                        help="label choices by their id (default) or their text")
-    parser.add_argument("--explore", action="store_true",
-                        help="also walk the state space and mark what no playthrough reaches")
-    parser.add_argument("--max-states", type=int, default=2_000_000, metavar="N",
-                        help="with --explore: the bound on states (default 2,000,000)")
+def configure(parser: Parser) -> None:
+    say, add = parser.say, parser.add_argument
+    add("--format", choices=FORMATS, help=say("cli.graph.format"))
+    add("-o", "--output", metavar=say("cli.meta.file"), help=say("cli.graph.output"))
+    add("--lang", default=None, metavar=say("cli.meta.lang"), help=say("cli.graph.lang"))
+    add("--labels", choices=("id", "text"), default="id", help=say("cli.graph.labels"))
+    add("--explore", action="store_true", help=say("cli.graph.explore"))
+    add("--max-states", type=int, default=2_000_000, metavar="N", help=say("cli.graph.max_states"))
 
 
 class Map:
@@ -296,48 +297,46 @@ def to_mermaid(story: m.Story, catalog: m.Catalog | None, *, lang: str | None = 
 
 # -- the tool ------------------------------------------------------------------------------
 
-def render_svg(dot_text: str) -> tuple[str | None, str]:
-    """SVG from dot through Graphviz, or (None, a message saying why not)."""
+def render_svg(dot_text: str, say: Any = None) -> tuple[str | None, str]:
+    """SVG from dot through Graphviz, or (None, a message saying why not, in the language of
+    ``say``, a :class:`adventure.tools.ToolWords`; English without it)."""
+    say = say or ToolWords({})
     exe = shutil.which("dot")
     if exe is None:
-        return None, ("SVG needs Graphviz's 'dot' program, which is not installed (or not on PATH).\n"
-                      "Install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz;"
-                      " Windows: https://graphviz.org/download/),\n"
-                      "or use --format mermaid (GitHub and many editors draw it) or --format dot.")
+        return None, say("graph.no_dot")
     try:
         done = subprocess.run([exe, "-Tsvg"], input=dot_text.encode("utf-8"), capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as exc:
-        return None, f"Graphviz's dot could not be run: {exc}"
+        return None, say("graph.dot_not_run", error=str(exc))
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[:5]
-        return None, "Graphviz's dot failed:\n  " + "\n  ".join(detail or ["(no message)"])
+        return None, say("graph.dot_failed") + "\n  " + "\n  ".join(detail or [say("graph.no_message")])
     return done.stdout.decode("utf-8", "replace"), ""
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-
+    say = ToolWords(ctx.env)
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIX.get(Path(args.output).suffix.lower(), "dot") if args.output else "dot"
-    result = load_for_tool(args, ctx, why="The story cannot be loaded, so there is no map; fix the errors above first.")
+    result = load_for_tool(args, ctx, why=say("graph.no_map"))
     if result is None or result.story is None:
         return 1
     story = result.story
     if args.lang is not None and args.lang not in story.languages:
-        ctx.stderr.write(f"'{args.lang}' is not a language of this story ({', '.join(story.languages)}).\n")
+        ctx.stderr.write(say("graph.no_lang", lang=args.lang, langs=", ".join(story.languages)) + "\n")
         return 2
     explored = None
     if args.explore:
         if not result.ok:
-            ctx.stderr.write("The story has errors, so it cannot be explored; drawing the map without --explore.\n")
+            ctx.stderr.write(say("graph.no_explore") + "\n")
         else:
             from adventure.tools.explore import explore
 
             # (Notes are left out of the state: they never change what happens.)
             explored = explore(story, max_states=args.max_states, command=ctx.command)
             if not explored.complete:
-                ctx.stderr.write(f"note: exploration stopped at {explored.states:,} states; orange and red marks "
-                                 "cover only the states explored (raise --max-states)\n")
+                ctx.stderr.write(say("graph.stopped", states=f"{explored.states:,}") + "\n")
     options = {"lang": args.lang, "labels": args.labels, "explored": explored}
     if fmt == "mermaid":
         text = to_mermaid(story, result.catalog, **options)
@@ -346,7 +345,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     else:
         text = to_dot(story, result.catalog, **options)
         if fmt == "svg":
-            svg, problem = render_svg(text)
+            svg, problem = render_svg(text, say)
             if svg is None:
                 ctx.stderr.write(problem + "\n")
                 return 1
@@ -355,12 +354,12 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         try:
             write_atomic(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
-            ctx.stderr.write(f"cannot write {args.output}: {exc.strerror or exc}\n")
+            ctx.stderr.write(say("tools.cannot_write", path=args.output, error=exc.strerror or exc) + "\n")
             return 1
         unreachable = len(story.scenes) - len(reachable(story))
-        ctx.stdout.write(f"Wrote {args.output} ({fmt}): {len(story.scenes)} scenes, "
-                         f"{sum(len(s.choices) for s in story.scenes.values())} choices"
-                         + (f", {unreachable} unreachable" if unreachable else "") + ".\n")
+        ctx.stdout.write(say("graph.wrote", path=args.output, format=fmt, scenes=len(story.scenes),
+                             choices=sum(len(s.choices) for s in story.scenes.values()),
+                             unreachable=say("graph.unreachable", n=unreachable) if unreachable else "") + "\n")
     else:
         ctx.stdout.write(text)
     return 0

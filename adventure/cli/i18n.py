@@ -14,75 +14,81 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from adventure.files.atomic import write_atomic
 from adventure.files.loader import default_locales_dir, display_path
-from adventure.tools import load_for_tool
+from adventure.tools import ToolWords, load_for_tool
 from adventure.tools.exchange import ImportError_, export_rows, read_csv, to_csv
 from adventure.tools.importing import import_entries
 from adventure.tools.pofile import read_po, to_po
 from adventure.tools.translation import LangStatus, review, status
 
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = sub.add_parser("status", help="what is missing, extra, identical, stale or not yet reviewed")
-    _lang(p)
-    p.add_argument("--brief", action="store_true", help="only the counts, not the keys")
-    p.add_argument("--strict", action="store_true", help="exit 1 if anything is missing or stale")
-    p = sub.add_parser("review", help="record that translations were checked against the current source text")
-    p.add_argument("keys", nargs="*", metavar="KEY", help="keys, or prefixes such as scenes.pro_well")
-    p.add_argument("--all", action="store_true", help="every translated key (and forget keys that are gone)")
-    p.add_argument("--dry-run", action="store_true", help="say what would be recorded; write nothing")
-    _lang(p)
-    p = sub.add_parser("export", help="write the texts for a spreadsheet (csv) or Poedit (po)")
-    p.add_argument("--format", choices=("csv", "po"), help="csv or po (default: from -o's suffix, else po)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    p.add_argument("--todo", action="store_true", help="only what needs work (missing, stale, identical, unreviewed)")
-    _lang(p)
-    p = sub.add_parser("import", help="bring translated texts, comments and reviews back from a csv or po file")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=("csv", "po"), help="default: from the file's suffix")
-    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
-    _lang(p)
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
 
-def _lang(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", metavar="LANG", help="the translation's language (default: every language but the first)")
+def configure(parser: Parser) -> None:
+    say = parser.say
+    sub = parser.add_subparsers(dest="action", metavar=say("cli.meta.action"), required=True)
+    for action in ("status", "review", "export", "import"):
+        help_text = say(f"cli.i18n.{action}")
+        p = sub.add_parser(action, help=help_text, description=help_text)
+        if action == "status":
+            p.add_argument("--brief", action="store_true", help=say("cli.i18n.brief"))
+            p.add_argument("--strict", action="store_true", help=say("cli.i18n.strict"))
+        elif action == "review":
+            p.add_argument("keys", nargs="*", metavar=say("cli.meta.key"), help=say("cli.i18n.keys"))
+            p.add_argument("--all", action="store_true", help=say("cli.i18n.all"))
+            p.add_argument("--dry-run", action="store_true", help=say("cli.i18n.review_dry_run"))
+        elif action == "export":
+            p.add_argument("--format", choices=("csv", "po"), help=say("cli.i18n.export_format"))
+            p.add_argument("-o", "--output", metavar=say("cli.meta.file"), help=say("cli.i18n.output"))
+            p.add_argument("--todo", action="store_true", help=say("cli.i18n.todo"))
+        else:
+            p.add_argument("file", metavar=say("cli.meta.file"), help=say("cli.i18n.file"))
+            p.add_argument("--format", choices=("csv", "po"), help=say("cli.i18n.import_format"))
+            p.add_argument("--dry-run", action="store_true", help=say("cli.i18n.import_dry_run"))
+        _lang(p)
+
+
+def _lang(p: Parser) -> None:
+    say = p.say
+    p.add_argument("--lang", metavar=say("cli.meta.lang"), help=say("cli.i18n.lang"))
     # The common options also work after the action (``i18n status --story DIR``).
-    p.add_argument("--story", metavar="DIR", default=argparse.SUPPRESS, help="story folder")
-    p.add_argument("--locales", metavar="DIR", default=argparse.SUPPRESS, help="locales folder holding en/ and es/")
+    p.add_argument("--story", metavar=say("cli.meta.dir"), default=argparse.SUPPRESS, help=say("cli.common.story"))
+    p.add_argument("--locales", metavar=say("cli.meta.dir"), default=argparse.SUPPRESS,
+                   help=say("cli.common.locales"))
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     locales_dir = ctx.story_dirs(args)[1] or default_locales_dir()
-    result = load_for_tool(args, ctx, locales_dir=locales_dir,
-                           why="The story manifest cannot be read, so its languages are unknown; fix the errors above.")
+    say = ToolWords(ctx.env)
+    result = load_for_tool(args, ctx, locales_dir=locales_dir, why=say("i18n.no_manifest"))
     if result is None or result.story is None:
         return 1
     base = result.story.languages[0]
     others = list(result.story.languages[1:])
     if args.lang:
         if args.lang == base or args.lang not in result.story.languages:
-            ctx.stderr.write(f"--lang must be one of the translations: {', '.join(others) or '(none)'}\n")
+            ctx.stderr.write(say("i18n.lang_one_of", langs=", ".join(others) or say("i18n.none")) + "\n")
             return 2
         others = [args.lang]
     out: IO[str] = ctx.stdout
     if args.action == "status":
-        return _status(out, locales_dir, base, others, args, ctx.command)
+        return _status(out, locales_dir, base, others, args, ctx.command, say)
     if args.action == "review":
-        return _review(out, ctx.stderr, locales_dir, base, others, args)
+        return _review(out, ctx.stderr, locales_dir, base, others, args, say)
     if args.action == "export":
         if len(others) != 1:
-            ctx.stderr.write("choose the language to export with --lang\n")
+            ctx.stderr.write(say("i18n.export_which") + "\n")
             return 2
-        return _export(ctx, locales_dir, base, others[0], result.story.id, args)
-    return _import(ctx, locales_dir, base, list(result.story.languages), args)
+        return _export(ctx, locales_dir, base, others[0], result.story.id, args, say)
+    return _import(ctx, locales_dir, base, list(result.story.languages), args, say)
 
 
 def _status(out: IO[str], locales_dir: Path, base: str, langs: list[str], args: argparse.Namespace,
-            command: str) -> int:
+            command: str, say: ToolWords) -> int:
     bad = 0
     for lang in langs:
         st = status(locales_dir, base, lang, command=command)
@@ -90,26 +96,27 @@ def _status(out: IO[str], locales_dir: Path, base: str, langs: list[str], args: 
         missing, extra, stale = st.of("missing"), st.of("extra"), st.of("stale")
         identical, unreviewed = st.of("identical"), st.of("unreviewed")
         total = len([k for k in st.keys if k.source is not None])
-        out.write(f"{lang} against {base} ({display_path(st.folder)}/):\n")
-        rows = [("present", len(present), f"of {total}"),
-                ("missing", len(missing), f"no {lang} text (a text the story needs is also an error in check)"),
-                ("extra", len(extra), f"no {base} text: nothing uses it"),
-                ("identical", len(identical), f"same text as {base} and not reviewed: probably untranslated"),
-                ("stale", len(stale), f"the {base} text changed since the {lang} text was reviewed"),
-                ("not reviewed", len(unreviewed), "no review recorded yet (i18n review KEY)")]
-        for name, n, note in rows:
-            out.write(f"  {name:<13}{n:>6}   {note}\n")
+        out.write(say("i18n.against", lang=lang, base=base, folder=f"{display_path(st.folder)}/") + "\n")
+        rows = [("present", len(present), {"total": total}), ("missing", len(missing), {}),
+                ("extra", len(extra), {}), ("identical", len(identical), {}), ("stale", len(stale), {}),
+                ("unreviewed", len(unreviewed), {})]
+        names = {row: say(f"i18n.row.{row}") for row, _n, _subs in rows}
+        width = max(13, max(len(name) + 1 for name in names.values()))
+        for row, n, subs in rows:
+            out.write(f"  {names[row]:<{width}}{n:>6}   {say(f'i18n.row_note.{row}', lang=lang, base=base, **subs)}\n")
         for d in st.lock_diags:
             out.write("  " + d.format() + "\n")
         if not args.brief:
-            _list(out, f"Missing in {lang}", [(k.key, f"{k.source.shown}:{k.source.line}") for k in missing if k.source])
-            _list(out, f"Stale in {lang} (review after checking: {command} i18n review KEY)",
+            _list(out, say("i18n.list.missing", lang=lang),
+                  [(k.key, f"{k.source.shown}:{k.source.line}") for k in missing if k.source])
+            _list(out, say("i18n.list.stale", lang=lang, command=command),
                   [(k.key, f"{k.target.shown}:{k.target.line}") for k in stale if k.target])
-            _list(out, f"Identical to {base}", [(k.key, f"{k.target.shown}:{k.target.line}") for k in identical
-                                                if k.target])
-            _list(out, "Not yet reviewed", [(k.key, f"{k.target.shown}:{k.target.line}") for k in unreviewed
-                                             if k.target and not k.identical])
-            _list(out, f"Extra in {lang}", [(k.key, f"{k.target.shown}:{k.target.line}") for k in extra if k.target])
+            _list(out, say("i18n.list.identical", base=base),
+                  [(k.key, f"{k.target.shown}:{k.target.line}") for k in identical if k.target])
+            _list(out, say("i18n.list.unreviewed"),
+                  [(k.key, f"{k.target.shown}:{k.target.line}") for k in unreviewed if k.target and not k.identical])
+            _list(out, say("i18n.list.extra", lang=lang),
+                  [(k.key, f"{k.target.shown}:{k.target.line}") for k in extra if k.target])
         bad += len(missing) + len(stale)
     return 1 if args.strict and bad else 0
 
@@ -124,23 +131,23 @@ def _list(out: IO[str], title: str, items: list[tuple[str, str]]) -> None:
 
 
 def _review(out: IO[str], err: IO[str], locales_dir: Path, base: str, langs: list[str],
-            args: argparse.Namespace) -> int:
+            args: argparse.Namespace, say: ToolWords) -> int:
     if not args.keys and not args.all:
-        err.write("name the keys to mark as reviewed (or a prefix such as scenes.pro_well), or use --all\n")
+        err.write(say("i18n.review_what") + "\n")
         return 2
     code = 0
     for lang in langs:
         st: LangStatus = status(locales_dir, base, lang)
         res = review(st, args.keys, everything=args.all, dry_run=args.dry_run)
-        verb = "would record" if args.dry_run else "recorded"
-        out.write(f"{lang}: {verb} {len(res.recorded)} review(s) in {display_path(st.lock_path)}")
+        out.write(say("i18n.would_record" if args.dry_run else "i18n.recorded", lang=lang, n=len(res.recorded),
+                      path=display_path(st.lock_path)))
         details = []
         if res.was_stale:
-            details.append(f"{len(res.was_stale)} were stale")
+            details.append(say("i18n.were_stale", n=len(res.was_stale)))
         if res.already:
-            details.append(f"{len(res.already)} already reviewed")
+            details.append(say("i18n.already", n=len(res.already)))
         if res.pruned:
-            details.append(f"forgot {len(res.pruned)} key(s) no longer translated")
+            details.append(say("i18n.pruned", n=len(res.pruned)))
         out.write((" (" + "; ".join(details) + ")" if details else "") + ".\n")
         if not args.all:
             for key in res.recorded:
@@ -148,21 +155,21 @@ def _review(out: IO[str], err: IO[str], locales_dir: Path, base: str, langs: lis
         if args.all:
             identical = [k.key for k in st.of("identical")]
             if identical:
-                out.write(f"  note: {len(identical)} reviewed text(s) are identical to {base}; they now count as "
-                          "deliberately the same.\n")
+                out.write("  " + say("i18n.identical_reviewed", n=len(identical), base=base) + "\n")
         for key in res.untranslated:
-            out.write(f"  {key}: no {lang} text yet; translate it first\n")
+            out.write("  " + say("i18n.untranslated", key=key, lang=lang) + "\n")
             code = 1
         for pattern, hint in res.not_found:
-            out.write(f"  {pattern}: no such key{hint}\n")
+            out.write("  " + say("i18n.no_such_key", key=pattern, hint=hint) + "\n")
             code = 1
     return code
 
 
-def _export(ctx: Any, locales_dir: Path, base: str, lang: str, story_id: str, args: argparse.Namespace) -> int:
+def _export(ctx: Any, locales_dir: Path, base: str, lang: str, story_id: str, args: argparse.Namespace,
+            say: ToolWords) -> int:
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "po")
     if fmt not in ("csv", "po"):
-        ctx.stderr.write(f"cannot tell the format from '{args.output}'; add --format csv or --format po\n")
+        ctx.stderr.write(say("i18n.format_from_output", name=args.output) + "\n")
         return 2
     st = status(locales_dir, base, lang)
     rows = export_rows(st, todo=args.todo)
@@ -171,33 +178,35 @@ def _export(ctx: Any, locales_dir: Path, base: str, lang: str, story_id: str, ar
         try:
             write_atomic(Path(args.output), text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
         except OSError as exc:
-            ctx.stderr.write(f"cannot write {args.output}: {exc.strerror or exc}\n")
+            ctx.stderr.write(say("tools.cannot_write", path=args.output, error=exc.strerror or exc) + "\n")
             return 1
         counts: dict[str, int] = {}
         for r in rows:
             counts[r.status] = counts.get(r.status, 0) + 1
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        ctx.stdout.write(f"Wrote {args.output}: {len(rows)} {lang} entries ({summary or 'none'}).\n")
+        ctx.stdout.write(say("i18n.wrote", path=args.output, n=len(rows), lang=lang,
+                             summary=summary or say("i18n.none_exported")) + "\n")
     else:
         ctx.stdout.write(text)
     return 0
 
 
-def _import(ctx: Any, locales_dir: Path, base: str, languages: list[str], args: argparse.Namespace) -> int:
+def _import(ctx: Any, locales_dir: Path, base: str, languages: list[str], args: argparse.Namespace,
+            say: ToolWords) -> int:
     path = Path(args.file)
     fmt = args.format or path.suffix.lstrip(".").lower()
     if fmt not in ("csv", "po"):
-        ctx.stderr.write(f"cannot tell the format of '{args.file}'; add --format csv or --format po\n")
+        ctx.stderr.write(say("i18n.format_of_file", name=args.file) + "\n")
         return 2
     try:
         data = path.read_bytes()
     except OSError as exc:
-        ctx.stderr.write(f"cannot read {args.file}: {exc.strerror or exc}\n")
+        ctx.stderr.write(say("tools.cannot_read", path=args.file, error=exc.strerror or exc) + "\n")
         return 1
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        ctx.stderr.write(f"{args.file} is not UTF-8 text; save it again as UTF-8\n")
+        ctx.stderr.write(say("i18n.not_utf8", name=args.file) + "\n")
         return 1
     try:
         if fmt == "po":
@@ -211,31 +220,30 @@ def _import(ctx: Any, locales_dir: Path, base: str, languages: list[str], args: 
         ctx.stderr.write(f"{args.file}: {exc}\n")
         return 1
     if lang == base or lang not in languages:
-        ctx.stderr.write(f"{args.file}: its language is '{lang or '?'}'; say which with --lang "
-                         f"({', '.join(x for x in languages if x != base)})\n")
+        ctx.stderr.write(say("i18n.which_lang", name=args.file, lang=lang or "?",
+                             langs=", ".join(x for x in languages if x != base)) + "\n")
         return 1
     st = status(locales_dir, base, lang)
     rep = import_entries(st, entries, locales_dir=locales_dir, dry_run=args.dry_run)
     out = ctx.stdout
-    out.write(f"{'Would import' if args.dry_run else 'Imported'} {lang} from {args.file} ({len(entries)} entries):\n")
+    out.write(say("i18n.would_import" if args.dry_run else "i18n.imported", lang=lang, name=args.file,
+                  n=len(entries)) + "\n")
     lines = [("updated", [k for k in rep.updated]), ("added", [f"{k} -> {f}" for k, f in rep.added]),
-             ("reviewed", rep.reviewed), ("comments changed", rep.comments),
-             ("still stale", rep.still_stale), ("changed, still marked fuzzy (not reviewed)", rep.not_reviewed),
-             ("empty, skipped", rep.empty), ("unknown keys, skipped", rep.unknown),
-             ("refused, placeholders differ from the source (fix and import again)", rep.placeholders)]
+             ("reviewed", rep.reviewed), ("comments", rep.comments),
+             ("still_stale", rep.still_stale), ("not_reviewed", rep.not_reviewed),
+             ("empty", rep.empty), ("unknown", rep.unknown), ("placeholders", rep.placeholders)]
     for name, keys in lines:
         if keys:
-            out.write(f"  {name}: {len(keys)}\n")
+            out.write(f"  {say(f'i18n.import_row.{name}')}: {len(keys)}\n")
             for key in keys:
                 out.write(f"    {key}\n")
-    out.write(f"  unchanged: {rep.unchanged}\n")
+    out.write(f"  {say('i18n.import_row.unchanged')}: {rep.unchanged}\n")
     if rep.still_stale:
-        out.write(f"  ('still stale': the {base} text changed after the file was exported; export again)\n")
+        out.write("  " + say("i18n.still_stale_why", base=base) + "\n")
     for name in rep.rewritten:
-        out.write(f"  note: {name} could not be edited in place ({{...}} style?), so it was written out again "
-                  "whole; comments inside it were not kept\n")
+        out.write("  " + say("i18n.rewritten", name=name) + "\n")
     for problem in rep.problems:
-        out.write(f"  problem: {problem}\n")
+        out.write("  " + say("i18n.problem", problem=problem) + "\n")
     if rep.files:
-        out.write("Wrote " + ", ".join(rep.files) + ".\n")
+        out.write(say("i18n.wrote_files", files=", ".join(rep.files)) + "\n")
     return 1 if rep.problems or rep.placeholders else 0

@@ -7,21 +7,24 @@ Zed). It needs pygls: ``pip install '.[lsp]'``.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from adventure.tools import tool_text
+
+if TYPE_CHECKING:
+    from adventure.cli.words import Parser
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--draft", action="store_true",
-                        help="texts missing in some languages are warnings, as when playing with --draft")
-    parser.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default; editors pass it)")
+def configure(parser: Parser) -> None:
+    parser.add_argument("--draft", action="store_true", help=parser.say("cli.lsp.draft"))
+    parser.add_argument("--stdio", action="store_true", help=parser.say("cli.lsp.stdio"))
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
     try:
         from adventure.lsp.server import serve
     except ImportError:
-        ctx.stderr.write("The language server needs pygls: pip install 'hengyang1944[lsp]' "
-                         "(or, in a checkout, pip install '.[lsp]').\n")
+        ctx.stderr.write(tool_text(ctx, "cli.lsp.needs_pygls") + "\n")
         return 1
     story_dir, locales_dir = ctx.story_dirs(args)
     return serve(story_dir, locales_dir, draft=args.draft)

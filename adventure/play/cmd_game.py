@@ -76,7 +76,7 @@ def restart(session: Session, args: list[str]) -> Reply | None:
     if args:
         return None
     session.history.push(session.current(), RESTART + (session.start_at or session.story.start))
-    session.state, output = new_game(session.story, at=session.start_at)
+    session.state, output = new_game(session.story, at=session.start_at, variables=session.start_vars)
     session.log("restart")
     return Reply([session.msg("ui.restarted"), BLANK] + after_step(session, output, banner=True))
 

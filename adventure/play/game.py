@@ -164,9 +164,6 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
             ctx.stderr.write("  " + d.format() + "\n")
         return 1
     story, catalog = result.story, result.catalog
-    if args.start and args.start not in story.scenes:
-        ctx.stderr.write(f"--start: there is no scene '{args.start}' ({ctx.command} check lists the story)\n")
-        return 2
     # The story lives as long as the game: the garbage collector need never walk it again.
     import gc
 
@@ -178,16 +175,24 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         ctx.stderr.write(Texts(catalog, first)("ui.lang_unknown", lang=missing[0],
                                                available=", ".join(story.languages)) + "\n")
         return 2
-    report_dir = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
+    trial = _trial(args, story, Texts(catalog, lang), ctx)  # a writer's --start / --set (adventure.play.trial)
+    if trial is None:
+        return 2
+    start_at, start_vars = trial
+    report_dir: Path | None = Path(args.report_dir).expanduser() if args.report_dir else save_dir.parent / "reports"
+    if start_at is not None and not args.report_dir:
+        report_dir = None  # a trial writes no classroom report unless asked to (--report-dir)
     student = (args.student or "").strip() or None
     if student:  # each student's saves apart, so a shared computer never offers another's game
         from adventure.classroom.flow import slug
 
         save_dir = save_dir / "students" / slug(student)
-    store = SaveStore(save_dir)
-    store.clean_temp()
+    store = SaveStore(save_dir) if start_at is None else None  # a trial never touches the player's saves
+    if store is not None:
+        store.clean_temp()
     transcript = Transcript(Path(args.transcript)) if args.transcript else None
-    session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=args.start,
+    session = Session(story, catalog, lang=lang, store=store, transcript=transcript, start_at=start_at,
+                      start_vars=start_vars,
                       second=second, classroom=args.classroom, student=student, report_dir=report_dir,
                       reloader=files, measure=getattr(args, "width", None))
     session.keeper.fallback = lambda: default_save_dir(ctx.env)  # asked only if saving fails
@@ -257,6 +262,22 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                 transcript.close()
             except OSError:  # the last lines of a transcript on a full disk are lost; the game is not
                 pass
+
+
+def _trial(args: argparse.Namespace, story: Any, t: Texts, ctx: Context) -> tuple[str | None, dict[str, Any]] | None:
+    """``--start SCENE`` and ``--set NAME=VALUE``: (the scene, the values), (None, {}) when this
+    is no trial, or None after saying on one line what is wrong (see :mod:`adventure.play.trial`)."""
+    start, sets = getattr(args, "start", None), list(getattr(args, "set", None) or [])
+    if start is None and not sets:
+        return None, {}
+    from adventure.play.trial import TrialError, check_scene, parse_sets
+
+    try:
+        check_scene(story, start or story.start)
+        return start or story.start, parse_sets(story, sets)
+    except TrialError as exc:
+        ctx.stderr.write(t(exc.key, command=ctx.command, **exc.subs) + "\n")
+        return None
 
 
 def _finish(save: Any) -> list[Any]:

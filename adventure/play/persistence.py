@@ -102,9 +102,14 @@ def answer_of(session: Session, text: str, *, continuing: bool = True) -> bool |
 
 def opening(session: Session) -> tuple[str | None, list[Para]]:
     """Before the story: claim an autosave lane, and find the game to offer. Returns (the
-    slot to offer, or None; messages: another game running, a damaged autosave)."""
+    slot to offer, or None; messages: another game running, a damaged autosave, a writer's
+    trial)."""
     notes = session.keeper.claim()
     slot, found = session.keeper.find_offer()
+    if session.start_at is not None:  # a writer's trial says so before its first scene
+        from adventure.play.trial import trial_note
+
+        found = found + trial_note(session)
     return slot, notes + found
 
 

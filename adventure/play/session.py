@@ -64,7 +64,8 @@ class Session:
                  clock: Callable[[], datetime.datetime] = utc_now, start_at: str | None = None,
                  second: str | None = None, classroom: bool = False, student: str | None = None,
                  report_dir: Path | None = None, reloader: Any = None, measure: int | None = None,
-                 script: Script | None = None, commands: Registry = COMMANDS) -> None:
+                 script: Script | None = None, commands: Registry = COMMANDS,
+                 start_vars: dict[str, m.Value] | None = None) -> None:
         self.story = story
         self.catalog = catalog
         self.commands = commands  # what a player can type besides a choice (adventure.play.commands)
@@ -80,7 +81,7 @@ class Session:
         self.transcript = transcript
         self.content_note = content_note if content_note and catalog.get(self.lang, content_note) else None
         self.clock = clock
-        self.start_at = start_at  # a writer's --start scene: new games begin there
+        self.start_at, self.start_vars = start_at, dict(start_vars or {})  # a writer's trial (adventure.play.trial)
         self._checkpoint_failed = False  # a failing autosave is reported once, not at every step
         self.keeper = Keeper(self, store)  # the autosave, games set aside, leaving (adventure.play.persistence)
         self.state: State | None = None
@@ -153,8 +154,8 @@ class Session:
         """The story files read again (``reload``): the state is the caller's to reconcile."""
         self.story, self.catalog = story, catalog
         self._word_cache = None
-        if self.start_at is not None and self.start_at not in story.scenes:
-            self.start_at = None  # the --start scene is gone: restart goes to the story's start
+        self.start_at = self.start_at if self.start_at in story.scenes else None  # a trial's scene gone: the start
+        self.start_vars = {k: v for k, v in self.start_vars.items() if type(v) is type(story.initial_variables().get(k))}
         if self.lang not in story.languages:
             self.lang = story.languages[0]
 
@@ -203,7 +204,7 @@ class Session:
                 if not self.record.sitting:  # a save from before sittings had ids
                     self.record.new_sitting(_sitting_token(), self.record.started or self.now())
                 return out
-        self.state, output = new_game(self.story, at=at or self.start_at)
+        self.state, output = new_game(self.story, at=at or self.start_at, variables=self.start_vars)
         self.history = History(self.story)
         self.record.sittings += 1
         self.record.new_sitting(_sitting_token(), self.now())  # this game's own report
