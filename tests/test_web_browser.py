@@ -9,6 +9,7 @@ against it.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -242,9 +243,28 @@ def test_a_reflection_question_then_the_report_is_the_terminals(watched: Watched
     assert re.fullmatch(r"Ana-Pérez_\d{4}-\d\d-\d\d\.md", name)
     assert "> Because two weeks \\<b\\>is\\</b\\> a promise." in md and "> Second line." in md
     assert "&lt;b&gt;is&lt;/b&gt;" in downloads["html"][1] and "<b>is" not in downloads["html"][1]
-    data = json.loads(downloads["json"][1])
-    assert data["report"]["answers"][0]["answer"].startswith("Because two weeks")
-    assert data["state"]["scene"] == state.scene
+    # The data version is the class page's record: a teacher's `play.py class` reads it.
+    name, text = downloads["json"]
+    assert re.fullmatch(r"Ana-Pérez_\d{4}-\d\d-\d\d\.json", name)
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    from adventure.classpage.records import read_folders, read_record
+    from adventure.cli import main
+
+    report = read_record(folder / name)  # raises Refused for a foreign, invalid or edited file
+    assert report.student == "Ana <Pérez>" and report.story_hash == story.hash and report.scene == state.scene
+    assert report.answers[questions[0]].text.startswith("Because two weeks <b>is</b> a promise.\nSecond line.")
+    assert report.skipped_questions == tuple(questions[1:]) and report.finished == ("prologue",)
+    assert [s.choice for s in report.path][:-1] == path and report.path[-1].choice is None
+    assert read_folders([folder]).skipped == []
+    stdout = io.StringIO()
+    assert main(["class", str(folder), "-o", "-", "--format", "md"], stdout=stdout, stderr=io.StringIO()) == 0
+    assert "| Ana \\<Pérez\\> | 1/6 |" in stdout.getvalue()  # the student's row in the class table
+    edited = json.loads(text)
+    edited["seconds"] += 60  # a record edited by hand is refused
+    (folder / name).write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    assert [s.reason for s in read_folders([folder]).skipped] == ["ui.class.skip.edited"]
     # The same game as a save file, opened by the terminal's session: the same report.
     page.click('button[data-tool="saves"]')
     with page.expect_download() as info:

@@ -3,7 +3,7 @@
  */
 (function () {
   "use strict";
-  var P = window.HengyangPage, ST = window.HengyangStore;
+  var P = window.HengyangPage, ST = window.HengyangStore, RC = window.HengyangRecord;
   var B = P.B, LANGS = P.LANGS, S = P.S, prefs = P.prefs, storage = P.storage, get = P.get, put = P.put, drop = P.drop, T = P.T, t = P.t, tl = P.tl, h = P.h, announce = P.announce, paragraph = P.paragraph, paras = P.paras, hideTip = P.hideTip, slotNames = P.slotNames, renderQuestion = P.renderQuestion, renderScene = P.renderScene, renderTools = P.renderTools, tick = P.tick;
   var autosave = P.late("autosave"), restore = P.late("restore"), saveData = P.late("saveData"), download = P.late("download");
   var view = document.getElementById("view");
@@ -102,7 +102,12 @@
       tick(); autosave();
       if (kind === "md") download(stem() + ".md", ST.toMarkdown(data()), "text/markdown");
       else if (kind === "html") download(stem() + ".html", ST.toHtml(data(), B.report_css), "text/html");
-      else download(stem() + ".json", ST.toJson(data(), B, S.game, S.record), "application/json");
+      else {  // the class page's record (record.js); its checksum is a promise (crypto.subtle)
+        var file = stem() + ".json";
+        RC.recordJson(B, S.game, S.record, S.lang, B.engine + " (web)", new Date()).then(function (text) {
+          download(file, text, "application/json");
+        });
+      }
     }
     panel(t("ui.web.report_heading"), [h("p", {text: t("ui.web.report_intro")}),
       h("label", {for: "student", text: t("ui.web.student")}), name,

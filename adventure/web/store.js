@@ -3,7 +3,7 @@
  * A save is the terminal's own format (adventure/saves.py, "hengyang-save" version 1), so a
  * file downloaded here opens in the terminal game too; what classroom mode keeps travels in
  * its "extra" as the terminal keeps it (adventure/classroom.py Record). A report is the same
- * Markdown and HTML adventure/report.py writes, and a JSON record of the same content.
+ * Markdown and HTML adventure/report.py writes (the JSON record the class page reads: record.js).
  * Everything read from a save is checked before use; nothing in it is ever executed.
  */
 (function (root) {
@@ -320,14 +320,6 @@
     return p.join("");
   }
 
-  /* The report as data: what the Markdown and HTML show, with the save's state and the
-   * classroom record as the terminal keeps them, so a teacher's tool needs no parsing. */
-  function toJson(d, bundle, game, record) {
-    return JSON.stringify({format: "hengyang-report", version: 1, source: "web",
-                           story: {id: bundle.story.id, hash: bundle.story.hash}, report: d,
-                           state: stateToJson(bundle, game.state), trail: game.trail, classroom: record}, null, 2) + "\n";
-  }
-
   // `Ana-Pérez`: a safe file-name part from any name (classroom.py slug).
   function slug(name) {
     var text = String(name || "").normalize("NFC").replace(/[^\p{L}\p{N}]/gu, "-").replace(/-{2,}/g, "-")
@@ -342,7 +334,7 @@
   }
 
   var api = {fill: fill, newRecord: newRecord, recordFrom: recordFrom, encode: encode, decode: decode, SaveError: SaveError,
-             SLOT_RE: SLOT_RE, reportData: reportData, toMarkdown: toMarkdown, toHtml: toHtml, toJson: toJson,
+             SLOT_RE: SLOT_RE, reportData: reportData, toMarkdown: toMarkdown, toHtml: toHtml,
              reportStem: reportStem, localStamp: localStamp, MAX_ANSWER: MAX_ANSWER};
   root.HengyangStore = api;
   if (typeof module === "object" && module.exports) module.exports = api;
