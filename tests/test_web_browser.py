@@ -322,6 +322,29 @@ def test_saves_in_slots_and_from_a_file(watched: Watched, page_file: Path, shipp
     sync_api.expect(page.locator("#scene-heading")).to_have_text(title(shipped, "en", after.scene))
 
 
+def test_a_save_whose_scene_is_gone_continues_from_its_chapter(watched: Watched, page_file: Path, shipped: Any,
+                                                               tmp_path: Path) -> None:
+    """As the terminal does (adventure/play/saves.py): the start of the save's chapter, and
+    the terminal's message (ui.load_scene_moved) saying why."""
+    story = shipped.story
+    chapter = story.chapters[1]
+    state, _ = new_game(story)
+    save = {"format": "hengyang-save", "version": 1, "story": {"id": story.id, "hash": "0" * 16}, "language": "en",
+            "saved_at": "2026-05-04T09:30:00Z", "history": [], "extra": {},
+            "state": {"scene": "scene_cut_in_revision", "chapter": chapter.id, "vars": dict(state.vars),
+                      "visits": {story.start: 1}, "notes": [], "taken": [], "ending": None, "turn": 3}}
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(save), encoding="utf-8")
+    page = watched.open(page_file)
+    page.click("#begin")
+    page.click('button[data-tool="saves"]')
+    page.set_input_files("#upload", str(old))  # read asynchronously: wait for the scene
+    sync_api.expect(page.locator("#scene-heading")).to_have_text(title(shipped, "en", chapter.start))
+    said = shipped.catalog.get("en", "ui.load_scene_moved").replace("{scene}", "scene_cut_in_revision")
+    assert said in page.locator(".message").first.inner_text()
+    assert "old.json" in page.locator(".message").first.inner_text()  # and that it was loaded
+
+
 # -- the file --------------------------------------------------------------------------------
 
 def test_the_file_is_small_self_contained_and_locked_down(page_file: Path, browser: Any) -> None:

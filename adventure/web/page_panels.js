@@ -61,7 +61,8 @@
       try { when = ST.localStamp(new Date(JSON.parse(raw).saved_at)); } catch (err) { when = ""; }
       var li = h("li", {}, [h("span", {class: "slot-name", text: (name === "autosave" ? t("ui.web.autosave") : name) + (when ? " · " + when : "")}),
         h("button", {type: "button", "data-load": name, text: t("ui.web.load"), onclick: function () {
-          if (restore(raw)) { S.message = t("ui.web.loaded", {slot: name}); autosave(); back(); } else say(t("ui.web.upload_bad"));
+          var said = restore(raw);
+          if (said) { S.message = said.concat([t("ui.web.loaded", {slot: name})]).join(" "); autosave(); back(); } else say(t("ui.web.upload_bad"));
         }})]);
       if (name !== "autosave") li.appendChild(h("button", {type: "button", text: t("ui.web.delete"), onclick: function () {
         drop("save:" + name); savesPanel(); announce(t("ui.web.deleted", {slot: name}));
@@ -74,7 +75,8 @@
       if (!f) return;
       var reader = new FileReader();
       reader.onload = function () {
-        if (restore(String(reader.result))) { S.message = t("ui.web.loaded", {slot: f.name}); autosave(); back(); }
+        var said = restore(String(reader.result));
+        if (said) { S.message = said.concat([t("ui.web.loaded", {slot: f.name})]).join(" "); autosave(); back(); }
         else say(t("ui.web.upload_bad"));
       };
       reader.readAsText(f);

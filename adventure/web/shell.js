@@ -22,6 +22,8 @@
       S.message = t("ui.web.storage_off");
     }
   }
+  // Restore a save's text: false if it cannot be read, or what the load has to say (the
+  // terminal's messages for a save that no longer fits a changed story, as texts).
   function restore(raw) {
     var loaded;
     try { loaded = ST.decode(B, JSON.parse(raw)); } catch (err) { return false; }
@@ -32,7 +34,7 @@
     S.unlocked = []; S.defined = []; S.banner = true;
     var second = loaded.web && LANGS.indexOf(loaded.web.second) >= 0 && loaded.web.second !== loaded.lang ? loaded.web.second : null;
     setLang(loaded.lang, second);
-    return true;
+    return loaded.messages.map(function (m) { return t(m[0], m[1]); });
   }
   function download(name, text, type) {
     var url = URL.createObjectURL(new Blob([text], {type: type + ";charset=utf-8"}));
@@ -60,7 +62,9 @@
       box.appendChild(h("p", {class: "message", text: t("ui.web.continue_from", {scene: T().scenes[loaded.state.scene][0],
         when: ST.localStamp(new Date(JSON.parse(saved).saved_at))})}));
       actions.appendChild(h("button", {type: "button", id: "continue", text: t("ui.web.continue"), onclick: function () {
-        if (restore(saved)) {
+        var said = restore(saved);
+        if (said) {
+          S.message = said.join(" ") || null;
           S.record.sittings += 1;  // a new sitting: the page was opened again
           S.lastSeen = Date.now();
           autosave();
