@@ -396,6 +396,26 @@ def test_story_text_is_never_markup(browser: Any, tmp_path: Path) -> None:
         w.context.close()
 
 
+def test_a_speakers_separator_is_the_languages(browser: Any, tmp_path: Path) -> None:
+    """French sets a no-break space before the colon (ui.speaker_separator), English does not;
+    in bilingual reading each paragraph keeps its own language's."""
+    tri = Path(__file__).parent / "fixtures" / "trilingual"
+    result = load_story(tri / "story", tri / "locales")
+    assert result.ok and result.story is not None and result.catalog is not None
+    page_path = tmp_path / "fr.html"
+    page_path.write_text(build_page(result.story, result.catalog, lang="fr", second="en"), encoding="utf-8")
+    w = Watched(browser)
+    try:
+        page = w.open(page_path)
+        page.click("#begin")
+        speakers = page.locator(".speaker").all_text_contents()
+        assert speakers == ["Le passeur\u00a0: ", "The ferryman: "]
+        assert page.locator("p.p-speech").first.inner_text().startswith("Le passeur\u00a0: Une pièce")
+        w.check(page_path)
+    finally:
+        w.context.close()
+
+
 @pytest.mark.parametrize("scheme,motion", [("dark", "reduce"), ("light", "no-preference")])
 def test_colour_scheme_and_motion_follow_the_system(browser: Any, page_file: Path, scheme: str, motion: str) -> None:
     context = browser.new_context(color_scheme=scheme, reduced_motion=motion)

@@ -71,7 +71,7 @@
   function paragraph(p, lang, extraClass) {
     var el = h("p", {class: "p-" + p[0] + (extraClass ? " " + extraClass : ""), lang: lang});
     if (extraClass) el.appendChild(h("span", {class: "tag", text: t("ui.classroom.tag." + lang, {}, S.lang)}));
-    if (p[1] !== null) el.appendChild(h("span", {class: "speaker", text: p[1] + ": "}));
+    if (p[1] !== null) el.appendChild(h("span", {class: "speaker", text: p[1] + t("ui.speaker_separator", {}, lang)}));
     p[2].forEach(function (span) {
       var text = parts(span[1], lang);
       if (span[0] === "term" && Object.prototype.hasOwnProperty.call(B.text[lang].terms, span[2])) el.appendChild(termButton(text, span[2], lang));
