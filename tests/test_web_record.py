@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_web_runtime import NODE
 
 from adventure.classroom.record import checksum, record_value
 from adventure.files.loader import load_story
 from adventure.play.saves import SaveStore
 from adventure.play.session import Session
 from adventure.web.bundle import build_bundle
-from test_web_runtime import NODE
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "adventure" / "web" / "record.js"
