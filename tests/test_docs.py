@@ -67,3 +67,14 @@ def test_guides_mention_every_tool() -> None:
                         "python play.py i18n status", "python play.py i18n review", "i18n export", "i18n import",
                         "--watch", "schema/story.schema.json"):
             assert command in text, f"docs/{name} does not mention {command}"
+
+
+def test_the_teachers_guides_install_the_game_as_the_readme_does() -> None:
+    """A teacher installs the game as a command (``pipx install .``, as README's "Set up and
+    play" says), not as a writer's editable checkout, and the guides' commands use it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pipx install .  " in readme
+    for name in ("teachers.md", "docentes.md"):
+        text = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        assert "`pipx install .`" in text and "pip install -e" not in text, name
+        assert "hengyang --student" in text and "hengyang class" in text and "hengyang export --format web" in text

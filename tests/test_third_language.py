@@ -98,7 +98,7 @@ def test_check_names_a_french_interface_key_that_goes_missing(tmp_path: Path) ->
 
 def test_a_french_game_plays_to_its_ending_in_french(tmp_path: Path) -> None:
     out = _play(tmp_path, "2\n1\naide\n1\n2\nnotes 1\nprogression\nquitter\n", "--lang", "fr")
-    for french in ("La Traversée", "Avant de commencer", "12 avril 1897", "Le passeur:",
+    for french in ("La Traversée", "Avant de commencer", "12 avril 1897", "Le passeur\u00a0: Une pièce",
                    "Nouvelle note historique\u00a0: Le péage du bac", "Le gué", "Commandes",
                    "langue suivi du code d'une langue (en, es, fr)", "Déplier la lettre", "La lettre remise",
                    "bourse\u00a0: 2.", "Fin. Tapez annuler", "Le registre du passeur",
@@ -106,6 +106,7 @@ def test_a_french_game_plays_to_its_ending_in_french(tmp_path: Path) -> None:
         assert french in out, french
     for english in ("Type ", "Commands", "Goodbye", "New historical note", "The end"):
         assert english not in out, english
+    assert "Le passeur:" not in out  # the speaker's separator is the language's (ui.speaker_separator)
 
 
 def test_switching_language_and_reading_two_at_once(tmp_path: Path) -> None:
@@ -117,6 +118,8 @@ def test_switching_language_and_reading_two_at_once(tmp_path: Path) -> None:
     assert "Sur le bac\n  Anglais\u00a0: On the ferry" in both
     assert "L'autre rive\n  Anglais\u00a0: The far bank" in both  # the choice taken in French, read in both
     assert "     Anglais\u00a0: Carry the letter straight up to the mill." in both
+    # Each paragraph's speaker with its own language's separator (ui.speaker_separator).
+    assert "Le passeur\u00a0: Les lettres pèsent" in both and "Anglais\u00a0: The ferryman: Letters are" in both
     english_first = out.split("> lang en+fr", 1)[1]
     assert "Reading in English, each paragraph followed by French." in english_first
     assert "The far bank\n  French: L'autre rive" in english_first

@@ -9,6 +9,7 @@ against it.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -242,9 +243,28 @@ def test_a_reflection_question_then_the_report_is_the_terminals(watched: Watched
     assert re.fullmatch(r"Ana-Pérez_\d{4}-\d\d-\d\d\.md", name)
     assert "> Because two weeks \\<b\\>is\\</b\\> a promise." in md and "> Second line." in md
     assert "&lt;b&gt;is&lt;/b&gt;" in downloads["html"][1] and "<b>is" not in downloads["html"][1]
-    data = json.loads(downloads["json"][1])
-    assert data["report"]["answers"][0]["answer"].startswith("Because two weeks")
-    assert data["state"]["scene"] == state.scene
+    # The data version is the class page's record: a teacher's `play.py class` reads it.
+    name, text = downloads["json"]
+    assert re.fullmatch(r"Ana-Pérez_\d{4}-\d\d-\d\d\.json", name)
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    from adventure.classpage.records import read_folders, read_record
+    from adventure.cli import main
+
+    report = read_record(folder / name)  # raises Refused for a foreign, invalid or edited file
+    assert report.student == "Ana <Pérez>" and report.story_hash == story.hash and report.scene == state.scene
+    assert report.answers[questions[0]].text.startswith("Because two weeks <b>is</b> a promise.\nSecond line.")
+    assert report.skipped_questions == tuple(questions[1:]) and report.finished == ("prologue",)
+    assert [s.choice for s in report.path][:-1] == path and report.path[-1].choice is None
+    assert read_folders([folder]).skipped == []
+    stdout = io.StringIO()
+    assert main(["class", str(folder), "-o", "-", "--format", "md"], stdout=stdout, stderr=io.StringIO()) == 0
+    assert "| Ana \\<Pérez\\> | 1/6 |" in stdout.getvalue()  # the student's row in the class table
+    edited = json.loads(text)
+    edited["seconds"] += 60  # a record edited by hand is refused
+    (folder / name).write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    assert [s.reason for s in read_folders([folder]).skipped] == ["ui.class.skip.edited"]
     # The same game as a save file, opened by the terminal's session: the same report.
     page.click('button[data-tool="saves"]')
     with page.expect_download() as info:
@@ -302,6 +322,29 @@ def test_saves_in_slots_and_from_a_file(watched: Watched, page_file: Path, shipp
     sync_api.expect(page.locator("#scene-heading")).to_have_text(title(shipped, "en", after.scene))
 
 
+def test_a_save_whose_scene_is_gone_continues_from_its_chapter(watched: Watched, page_file: Path, shipped: Any,
+                                                               tmp_path: Path) -> None:
+    """As the terminal does (adventure/play/saves.py): the start of the save's chapter, and
+    the terminal's message (ui.load_scene_moved) saying why."""
+    story = shipped.story
+    chapter = story.chapters[1]
+    state, _ = new_game(story)
+    save = {"format": "hengyang-save", "version": 1, "story": {"id": story.id, "hash": "0" * 16}, "language": "en",
+            "saved_at": "2026-05-04T09:30:00Z", "history": [], "extra": {},
+            "state": {"scene": "scene_cut_in_revision", "chapter": chapter.id, "vars": dict(state.vars),
+                      "visits": {story.start: 1}, "notes": [], "taken": [], "ending": None, "turn": 3}}
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(save), encoding="utf-8")
+    page = watched.open(page_file)
+    page.click("#begin")
+    page.click('button[data-tool="saves"]')
+    page.set_input_files("#upload", str(old))  # read asynchronously: wait for the scene
+    sync_api.expect(page.locator("#scene-heading")).to_have_text(title(shipped, "en", chapter.start))
+    said = shipped.catalog.get("en", "ui.load_scene_moved").replace("{scene}", "scene_cut_in_revision")
+    assert said in page.locator(".message").first.inner_text()
+    assert "old.json" in page.locator(".message").first.inner_text()  # and that it was loaded
+
+
 # -- the file --------------------------------------------------------------------------------
 
 def test_the_file_is_small_self_contained_and_locked_down(page_file: Path, browser: Any) -> None:
@@ -348,6 +391,26 @@ def test_story_text_is_never_markup(browser: Any, tmp_path: Path) -> None:
         assert heading(page) == "</script><b>Scene</b> A"
         assert "<i>Go</i> on." in page.locator(".choices").inner_text()
         assert page.title() != "1"
+        w.check(page_path)
+    finally:
+        w.context.close()
+
+
+def test_a_speakers_separator_is_the_languages(browser: Any, tmp_path: Path) -> None:
+    """French sets a no-break space before the colon (ui.speaker_separator), English does not;
+    in bilingual reading each paragraph keeps its own language's."""
+    tri = Path(__file__).parent / "fixtures" / "trilingual"
+    result = load_story(tri / "story", tri / "locales")
+    assert result.ok and result.story is not None and result.catalog is not None
+    page_path = tmp_path / "fr.html"
+    page_path.write_text(build_page(result.story, result.catalog, lang="fr", second="en"), encoding="utf-8")
+    w = Watched(browser)
+    try:
+        page = w.open(page_path)
+        page.click("#begin")
+        speakers = page.locator(".speaker").all_text_contents()
+        assert speakers == ["Le passeur\u00a0: ", "The ferryman: "]
+        assert page.locator("p.p-speech").first.inner_text().startswith("Le passeur\u00a0: Une pièce")
         w.check(page_path)
     finally:
         w.context.close()

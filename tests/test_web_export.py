@@ -34,6 +34,9 @@ def bundle_of(page: str) -> dict:
 def test_the_shipped_story_exports_to_one_small_page(tmp_path: Path) -> None:
     page, said = export(tmp_path, "--lang", "es", "--classroom")
     assert len(page.encode("utf-8")) <= MAX_BYTES
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    claimed = re.search(r"one HTML file \(about\s+(\d+) KB for this story\)", readme)
+    assert claimed and abs(len(page.encode("utf-8")) / 1000 - int(claimed.group(1))) < 25, "update README's size"
     assert said.startswith("Wrote ") and "plays offline in a browser" in said
     assert '<html lang="es">' in page
     data = bundle_of(page)
@@ -107,3 +110,18 @@ def test_any_story_exports_bilingual_and_a_missing_language_is_a_message(tmp_pat
     err = io.StringIO()
     assert main([*args, "--lang", "es", "-o", str(tmp_path / "y.html")], stdout=io.StringIO(), stderr=err) == 2
     assert "no language 'es'" in err.getvalue() and not (tmp_path / "y.html").exists()
+
+
+def test_each_script_of_the_page_stays_small_and_all_are_inlined(tmp_path: Path) -> None:
+    """The page's JavaScript follows the modules' ~400-line rule (tests/test_architecture.py),
+    and every file of it is in the one script the page runs."""
+    from adventure.web.export import SCRIPTS
+
+    web = ROOT / "adventure" / "web"
+    scripts = sorted(p.name for p in web.glob("*.js"))
+    assert sorted(SCRIPTS) == scripts and SCRIPTS[0] == "runtime.js" and SCRIPTS[-1] == "shell.js"
+    sizes = {name: len((web / name).read_text(encoding="utf-8").splitlines()) for name in scripts}
+    assert all(n <= 420 for n in sizes.values()), sizes
+    page, _ = export(tmp_path)
+    script = re.search(r"<script>(.*)</script>", page, re.S)
+    assert script and all((web / name).read_text(encoding="utf-8") in script.group(1) for name in scripts)

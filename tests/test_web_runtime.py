@@ -258,3 +258,41 @@ def test_condition_trees_evaluate_as_the_python_conditions(tmp_path: Path) -> No
     assert json.loads(proc.stdout) == expected
     assert condition_tree(compile_condition("n > 2 and not f", variables=variables, scenes=())) == [
         "and", [">", ["v", "n"], ["n", 2]], ["not", ["v", "f"]]]
+
+
+# -- a save the story has changed under --------------------------------------------------------
+
+def test_a_save_whose_scene_is_gone_moves_as_in_the_terminal(shipped: tuple[Story, Path]) -> None:
+    """A save from an older story, its scene (and a visit, a once-only choice, an ending)
+    no longer in it: both runtimes move the reader to the start of the save's chapter, or of
+    the story when the chapter is gone too, and say so with the same message."""
+    from adventure.play.saves import decode as py_decode
+
+    story, bundle_path = shipped
+    state, _ = new_game(story)
+    chapter = story.chapters[2]
+    raw = {"scene": "gone_scene", "chapter": chapter.id, "vars": dict(state.vars), "notes": list(state.notes),
+           "visits": {story.start: 1, "gone_scene": 2}, "taken": [f"{story.start}.gone_choice"],
+           "ending": "gone_ending", "turn": 7}
+    saves = [{"format": "hengyang-save", "version": 1, "story": {"id": story.id, "hash": "0" * 16}, "language": "en",
+              "saved_at": "2026-05-04T09:30:00Z", "state": dict(raw, chapter=chapter_id), "history": [], "extra": {}}
+             for chapter_id in (chapter.id, "gone_chapter")]
+    script = ("const st = require(process.argv[1]); const fs = require('fs');"
+              "const bundle = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+              "const saves = JSON.parse(fs.readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(saves.map(s => { const l = st.decode(bundle, s);"
+              " return {state: l.state, messages: l.messages}; })));")
+    assert NODE is not None
+    proc = subprocess.run([NODE, "-e", script, str(RUNTIME.with_name("store.js")), str(bundle_path)],
+                          input=json.dumps(saves), capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    web = json.loads(proc.stdout)
+    for save, js, target in zip(saves, web, (chapter.start, story.start), strict=True):
+        py = py_decode(story, save)
+        assert js["state"]["scene"] == py.state.scene == target
+        assert js["state"]["ending"] is None and py.state.ending is None
+        assert js["state"]["visits"] == dict(py.state.visits) == {story.start: 1}
+        assert js["state"]["taken"] == sorted(py.state.taken) == []
+        assert js["state"]["turn"] == py.state.turn == 7
+        moved = [m for m in py.messages if m[0] == "ui.load_scene_moved"]
+        assert js["messages"] == [[key, subs] for key, subs in moved] == [["ui.load_scene_moved", {"scene": "gone_scene"}]]

@@ -160,7 +160,11 @@ def parse_record(value: Any, path: Path) -> Report:
         raise Refused("ui.class.skip.invalid", "version")
     if version > VERSION:
         raise Refused("ui.class.skip.newer", str(version))
-    if value.get("checksum") != checksum(value):
+    try:
+        same = value.get("checksum") == checksum(value)
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800"): no program of ours writes one
+        raise Refused("ui.class.skip.damaged", "lone surrogate") from None
+    if not same:
         raise Refused("ui.class.skip.edited")
     try:
         return _report(value, path)

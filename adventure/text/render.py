@@ -136,7 +136,7 @@ def text_paras(raw: str, texts: Texts, subs: Mapping[str, object], *, kind: str 
         if spans is None:
             spans = term_spans("text" if pkind == "speech" else pkind, fill(body, subs))
         if speaker is not None:
-            spans = (("speaker", speaker_name(texts, speaker) + ": "),) + spans
+            spans = (("speaker", speaker_name(texts, speaker) + texts("ui.speaker_separator")),) + spans
         out.append(Para(pkind, spans, prefix))
     return out
 

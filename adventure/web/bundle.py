@@ -33,7 +33,8 @@ from adventure.text.render import source_names, speaker_name, split_blocks
 BUNDLE_FORMAT = "hengyang-web-bundle"
 BUNDLE_VERSION = 1
 UI_PREFIXES = ("ui.web.", "ui.report.", "ui.classroom.")
-UI_KEYS = ("ui.yes", "ui.no", "ui.content_note_heading", "ui.notes_progress", "ui.note_sources")
+UI_KEYS = ("ui.yes", "ui.no", "ui.content_note_heading", "ui.notes_progress", "ui.note_sources", "ui.load_scene_moved",
+           "ui.speaker_separator")
 
 Tree = list[Any]
 

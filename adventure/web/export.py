@@ -2,7 +2,7 @@
 
 The page holds the story's data bundle (:mod:`adventure.web.bundle`) as JSON in a
 ``<script type="application/json">`` element, and the hand-written runtime (``runtime.js``,
-``store.js``, ``shell.js``) and style (``page.css``) inline. Its Content-Security-Policy allows
+``store.js``, ``record.js``, and the page: ``page_common.js``, ``page_scene.js``, ``page_panels.js``, ``shell.js``) and style (``page.css``) inline. Its Content-Security-Policy allows
 only that script and that style, by their SHA-256 hashes: nothing is loaded from anywhere,
 so it plays from ``file://``, a USB stick or a learning platform::
 
@@ -19,11 +19,14 @@ import json
 import re
 from importlib import resources
 
+from adventure import ENGINE_VERSION
 from adventure.classroom.report import REPORT_CSS
 from adventure.core import model as m
 from adventure.web.bundle import build_bundle
 
-SCRIPTS = ("runtime.js", "store.js", "shell.js")
+#: The page's script, in order: the engine, saves and reports, the report record, then the page in four parts
+#: (page_common.js says how they share their functions).
+SCRIPTS = ("runtime.js", "store.js", "record.js", "page_common.js", "page_scene.js", "page_panels.js", "shell.js")
 MAX_BYTES = 1_500_000  # the shipped story's page must stay under this (tests/test_web_browser.py)
 
 
@@ -55,6 +58,7 @@ def build_page(story: m.Story, catalog: m.Catalog, *, lang: str, second: str | N
     bundle["start_second"] = second
     bundle["classroom"] = classroom
     bundle["report_css"] = REPORT_CSS
+    bundle["engine"] = ENGINE_VERSION
     script = "\n".join(_asset(name) for name in SCRIPTS)
     style = _asset("page.css")
     csp = (f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; img-src 'none'; "

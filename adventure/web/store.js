@@ -3,7 +3,7 @@
  * A save is the terminal's own format (adventure/saves.py, "hengyang-save" version 1), so a
  * file downloaded here opens in the terminal game too; what classroom mode keeps travels in
  * its "extra" as the terminal keeps it (adventure/classroom.py Record). A report is the same
- * Markdown and HTML adventure/report.py writes, and a JSON record of the same content.
+ * Markdown and HTML adventure/report.py writes (the JSON record the class page reads: record.js).
  * Everything read from a save is checked before use; nothing in it is ever executed.
  */
 (function (root) {
@@ -76,10 +76,25 @@
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
 
-  // A state from save data, checked against the story; a SaveError if anything does not fit.
-  function stateFrom(bundle, raw) {
+  /* A state from save data, checked against the story; a SaveError if anything is malformed.
+   * What a changed story no longer has is reconciled as adventure/play/saves.py does: a scene
+   * that is gone moves the reader to the start of its chapter (or of the story), with the
+   * terminal's message added to `messages`; visits to scenes, and once-only choices, that are
+   * gone are forgotten, and an ending that is gone is no ending. */
+  function stateFrom(bundle, raw, messages) {
     if (!raw || typeof raw !== "object") throw new SaveError("state");
-    if (typeof raw.scene !== "string" || !has(bundle.scenes, raw.scene)) throw new SaveError("scene");
+    if (typeof raw.scene !== "string" || (raw.chapter !== undefined && raw.chapter !== null && typeof raw.chapter !== "string")) {
+      throw new SaveError("scene");
+    }
+    var scene = raw.scene, ending = raw.ending === null || raw.ending === undefined ? null : raw.ending;
+    if (typeof ending !== "string" && ending !== null) throw new SaveError("ending");
+    if (!has(bundle.scenes, scene)) {
+      var target = bundle.story.start;
+      bundle.chapters.forEach(function (c) { if (c[0] === raw.chapter) target = c[1]; });
+      messages.push(["ui.load_scene_moved", {scene: scene.slice(0, 60)}]);
+      scene = target;
+      ending = null;
+    }
     var vars = {};
     bundle.vars.forEach(function (v) {
       var value = raw.vars && has(raw.vars, v[0]) ? raw.vars[v[0]] : v[1];
@@ -89,27 +104,31 @@
     var visits = {};
     if (!raw.visits || typeof raw.visits !== "object") throw new SaveError("visits");
     Object.keys(raw.visits).forEach(function (k) {
-      if (!has(bundle.scenes, k) || !isInt(raw.visits[k]) || raw.visits[k] < 0) throw new SaveError("visits");
-      visits[k] = raw.visits[k];
+      if (!isInt(raw.visits[k]) || raw.visits[k] < 0) throw new SaveError("visits");
+      if (has(bundle.scenes, k)) visits[k] = raw.visits[k];
     });
     var notes = strings(raw.notes).filter(function (n) { return bundle.notes.indexOf(n) >= 0; });
-    var taken = strings(raw.taken).sort();
-    var ending = raw.ending === null || raw.ending === undefined ? null : raw.ending;
-    if (ending !== null && bundle.endings.indexOf(ending) < 0) throw new SaveError("ending");
+    var taken = strings(raw.taken).filter(function (key) {
+      var dot = key.indexOf("."), sc = bundle.scenes[key.slice(0, dot)];
+      return dot > 0 && has(bundle.scenes, key.slice(0, dot)) && sc.choices.some(function (c) { return c[0] === key.slice(dot + 1); });
+    }).sort();
+    if (ending !== null && bundle.endings.indexOf(ending) < 0) ending = null;
+    if (ending === null && bundle.scenes[scene].ending !== null) ending = bundle.scenes[scene].ending;
     var turn = raw.turn === undefined ? 0 : raw.turn;
     if (!isInt(turn) || turn < 0) throw new SaveError("turn");
-    return {scene: raw.scene, vars: vars, visits: visits, notes: notes, taken: taken, ending: ending, turn: turn};
+    return {scene: scene, vars: vars, visits: visits, notes: notes, taken: taken, ending: ending, turn: turn};
   }
 
   function decode(bundle, obj) {
     if (!obj || typeof obj !== "object" || obj.format !== SAVE_FORMAT) throw new SaveError("format");
     if (!isInt(obj.version) || obj.version > SAVE_VERSION) throw new SaveError("version");
     if (!obj.story || obj.story.id !== bundle.story.id) throw new SaveError("story");
-    var history = Array.isArray(obj.history) ? obj.history.map(function (h) { return stateFrom(bundle, h); }) : [];
+    var messages = [], quiet = [];  // as the terminal, only the current state's reconciling is said
+    var history = Array.isArray(obj.history) ? obj.history.map(function (h) { return stateFrom(bundle, h, quiet); }) : [];
     var extra = obj.extra && typeof obj.extra === "object" && !Array.isArray(obj.extra) ? obj.extra : {};
     var trail = Array.isArray(extra.trail) ? extra.trail.map(function (t) { return typeof t === "string" ? t : null; }) : [];
     var lang = bundle.story.languages.indexOf(obj.language) >= 0 ? obj.language : bundle.story.languages[0];
-    return {state: stateFrom(bundle, obj.state), history: history, trail: trail.slice(-history.length || trail.length),
+    return {state: stateFrom(bundle, obj.state, messages), messages: messages, history: history, trail: trail.slice(-history.length || trail.length),
             lang: lang, record: recordFrom(extra.classroom), web: extra.web || {}};
   }
 
@@ -320,14 +339,6 @@
     return p.join("");
   }
 
-  /* The report as data: what the Markdown and HTML show, with the save's state and the
-   * classroom record as the terminal keeps them, so a teacher's tool needs no parsing. */
-  function toJson(d, bundle, game, record) {
-    return JSON.stringify({format: "hengyang-report", version: 1, source: "web",
-                           story: {id: bundle.story.id, hash: bundle.story.hash}, report: d,
-                           state: stateToJson(bundle, game.state), trail: game.trail, classroom: record}, null, 2) + "\n";
-  }
-
   // `Ana-Pérez`: a safe file-name part from any name (classroom.py slug).
   function slug(name) {
     var text = String(name || "").normalize("NFC").replace(/[^\p{L}\p{N}]/gu, "-").replace(/-{2,}/g, "-")
@@ -342,7 +353,7 @@
   }
 
   var api = {fill: fill, newRecord: newRecord, recordFrom: recordFrom, encode: encode, decode: decode, SaveError: SaveError,
-             SLOT_RE: SLOT_RE, reportData: reportData, toMarkdown: toMarkdown, toHtml: toHtml, toJson: toJson,
+             SLOT_RE: SLOT_RE, reportData: reportData, toMarkdown: toMarkdown, toHtml: toHtml,
              reportStem: reportStem, localStamp: localStamp, MAX_ANSWER: MAX_ANSWER};
   root.HengyangStore = api;
   if (typeof module === "object" && module.exports) module.exports = api;
