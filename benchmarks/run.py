@@ -295,23 +295,18 @@ def measure_walk(subject: Subject, reps: int, seconds: float, seed: int) -> dict
 # -- explore, saves ------------------------------------------------------------------------------
 
 def measure_explore(subject: Subject, reps: int) -> Fig | str:
-    try:
-        from adventure import explore  # noqa: F401  (the explore tool, when merged)
-    except ImportError:
-        return "n/a (explore not merged)"
     from adventure.files.loader import load_story
+    from adventure.tools.explore import explore
 
     result = load_story(subject.story, subject.locales)
-    run_explore = getattr(explore, "explore", None)
-    if run_explore is None or result.story is None:
+    if result.story is None:
         return "n/a"
     rates = []
     for _ in range(reps):
         start = time.perf_counter()
-        report = run_explore(result.story, max_states=50_000)
+        report = explore(result.story, max_states=50_000)
         took = time.perf_counter() - start
-        states = getattr(report, "states", None) or getattr(report, "state_count", 0)
-        rates.append(states / took if took else 0.0)
+        rates.append(report.states / took if took else 0.0)
     return Fig(rates, "/s")
 
 

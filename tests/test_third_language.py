@@ -143,6 +143,11 @@ def test_the_reading_edition_in_french_and_english(tmp_path: Path) -> None:
     html = (tmp_path / "book.html").read_text(encoding="utf-8")
     assert 'lang="fr"' in html and 'lang="en"' in html
     assert "Édition de lecture en français, avec la version en anglais après chaque paragraphe" in html
+    # Each speaker with their own language's separator, in the page and in the Markdown.
+    assert '<span class="speaker">Le passeur\u00a0:</span>' in html
+    assert '<span class="speaker">The ferryman:</span>' in html and "Le passeur:" not in html
+    md = (tmp_path / "book.md").read_text(encoding="utf-8")
+    assert "**Le passeur\u00a0:**" in md and "**The ferryman:**" in md
 
 
 def test_the_browser_edition_opens_in_french(tmp_path: Path) -> None:

@@ -156,7 +156,9 @@ def _context(book: Book) -> dict[str, Any]:
             for ef in list(s.effects) + [x for c in s.choices for x in c.effects] if ef.op == "end"}
 
     def blocks(texts: Texts, key: str) -> list[tuple[str, str | None, str]]:
-        return [(kind, speaker_name(texts, speaker) if speaker is not None else None, body)
+        # The speaker with the language's separator ("Bai:", "Bai\u00a0:"); the space after it is the page's.
+        sep = texts("ui.speaker_separator").rstrip(" ")
+        return [(kind, speaker_name(texts, speaker) + sep if speaker is not None else None, body)
                 for kind, speaker, body in split_blocks(texts.raw(key))]
 
     def paragraphs(key: str) -> list[tuple[Any, Any]]:

@@ -16,6 +16,7 @@ import time
 from typing import IO, TYPE_CHECKING, Any
 
 from adventure.core.diagnostics import Diagnostic
+from adventure.files.diagtext import localise
 from adventure.tools import ToolWords, load_for_tool, tool_text
 from adventure.tools.explore import DEFAULT_MAX_STATES, ExploreResult, explore, replay_hint
 from adventure.tools.explore_random import RandomResult, random_playthroughs
@@ -127,9 +128,9 @@ def _table(out: IO[str], rows: list[tuple[str, str, str, str]]) -> None:
         out.write(f"  {a.ljust(w0)}  {b.rjust(w1)}  {c.rjust(w2)}  {d}".rstrip() + "\n")
 
 
-def _findings(out: IO[str], findings: list[Diagnostic]) -> None:
+def _findings(out: IO[str], findings: list[Diagnostic], lang: str) -> None:
     for d in findings:
-        out.write(d.format() + "\n")
+        out.write(localise(d, lang).format() + "\n")  # in the writer's language, as check prints them
     if findings:
         out.write("\n")
 
@@ -137,7 +138,7 @@ def _findings(out: IO[str], findings: list[Diagnostic]) -> None:
 def report_explore(res: ExploreResult, out: IO[str], say: ToolWords | None = None) -> None:
     say = say or ToolWords({})
     story = res.story
-    _findings(out, res.findings)
+    _findings(out, res.findings, say.lang)
     total_choices = sum(len(s.choices) for s in story.scenes.values())
     errors = len(res.errors)
     softlocks = sum(len(v) for v in res.softlocks.values())
@@ -176,7 +177,7 @@ def report_random(res: RandomResult, out: IO[str], args: argparse.Namespace, com
                   say: ToolWords | None = None) -> None:
     say = say or ToolWords({})
     story = res.story
-    _findings(out, res.findings)
+    _findings(out, res.findings, say.lang)
     o = res.outcomes
     out.write(say("explore.random_head", runs=f"{res.runs:,}", story=story.id, seed=res.seed,
                   steps=f"{res.max_steps:,}", ended=f"{o['ending']:,}", locked=f"{o['soft-lock']:,}",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from adventure.files.atomic import write_atomic
+from adventure.files.diagtext import localise
 from adventure.files.loader import default_locales_dir, display_path
 from adventure.tools import ToolWords, load_for_tool
 from adventure.tools.exchange import ImportError_, export_rows, read_csv, to_csv
@@ -105,7 +106,7 @@ def _status(out: IO[str], locales_dir: Path, base: str, langs: list[str], args: 
         for row, n, subs in rows:
             out.write(f"  {names[row]:<{width}}{n:>6}   {say(f'i18n.row_note.{row}', lang=lang, base=base, **subs)}\n")
         for d in st.lock_diags:
-            out.write("  " + d.format() + "\n")
+            out.write("  " + localise(d, say.lang).format() + "\n")
         if not args.brief:
             _list(out, say("i18n.list.missing", lang=lang),
                   [(k.key, f"{k.source.shown}:{k.source.line}") for k in missing if k.source])

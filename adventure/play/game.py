@@ -160,8 +160,10 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
         broken = (result.catalog.get(lang, "ui.story_broken") if result.catalog else None) or \
             "The story has errors and cannot start. Run: {command} check"
         ctx.stderr.write(fill(broken, {"command": ctx.command}) + "\n")
+        from adventure.files.diagtext import localise  # only when the story is broken
+
         for d in errors[:5]:
-            ctx.stderr.write("  " + d.format() + "\n")
+            ctx.stderr.write("  " + localise(d, lang).format() + "\n")
         return 1
     story, catalog = result.story, result.catalog
     # The story lives as long as the game: the garbage collector need never walk it again.

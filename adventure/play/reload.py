@@ -68,7 +68,9 @@ def reload(session: Session, *, automatic: bool = False) -> list[Para]:
 
 
 def diagnostic_paras(session: Session, diags: list[Any], limit: int = 8) -> list[Para]:
-    out = [para("meta", "  " + d.format()) for d in diags[:limit]]
+    from adventure.files.diagtext import localise  # only when a reload found something
+
+    out = [para("meta", "  " + localise(d, session.lang).format()) for d in diags[:limit]]
     if len(diags) > limit:
         out.append(session.msg("ui.reload_more", "meta", n=len(diags) - limit,
                                command=getattr(session.reloader, "command", "hengyang")))
