@@ -128,6 +128,17 @@ def _table(out: IO[str], rows: list[tuple[str, str, str, str]]) -> None:
         out.write(f"  {a.ljust(w0)}  {b.rjust(w1)}  {c.rjust(w2)}  {d}".rstrip() + "\n")
 
 
+def _rule(say: ToolWords, key: str, subs: dict[str, object]) -> str:
+    """One rule of the state's key (:meth:`Abstraction.describe`) in the writer's language."""
+    def listed(items: object) -> str:
+        if not isinstance(items, list):
+            return str(items)
+        return ", ".join(say(f"explore.state.{item[0]}", name=item[1], n=item[2]) if isinstance(item, tuple)
+                         else str(item) for item in items)
+
+    return say(f"explore.state.{key}", **{name: listed(value) for name, value in subs.items()})
+
+
 def _findings(out: IO[str], findings: list[Diagnostic], lang: str) -> None:
     for d in findings:
         out.write(localise(d, lang).format() + "\n")  # in the writer's language, as check prints them
@@ -167,7 +178,8 @@ def report_explore(res: ExploreResult, out: IO[str], say: ToolWords | None = Non
                        n=info.max_notes, total=len(story.notes))
             out.write("  " + say("explore.ending_line", ending=ending, states=f"{info.states:,}", most=most,
                                  path=path) + "\n")
-    out.write(say("explore.the_state", parts="; ".join(res.abstraction.describe())) + "\n")
+    out.write(say("explore.the_state", parts="; ".join(_rule(say, key, subs) for key, subs in res.abstraction.describe()))
+              + "\n")
     warnings = len(res.findings) - errors
     out.write(say("explore.timing", states=f"{res.states:,}", seconds=f"{res.elapsed:.2f}",
                   rate=f"{res.states_per_second:,.0f}", errors=errors, warnings=warnings) + "\n")

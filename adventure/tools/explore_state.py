@@ -33,7 +33,7 @@ class Abstraction:
     variables: tuple[tuple[str, str, int], ...]
     visits: tuple[tuple[str, int], ...]
     ignored: tuple[str, ...]
-    approximate: tuple[str, ...]
+    approximate: tuple[tuple[str, int], ...]  # scenes whose visits are compared with another count, and the cap
     notes: bool = False  # the unlocked notes are part of the key (--notes-in-state)
     note_ids: tuple[str, ...] = ()  # notes and once-only choices ("scene.choice") are kept
     once_ids: tuple[str, ...] = ()  # in the key as bit masks, which take little memory
@@ -92,8 +92,7 @@ class Abstraction:
             cap = max([0] + [n for n in literals.get(tag, []) if n >= 0]) + 1
             if tag in relational:
                 cap = max(cap, visit_cap or DEFAULT_VISIT_CAP)
-                approximate.append(f"visits of '{sid}' are compared with another count; "
-                                   f"they are kept only up to {cap}")
+                approximate.append((sid, cap))
             elif visit_cap is not None:
                 cap = max(cap, visit_cap)
             visits.append((sid, cap))
@@ -142,24 +141,22 @@ class Abstraction:
 
         return key
 
-    def describe(self) -> list[str]:
-        """One line per rule, for the report."""
-        out = []
+    def describe(self) -> list[tuple[str, dict[str, object]]]:
+        """One rule per item, for the report: a key under ``ui.explore.state.`` in the tools'
+        texts (locales/<lang>/ui_tools.yaml) and its values, for the shell to say in the
+        writer's language. Names of scenes and variables go in as they are."""
+        out: list[tuple[str, dict[str, object]]] = []
         if self.visits:
-            out.append("visit counts kept for " + ", ".join(f"{s} (up to {c})" for s, c in self.visits))
+            out.append(("visits", {"scenes": [("up_to", s, c) for s, c in self.visits]}))
         else:
-            out.append("no condition reads visit counts, so they are not part of the state")
-        sat = [f"{n} ({'at least' if mode == 'min' else 'up to'} {b})" for n, mode, b in self.variables
-               if mode != "exact"]
+            out.append(("no_visits", {}))
+        sat = [("at_least" if mode == "min" else "up_to", n, b) for n, mode, b in self.variables if mode != "exact"]
         if sat:
-            out.append("counters that only move one way saturate: " + ", ".join(sat))
+            out.append(("saturate", {"variables": sat}))
         if self.ignored:
-            out.append("variables no condition reads are not part of the state: " + ", ".join(self.ignored))
-        if self.notes:
-            out.append("the unlocked notes are part of the state (--notes-in-state)")
-        else:
-            out.append("notes are not part of the state (no condition reads them)")
-        out.extend(self.approximate)
+            out.append(("ignored", {"variables": list(self.ignored)}))
+        out.append(("notes_in" if self.notes else "notes_out", {}))
+        out.extend(("approximate", {"scene": sid, "cap": cap}) for sid, cap in self.approximate)
         return out
 
 
