@@ -304,6 +304,24 @@ def test_the_previous_autosave_is_a_link_made_before_the_new_one_replaces_it(tmp
     assert seen and all({"autosave.json"} <= names for names in seen)
 
 
+def test_a_kill_between_link_and_replace_leaves_no_temporary_file_behind(tmp_path: Path) -> None:
+    """A SIGKILL after the previous autosave was linked but before the new one replaced it
+    leaves ``autosave`` and ``autosave-previous`` as one file. The next autosave must keep
+    that file and leave no ``.tmp`` (rename(2) onto another name of the same file does
+    nothing, which once left the temporary link in the folder at every start)."""
+    saves = tmp_path / "saves"
+    s = make(saves)
+    s.handle("1")
+    auto, previous = saves / "autosave.json", saves / "autosave-previous.json"
+    previous.unlink(missing_ok=True)
+    os.link(auto, previous)  # what the kill left
+    before = auto.read_bytes()
+    s.handle("1")
+    assert not list(saves.glob(".*.tmp")), list(saves.glob(".*.tmp"))
+    assert previous.read_bytes() == before and auto.read_bytes() != before
+    assert not os.path.samestat(os.stat(auto), os.stat(previous))
+
+
 # -- C. the property: whatever a load accepts, the game can save again ------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -301,6 +301,38 @@ def test_garbage_bytes_in_a_terminal(tmp_path: Path, long_mode: bool) -> None:
         assert b"Goodbye" in out, seed
 
 
+_INTERRUPTED_TASK = """
+import asyncio, gc, sys
+if sys.argv[1] == "game":
+    from adventure.play.tty_prompts import quiet_handled_interrupts
+    quiet_handled_interrupts()
+async def step():  # a SIGINT landing in a step of prompt_toolkit's loop
+    raise KeyboardInterrupt
+async def main():
+    asyncio.ensure_future(step())
+    await asyncio.sleep(5)
+try:
+    asyncio.run(main())
+except KeyboardInterrupt:
+    print("Goodbye.")  # the game handled it
+gc.collect()
+asyncio.get_event_loop_policy()  # still running: the log comes from the task's collection
+"""
+
+
+def test_a_handled_ctrl_c_is_not_shown_again_as_a_traceback_when_asyncio_collects_its_task() -> None:
+    """What a Ctrl-C at the quit question once printed after "Goodbye." (seen in the garbage
+    test above): asyncio logs the interrupt it both stored in the task and let out of the
+    loop. Without the game's filter the same script prints it; with it, only the goodbye."""
+    def run(mode: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", _INTERRUPTED_TASK, mode], capture_output=True, text=True,
+                              cwd=str(ROOT), timeout=60)
+
+    bare, game = run("bare"), run("game")
+    assert "Task exception was never retrieved" in bare.stderr and "KeyboardInterrupt" in bare.stderr
+    assert game.stdout == "Goodbye.\n" and game.stderr == "", game.stderr
+
+
 def test_pasted_colour_codes_and_mouse_reports_in_a_terminal(tmp_path: Path) -> None:
     """ESC [ 31 m parses as a mouse report; prompt_toolkit's handler used to fail on it and
     print "Unhandled exception in event loop" over the game."""

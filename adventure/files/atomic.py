@@ -55,11 +55,22 @@ def write_atomic(path: Path, data: bytes | Sequence[bytes], *, durable: bool = T
 def keep_copy(path: Path, keep: Path) -> None:
     """Make ``keep`` the file now at ``path`` (a hard link, so ``path`` stays in place; where
     links are not supported, a rename). Best effort: a missing ``path`` or a failure leaves
-    ``keep`` as it was."""
+    ``keep`` as it was.
+
+    When ``keep`` is already the same file as ``path`` (a kill came between the link and the
+    replace of an earlier write), there is nothing to do: a rename onto another name of the
+    same file does nothing and would leave the temporary link behind."""
+    try:
+        if os.path.samestat(os.stat(path), os.stat(keep)):
+            return
+    except OSError:
+        pass  # either is missing: link as usual
     link = temp_name(keep)
     try:
         os.link(path, link)
         os.replace(link, keep)
+        if os.path.lexists(link):  # the rename did nothing (one file under both names after all)
+            link.unlink()
     except FileNotFoundError:
         pass
     except OSError:

@@ -25,7 +25,15 @@ from adventure.core.charset import fallback, printable
 from adventure.play.paging import more_marker, script_lines, show_paged, wrap_width
 from adventure.play.persistence import interrupt_handled, opening, start
 from adventure.play.session import Session
-from adventure.play.tty_prompts import ASK_QUIT, ask_answer, ask_yes_no, bind_ctrl_c, guard_bindings, guarded
+from adventure.play.tty_prompts import (
+    ASK_QUIT,
+    ask_answer,
+    ask_yes_no,
+    bind_ctrl_c,
+    guard_bindings,
+    guarded,
+    quiet_handled_interrupts,
+)
 from adventure.text.layout import plain, wrap
 from adventure.text.render import Para
 
@@ -325,6 +333,7 @@ def _prompt_loop(session: Session, *, color: bool, watch: bool) -> int:
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import InMemoryHistory
 
+    quiet_handled_interrupts()  # a Ctrl-C the game handled is not shown again as a traceback
     output = make_output(sys.stdout)
     writer = TerminalWriter(output, color=color, session=session)
 

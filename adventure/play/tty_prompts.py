@@ -22,6 +22,29 @@ ASK_QUIT = object()
 # application and asyncio printed "Exception in callback KeyProcessor.send_sigint()".
 
 
+class _HandledInterrupt:
+    """A logging filter for asyncio's logger: drops "Task exception was never retrieved" when
+    the exception is a KeyboardInterrupt.
+
+    A SIGINT landing while prompt_toolkit's loop runs a step raises KeyboardInterrupt there;
+    asyncio both stores it in the step's task and lets it out of the loop, where the game
+    handles it (save and quit). The task, collected later, then logs the same interrupt
+    with a traceback over the game's goodbye. Every other asyncio message still shows."""
+
+    def filter(self, record: Any) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, KeyboardInterrupt)
+
+
+def quiet_handled_interrupts() -> None:
+    """Install :class:`_HandledInterrupt` on asyncio's logger (once; called by the terminal shell)."""
+    import logging
+
+    log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _HandledInterrupt) for f in log.filters):
+        log.addFilter(_HandledInterrupt())
+
+
 def guard_bindings() -> Any:
     """Key bindings every prompt of the game gets: mouse reports are ignored.
 
