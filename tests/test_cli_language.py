@@ -132,6 +132,9 @@ def test_the_tools_messages_are_spanish(tmp_path: Path, capsys: pytest.CaptureFi
     assert "se guardan las visitas a " in state and "(hasta 1)" in state and "forman parte del estado" in state
     assert "visit counts" not in out and "up to" not in out and "warning" in out  # the findings too, with their codes
     assert "es verdadera siempre que se muestra la escena" in out and "every time" not in out
+    code, out, _err = _run(["graph", *story_args(), "--format", "mermaid", "--explore"], ES, capsys)
+    assert code == 0 and 'start(("inicio"))' in out and "final: " in out and "si " in out
+    assert "ending: " not in out and "(never offered)" not in out and '"start"' not in out
 
 
 def test_the_tools_messages_stay_english_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,7 +60,8 @@ class Map:
     """What the map shows, worked out once for both output formats."""
 
     def __init__(self, story: m.Story, catalog: m.Catalog | None, *, lang: str | None = None,
-                 labels: str = "id", explored: Any = None) -> None:
+                 labels: str = "id", explored: Any = None, say: ToolWords | None = None) -> None:
+        self.say = say or ToolWords({})  # the map's own words, in the writer's language
         self.story = story
         self.catalog = catalog
         self.lang = lang if lang in story.languages else story.languages[0]
@@ -77,10 +78,10 @@ class Map:
         lines += [_effect(e, self) for e in scene.effects]
         ending = self.ending_of(scene)
         if ending:
-            lines.append("ending: " + _short(self.text(m.ending_title_key(ending), ending), 30))
+            lines.append(self.say("graph.label.ending", title=_short(self.text(m.ending_title_key(ending), ending), 30)))
         tags = self.tags(scene)
         if tags:
-            lines.append("(" + ", ".join(tags) + ")")
+            lines.append("(" + ", ".join(self.say(f"graph.tag.{tag}") for tag in tags) + ")")
         return lines
 
     def ending_of(self, scene: m.Scene) -> str | None:
@@ -96,16 +97,16 @@ class Map:
         if scene.id not in self.reachable:
             out.append("unreachable")
         elif self.explored is not None and scene.id not in self.explored.scene_states:
-            out.append("never reached in play")
+            out.append("unplayed")
         if self.explored is not None and scene.id in self.explored.softlocks:
-            out.append("soft-lock")
+            out.append("softlock")
         return out
 
     def kind(self, scene: m.Scene) -> str:
         tags = self.tags(scene)
         if "unreachable" in tags:
             return "unreachable"
-        if "soft-lock" in tags:
+        if "softlock" in tags:
             return "softlock"
         if tags:
             return "unplayed"
@@ -119,14 +120,14 @@ class Map:
             label = _short(self.text(m.choice_key(scene.id, choice.id), choice.id), 32)
         lines = [label]
         if choice.when is not None:
-            lines.append("if " + choice.when.source)  # the whole condition: a cut one can mislead
+            lines.append(self.say("graph.label.when", condition=choice.when.source))  # whole: a cut one misleads
         if choice.once:
-            lines.append("once")
+            lines.append(self.say("graph.label.once"))
         lines += [_effect(e, self) for e in choice.effects if e.op != "end"]
         if self.never_offered(scene, choice):
-            lines.append("(never offered)")
+            lines.append(self.say("graph.label.never_offered"))
         elif self.always_true(scene, choice):
-            lines.append("(always true in play)")
+            lines.append(self.say("graph.label.always_true"))
         return lines
 
     def always_true(self, scene: m.Scene, choice: m.Choice) -> bool:
@@ -181,18 +182,19 @@ def _q(text: str) -> str:
 
 
 def to_dot(story: m.Story, catalog: m.Catalog | None, *, lang: str | None = None, labels: str = "id",
-           explored: Any = None) -> str:
+           explored: Any = None, say: ToolWords | None = None) -> str:
     """The story map in Graphviz's dot language."""
-    mp = Map(story, catalog, lang=lang, labels=labels, explored=explored)
-    legend = "double border: ending · dashed: conditional · red: unreachable"
+    mp = Map(story, catalog, lang=lang, labels=labels, explored=explored, say=say)
+    legend = mp.say("graph.label.legend")
     if explored is not None:
-        legend += " · orange: never reached in play"
+        legend += mp.say("graph.label.legend_explored")
+    heading = mp.say("graph.label.heading", title=mp.title())
     out = [f"digraph {_q(story.id)} {{",
-           f"  graph [label={_q(mp.title() + ' — story map' + chr(10) + legend)}, labelloc=t, fontname=\"Helvetica\","
+           f"  graph [label={_q(heading + chr(10) + legend)}, labelloc=t, fontname=\"Helvetica\","
            " rankdir=TB, compound=true];",
            '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=11];',
            '  edge [fontname="Helvetica", fontsize=9];',
-           '  "__start" [shape=circle, label="start", width=0.5, fillcolor="#d9ead3"];',
+           f'  "__start" [shape=circle, label={_q(mp.say("graph.label.start"))}, width=0.5, fillcolor="#d9ead3"];',
            f"  \"__start\" -> {_q(story.start)};"]
     by_chapter: dict[str, list[m.Scene]] = {}
     for scene in story.scenes.values():
@@ -233,7 +235,7 @@ def to_dot(story: m.Story, catalog: m.Catalog | None, *, lang: str | None = None
             out.append(f"  {_q(scene.id)} -> {_q(target)} [{', '.join(attrs)}];")
     fill, line = COLORS["ending"]
     for ending in ends_needed:
-        label = "ending: " + mp.text(m.ending_title_key(ending), ending)
+        label = mp.say("graph.label.ending", title=mp.text(m.ending_title_key(ending), ending))
         out.append(f'  {_q("__end_" + ending)} [label={_q(label)}, shape=doubleoctagon, fillcolor="{fill}", '
                    f'color="{line}"];')
     out.append("}")
@@ -252,10 +254,10 @@ def _mq(text: str) -> str:
 
 
 def to_mermaid(story: m.Story, catalog: m.Catalog | None, *, lang: str | None = None, labels: str = "id",
-               explored: Any = None) -> str:
+               explored: Any = None, say: ToolWords | None = None) -> str:
     """The story map as a Mermaid flowchart (GitHub and many editors render it)."""
-    mp = Map(story, catalog, lang=lang, labels=labels, explored=explored)
-    out = ["flowchart TD", '  start(("start")) --> s_' + story.start]
+    mp = Map(story, catalog, lang=lang, labels=labels, explored=explored, say=say)
+    out = ["flowchart TD", f"  start(({_mq(mp.say('graph.label.start'))})) --> s_" + story.start]
     by_chapter: dict[str, list[m.Scene]] = {}
     for scene in story.scenes.values():
         by_chapter.setdefault(scene.chapter, []).append(scene)
@@ -286,7 +288,8 @@ def to_mermaid(story: m.Story, catalog: m.Catalog | None, *, lang: str | None = 
             arrow = "-.->" if choice.when is not None else "-->"
             out.append(f"  s_{scene.id} {arrow}|{_mq(chr(10).join(mp.choice_lines(scene, choice)))}| {target}")
     for ending in ends_needed:
-        out.append(f"  e_{ending}{{{{{_mq('ending: ' + mp.text(m.ending_title_key(ending), ending))}}}}}")
+        title = mp.say("graph.label.ending", title=mp.text(m.ending_title_key(ending), ending))
+        out.append(f"  e_{ending}{{{{{_mq(title)}}}}}")
         classes.setdefault("ending", []).append(f"e_{ending}")
     for kind, (fill, line) in COLORS.items():
         out.append(f"  classDef {kind} fill:{fill},stroke:{line}")
@@ -337,7 +340,8 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
             explored = explore(story, max_states=args.max_states, command=ctx.command)
             if not explored.complete:
                 ctx.stderr.write(say("graph.stopped", states=f"{explored.states:,}") + "\n")
-    options = {"lang": args.lang, "labels": args.labels, "explored": explored}
+    lang = args.lang or (say.lang if say.lang in story.languages else None)  # the writer's, where the story has it
+    options = {"lang": lang, "labels": args.labels, "explored": explored, "say": say}
     if fmt == "mermaid":
         text = to_mermaid(story, result.catalog, **options)
         if args.output and Path(args.output).suffix.lower() == ".md":
