@@ -127,6 +127,8 @@ def test_the_tools_messages_are_spanish(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0 and "partidas al azar de hengyang-1944" in out and "Escenas (veces que se entra):" in out
     code, _out, err = _run(["i18n", "review", *story_args()], ES, capsys)
     assert code == 2 and err.startswith("indica las claves")
+    code, out, _err = _run(["i18n", "review", "scenes.pro_changshax", "--dry-run", *story_args()], ES, capsys)
+    assert code == 1 and "scenes.pro_changshax: no existe esa clave; ¿querías decir 'scenes.pro_changsha." in out, out
     code, out, _err = _run(["explore", "--max-states", "500", *story_args()], ES, capsys)
     state = next(line for line in out.splitlines() if line.startswith("El estado: "))
     assert "se guardan las visitas a " in state and "(hasta 1)" in state and "forman parte del estado" in state

@@ -160,7 +160,8 @@ def _review(out: IO[str], err: IO[str], locales_dir: Path, base: str, langs: lis
         for key in res.untranslated:
             out.write("  " + say("i18n.untranslated", key=key, lang=lang) + "\n")
             code = 1
-        for pattern, hint in res.not_found:
+        for pattern, near in res.not_found:
+            hint = say("i18n.did_you_mean", key=near) if near else ""
             out.write("  " + say("i18n.no_such_key", key=pattern, hint=hint) + "\n")
             code = 1
     return code

@@ -28,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from adventure.core import model as m
-from adventure.core.diagnostics import Diagnostic, suggest
+from adventure.core.diagnostics import Diagnostic, closest
 from adventure.files.atomic import write_atomic
 from adventure.files.diagtext import diag
 from adventure.files.loader import display_path, locale_files, optional_key, parse_locale_file, required_keys
@@ -245,7 +245,7 @@ class ReviewOutcome:
     recorded: list[str] = field(default_factory=list)   # keys whose hash was written
     was_stale: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)    # already reviewed against this text
-    not_found: list[tuple[str, str]] = field(default_factory=list)  # (pattern, hint)
+    not_found: list[tuple[str, str]] = field(default_factory=list)  # (pattern, the likeliest key or "")
     untranslated: list[str] = field(default_factory=list)  # present in the source only
     pruned: list[str] = field(default_factory=list)
 
@@ -262,7 +262,7 @@ def review(st: LangStatus, patterns: Iterable[str], *, everything: bool = False,
     for pattern in patterns:
         hits = [k for k in st.keys if k.key == pattern or k.key.startswith(pattern.rstrip(".") + ".")]
         if not hits:
-            res.not_found.append((pattern, suggest(pattern, list(by_key))))
+            res.not_found.append((pattern, closest(pattern, list(by_key)) or ""))
         chosen.extend(hits)
     seen = set()
     for k in chosen:
