@@ -116,9 +116,9 @@ def test_the_tools_messages_are_spanish(tmp_path: Path, capsys: pytest.CaptureFi
                                       r"palabras del texto de las escenas: en [\d,]+, es [\d,]+\.\n", out), out
     book = tmp_path / "book.md"
     code, out, _err = _run(["export", *story_args(), "--format", "md", "-o", str(book)], ES, capsys)
-    assert code == 0 and out.startswith(f"Escrito {book} (") and "notas" in out and book.exists()
+    assert code == 0 and out.startswith(f"Se ha escrito {book} (") and "notas" in out and book.exists()
     code, out, _err = _run(["graph", *story_args(), "-o", str(tmp_path / "map.dot")], ES, capsys)
-    assert code == 0 and out.startswith("Escrito ") and "escenas" in out
+    assert code == 0 and out.startswith("Se ha escrito ") and "escenas" in out
     code, _out, err = _run(["export", *story_args(), "--lang", "fr"], ES, capsys)
     assert code == 2 and "esta historia no tiene el idioma «fr»" in err
     code, out, _err = _run(["i18n", "status", "--brief", *story_args()], ES, capsys)
