@@ -128,7 +128,7 @@ def test_the_tools_messages_are_spanish(tmp_path: Path, capsys: pytest.CaptureFi
     code, _out, err = _run(["i18n", "review", *story_args()], ES, capsys)
     assert code == 2 and err.startswith("indica las claves")
     code, out, _err = _run(["i18n", "review", "scenes.pro_changshax", "--dry-run", *story_args()], ES, capsys)
-    assert code == 1 and "scenes.pro_changshax: no existe esa clave; ¿querías decir 'scenes.pro_changsha." in out, out
+    assert code == 1 and "scenes.pro_changshax: no existe esa clave; ¿querías decir «scenes.pro_changsha." in out, out
     code, out, _err = _run(["explore", "--max-states", "500", *story_args()], ES, capsys)
     state = next(line for line in out.splitlines() if line.startswith("El estado: "))
     assert "se guardan las visitas a " in state and "(hasta 1)" in state and "forman parte del estado" in state
