@@ -169,3 +169,15 @@ def test_every_source_has_a_title_true_to_the_fact_sheet(shipped) -> None:  # ty
     s.state = s.state._replace(notes=("ichi_go",))  # type: ignore[union-attr]
     shown = "\n".join(p.text for p in s.handle("notas 1").paras)
     assert "Fuentes: " in shown and ".txt" not in shown and "«Defense of Hengyang»" in shown
+
+
+def test_no_text_a_player_reads_cites_a_source_by_its_number(shipped) -> None:  # type: ignore[no-untyped-def]
+    """A student cannot know what "source 001" is: glossary entries, notes and scenes name the
+    source as its title does ("the encyclopedia article", "la wiki militar")."""
+    numbered = re.compile(r"\b(?:sources?|fuentes?)\s+(?:\d{3}\b|the\s+\d{3})|\b(?:in|en\s+la)\s+00\d\b", re.I)
+    for lang in ("en", "es"):
+        found = {k: v for k, v in shipped.catalog.texts[lang].items()
+                 if not k.startswith("ui.") and numbered.search(v)}
+        assert not found, (lang, found)
+    glossary = shipped.catalog.texts["en"]["glossary.ichi_go.definition"]
+    assert "the short copy of the article and the military wiki" in glossary
