@@ -173,3 +173,30 @@ def test_every_argparse_word_and_literal_key_exists_in_both_languages() -> None:
     missing = sorted(f"{key} ({lang.lang})" for key in keys for lang in (en, es) if lang.text(key) is None)
     assert not missing, missing
     assert en.lang == "en" and es.lang == "es"
+
+
+def test_a_story_that_cannot_start_says_so_in_the_players_language_with_the_command_for_it(tmp_path: Path) -> None:
+    """The game started on a broken story (a writer's copy): the message is in the player's
+    language from the environment, and its "Run: … check" names that copy's folders, so the
+    writer does not check the shipped story and read "OK"."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    story, locales = tmp_path / "my story", tmp_path / "loc"
+    shutil.copytree(ROOT / "tests/fixtures/prologue/story", story)
+    shutil.copytree(ROOT / "tests/fixtures/prologue/locales", locales)
+    manifest = next(p for p in story.glob("*.yaml") if p.name != "story.yaml")
+    text = manifest.read_text(encoding="utf-8")
+    target = re.search(r"\bto: ([a-z_]+)", text)
+    assert target is not None
+    manifest.write_text(text.replace(target.group(0), target.group(0) + "x", 1), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    proc = subprocess.run([sys.executable, str(ROOT / "play.py"), "--story", str(story), "--locales", str(locales),
+                           "--plain"], input="", capture_output=True, text=True, timeout=60,
+                          env={**env, **ES, "HENGYANG_SAVE_DIR": str(tmp_path / "saves")})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "La historia tiene errores y no puede empezar." in proc.stderr, proc.stderr
+    assert f"--story '{story}' --locales {locales} check" in proc.stderr
+    assert "E205" in proc.stderr and "no es una escena" in proc.stderr

@@ -148,7 +148,8 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     story_dir, locales_dir = ctx.story_dirs(args)
     cache = open_cache(ctx.env)
     draft = bool(getattr(args, "draft", False))
-    files = StoryFiles(story_dir, locales_dir, cache=cache, command=ctx.command, draft=draft)  # for reload and --watch
+    command = _with_folders(ctx.command, story_dir, locales_dir)  # what "Run: … check" must say to check this story
+    files = StoryFiles(story_dir, locales_dir, cache=cache, command=command, draft=draft)  # for reload and --watch
     try:
         result = load_story(story_dir, locales_dir, cache=cache, draft=draft)
     except Exception:  # a loader bug: say so briefly, never a traceback
@@ -156,10 +157,11 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
     if not result.ok or result.story is None or result.catalog is None:
         errors = [d for d in result.diagnostics if d.is_error]
         catalog_langs = result.catalog.languages if result.catalog else ()
-        lang = next((code for code in (args.lang or "").split("+") if code in catalog_langs), "en")
+        lang = next((code for code in (args.lang or "").split("+") if code in catalog_langs),
+                    detect_language(ctx.env, tuple(catalog_langs) or ("en",)))  # the player's, as in play
         broken = (result.catalog.get(lang, "ui.story_broken") if result.catalog else None) or \
             "The story has errors and cannot start. Run: {command} check"
-        ctx.stderr.write(fill(broken, {"command": ctx.command}) + "\n")
+        ctx.stderr.write(fill(broken, {"command": command}) + "\n")
         from adventure.files.diagtext import localise  # only when the story is broken
 
         for d in errors[:5]:
@@ -264,6 +266,17 @@ def play(args: argparse.Namespace, ctx: Context) -> int:
                 transcript.close()
             except OSError:  # the last lines of a transcript on a full disk are lost; the game is not
                 pass
+
+
+def _with_folders(command: str, story_dir: Path | None, locales_dir: Path | None) -> str:
+    """``command`` with the ``--story`` / ``--locales`` the player gave, quoted for a shell, so
+    that "Run: … check" checks the story that failed, not the shipped one."""
+    import shlex
+
+    for option, folder in (("--story", story_dir), ("--locales", locales_dir)):
+        if folder is not None:
+            command += f" {option} {shlex.quote(str(folder))}"
+    return command
 
 
 def _trial(args: argparse.Namespace, story: Any, t: Texts, ctx: Context) -> tuple[str | None, dict[str, Any]] | None:
