@@ -117,7 +117,7 @@ def test_damaged_foreign_newer_and_edited_records_are_skipped_with_the_file_name
     assert f"Skipped {folder / 'newer.json'}: written by a newer version of the game (format 2): update the game to read it" in lines
     assert f"Skipped {folder / 'edited.json'}: changed by hand since the game wrote it (its checksum does not match)" in lines
     assert len(lines) == 7 and "Traceback" not in err.getvalue()
-    assert "1 students from 1 reports (7 files skipped)" in out.getvalue()
+    assert "1 student from 1 report (7 files skipped)" in out.getvalue()
     page = (tmp_path / "class.html").read_text(encoding="utf-8")
     assert "more/package.json</bdi></code>: not a reading report" in page
 

@@ -71,6 +71,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     except OSError as exc:
         ctx.stderr.write(t("ui.class.cannot_write", path=str(path), error=exc.strerror or type(exc).__name__) + "\n")
         return 1
-    ctx.stdout.write(t("ui.class.wrote", path=str(path), students=len(page.students), records=len(found.reports),
-                       skipped=len(found.skipped)) + "\n")
+    ctx.stdout.write(t("ui.class.wrote", path=str(path), students=t.count("ui.class.n_students", len(page.students)),
+                       records=t.count("ui.class.n_reports", len(found.reports)),
+                       skipped=t.count("ui.class.n_skipped", len(found.skipped))) + "\n")
     return 0
