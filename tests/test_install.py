@@ -130,7 +130,9 @@ def test_the_installed_command_checks_names_itself_and_knows_its_version(install
     assert check.stdout.startswith("OK hengyang-1944: ") and check.stdout == here.stdout, check.stdout
     broken = subprocess.run(["hengyang", "--story", str(tmp_path / "nowhere")], input="", capture_output=True,
                             text=True, cwd=str(tmp_path), env=on_path, timeout=60)
-    assert broken.returncode == 1 and "Run: hengyang check" in broken.stderr, broken.stderr
+    # The command as typed, with the folder given, so the advice checks the story that failed.
+    assert broken.returncode == 1 and f"Run: hengyang --story {tmp_path / 'nowhere'} check" in broken.stderr, \
+        broken.stderr
     assert "play.py" not in broken.stderr + broken.stdout
     version = _run(["hengyang", "--version"], cwd=str(tmp_path), env=on_path).stdout.strip()
     from adventure import __version__
@@ -139,12 +141,12 @@ def test_the_installed_command_checks_names_itself_and_knows_its_version(install
     # Not on PATH: the messages name the command as it must be typed.
     broken = subprocess.run([str(bin_dir / "hengyang"), "--story", "nowhere"], input="", capture_output=True,
                             text=True, cwd=str(tmp_path), env=_env(tmp_path), timeout=60)
-    assert f"Run: {bin_dir / 'hengyang'} check" in broken.stderr, broken.stderr
+    assert f"Run: {bin_dir / 'hengyang'} --story nowhere check" in broken.stderr, broken.stderr
 
 
 def test_the_checkout_commands_name_themselves(tmp_path: Path) -> None:
-    for args, named in (([sys.executable, "play.py"], "python play.py check"),
-                        ([sys.executable, "-m", "adventure"], "python -m adventure check")):
+    for args, named in (([sys.executable, "play.py"], f"python play.py --story {tmp_path / 'nowhere'} check"),
+                        ([sys.executable, "-m", "adventure"], f"python -m adventure --story {tmp_path / 'nowhere'} check")):
         proc = subprocess.run([*args, "--story", str(tmp_path / "nowhere")], input="", capture_output=True, text=True,
                               cwd=str(ROOT), env=_env(tmp_path), timeout=60)
         python = Path(sys.executable).name
