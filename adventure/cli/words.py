@@ -161,6 +161,11 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         with speaking(self.words):
+            # Python before 3.12 writes "argument X: …" without passing it through gettext.
+            if message.startswith("argument ") and ": " in message:
+                name, _sep, rest = message[len("argument "):].partition(": ")
+                message = _gettext("argument %(argument_name)s: %(message)s") % {
+                    "argument_name": name, "message": rest}
             return super().error(message)
 
     def format_usage(self) -> str:
